@@ -1,0 +1,58 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
+import type { Context } from './context.js';
+import { badInput } from './errors.js';
+
+export interface PothosTypes {
+  Context: Context;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date | string };
+  };
+  // Every connection can report its size; it is computed only when asked for.
+  Connection: { totalCount: () => Promise<number> };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}
+
+const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event']);
+
+export const builder = new SchemaBuilder<PothosTypes>({
+  plugins: [RelayPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // loadNodes brands rows itself: the plugin's branding throws on a row DataLoader already handed out.
+    brandLoadedObjects: false,
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'),
+    decodeGlobalID: (globalID) => {
+      const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(globalID) ? Buffer.from(globalID, 'base64url').toString('utf8') : '';
+      const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
+      if (!match || !GLOBAL_ID_TYPES.has(match[1]!) || Number(match[2]) > 2_147_483_647) {
+        throw badInput(`"${globalID.slice(0, 80)}" is not a valid Newsgraph ID.`);
+      }
+      return { typename: match[1]!, id: match[2]! };
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateResolver);
+
+builder.queryType({});
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({ description: 'Number of items in the whole list, across all pages.', resolve: (connection) => connection.totalCount() }),
+);
+
+export const TextSpan = builder
+  .objectRef<{ start: number; end: number }>('TextSpan')
+  .implement({
+    description: 'Character offsets into the article body (UTF-16 code units, end exclusive).',
+    fields: (t) => ({ start: t.exposeInt('start'), end: t.exposeInt('end') }),
+  });

@@ -1,0 +1,177 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+};
+
+export const statementKind = pgEnum('statement_kind', ['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE']);
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    url: text('url').notNull(),
+    headline: text('headline').notNull(),
+    source: text('source').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull(),
+    body: text('body').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('articles_url_key').on(t.url),
+    // Query.articles orders newest first; the source filter rides the same index.
+    index('articles_published_idx').on(t.publishedAt.desc(), t.id.desc()),
+    index('articles_source_published_idx').on(t.source, t.publishedAt.desc(), t.id.desc()),
+  ],
+);
+
+export const people = pgTable(
+  'people',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    description: text('description'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('people_slug_key').on(t.slug),
+    index('people_name_idx').on(t.name, t.id),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    startDate: date('start_date', { mode: 'string' }),
+    endDate: date('end_date', { mode: 'string' }),
+    location: text('location'),
+    description: text('description'),
+    ...timestamps,
+  },
+  (t) => [
+    check('events_dates_ordered', sql`${t.endDate} IS NULL OR ${t.startDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
+    // Query.events orders by start date, newest first, undated last.
+    index('events_start_idx').on(sql`coalesce(${t.startDate}, '-infinity'::date) DESC`, t.id.desc()),
+  ],
+);
+
+export const statements = pgTable(
+  'statements',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    // A deleted person leaves their statements standing, unattributed.
+    speakerId: integer('speaker_id').references(() => people.id, { onDelete: 'set null' }),
+    speakerLabel: text('speaker_label'),
+    eventId: integer('event_id').references(() => events.id, { onDelete: 'set null' }),
+    kind: statementKind('kind').notNull(),
+    text: text('text').notNull(),
+    channel: text('channel'),
+    // Every statement has a time (the article's publication when the text gives none), so
+    // newest-first keyset pagination never has to order NULLs.
+    saidAt: timestamp('said_at', { withTimezone: true, mode: 'date' }).notNull(),
+    spanStart: integer('span_start'),
+    spanEnd: integer('span_end'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', coalesce(speaker_label, '') || ' ' || text)`),
+    ...timestamps,
+  },
+  (t) => [
+    check('statements_span_ordered', sql`${t.spanStart} IS NULL OR (${t.spanStart} >= 0 AND ${t.spanEnd} > ${t.spanStart})`),
+    // Article.statements: in order of appearance, unplaced statements last.
+    index('statements_article_position_idx').on(t.articleId, sql`coalesce(${t.spanStart}, 2147483647)`, t.id),
+    index('statements_speaker_said_idx').on(t.speakerId, t.saidAt.desc(), t.id.desc()),
+    index('statements_event_said_idx').on(t.eventId, t.saidAt.desc(), t.id.desc()),
+    index('statements_said_idx').on(t.saidAt.desc(), t.id.desc()),
+    index('statements_search_idx').using('gin', t.search),
+  ],
+);
+
+/** Who is mentioned in which article. */
+export const articlePeople = pgTable(
+  'article_people',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.personId] }), index('article_people_person_idx').on(t.personId, t.articleId)],
+);
+
+/** Which articles report which events. */
+export const articleEvents = pgTable(
+  'article_events',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.eventId] }), index('article_events_event_idx').on(t.eventId, t.articleId)],
+);
+
+/** Who took part in which event, and as what. */
+export const eventParticipants = pgTable(
+  'event_participants',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.personId] }), index('event_participants_person_idx').on(t.personId, t.eventId)],
+);
+
+/** Which statements mention whom. */
+export const statementMentions = pgTable(
+  'statement_mentions',
+  {
+    statementId: integer('statement_id')
+      .notNull()
+      .references(() => statements.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.statementId, t.personId] }),
+    index('statement_mentions_person_idx').on(t.personId, t.statementId),
+  ],
+);
+
+export type ArticleRow = typeof articles.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type StatementRow = typeof statements.$inferSelect;

@@ -1,0 +1,7 @@
+import { builder } from '../builder.js';
+import './article.js';
+import './event.js';
+import './person.js';
+import './statement.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

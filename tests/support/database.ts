@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { type Database, createDb } from '../../src/db/index.js';
+
+/**
+ * A fresh, empty database for one test file: in-memory PGlite by default, or a throwaway
+ * database on the server named by TEST_DATABASE_URL (so files can run in parallel).
+ */
+export async function createTestDatabase(onQuery?: (query: string) => void): Promise<Database & { drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const database = await createDb({ pgliteDir: 'memory://', onQuery });
+    return { ...database, drop: () => database.close() };
+  }
+  const name = `newsgraph_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await createDb({ databaseUrl: url.toString(), onQuery, maxConnections: 5 });
+  return {
+    ...database,
+    async drop() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export const backendName = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
