@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { extract } from '../../src/extract/index.js';
+import type { ExtractedStatement, Extraction } from '../../src/extract/types.js';
+
+const run = (body: string): Extraction => extract({ body, publishedAt: new Date('2018-08-08T12:00:00Z') });
+
+/** The statement whose text contains `words`. */
+function statementWith(extraction: Extraction, words: string): ExtractedStatement {
+  const statement = extraction.statements.find((candidate) => candidate.text.includes(words));
+  if (statement === undefined) throw new Error(`no statement contains "${words}": ${JSON.stringify(extraction.statements.map((s) => s.text))}`);
+  return statement;
+}
+
+describe('quote shapes', () => {
+  it('X said: "..."', () => {
+    const result = run('Senator Jane Doe said: "We will pass the bill."');
+    const statement = statementWith(result, 'We will pass the bill.');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerName).toBe('Jane Doe');
+  });
+
+  it('"...," X said', () => {
+    const body = '"The plan is dead," Gov. Tom Miller said on Monday.';
+    const statement = statementWith(run(body), 'The plan is dead,');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerName).toBe('Tom Miller');
+    expect(body.slice(statement.span.start, statement.span.end)).toBe('"The plan is dead,"');
+    expect(body.slice(statement.cue!.start, statement.cue!.end)).toBe('said');
+  });
+
+  it('"...," said X, with an appositive', () => {
+    const statement = statementWith(run('“It could truly take years,” said David Wasserman, an editor at the Cook Political Report.'), 'It could truly take years');
+    expect(statement.speakerName).toBe('David Wasserman');
+  });
+
+  it('interrupted quote "A," he said, "B." is one statement spanning both quotes', () => {
+    const body = 'Mary Smith spoke first.\n\n“We are ready,” she said, “and we will win.”';
+    const result = run(body);
+    const statement = statementWith(result, 'We are ready,');
+    expect(statement.text).toBe('We are ready, and we will win.');
+    expect(body.slice(statement.span.start, statement.span.end)).toBe('“We are ready,” she said, “and we will win.”');
+    expect(statement.speakerName).toBe('Mary Smith');
+  });
+
+  it('a quote after "X said." in the same paragraph continues the statement', () => {
+    const body = '"Are we there? Probably not," Ms. Moore said. "Will we get there? Absolutely."';
+    const result = run(body);
+    expect(result.statements.filter((statement) => statement.kind === 'DIRECT_QUOTE')).toHaveLength(1);
+    expect(statementWith(result, 'Absolutely.').speakerName).toBe('Moore');
+  });
+
+  it('a quote running over several paragraphs is one statement', () => {
+    const body = 'Tim Kaine described the plan.\n\n“It starts with jobs.\n\n“It ends with schools,” Kaine said.';
+    const statement = statementWith(run(body), 'It starts with jobs.');
+    expect(statement.text).toBe('It starts with jobs. It ends with schools,');
+    expect(statement.speakerName).toBe('Tim Kaine');
+  });
+
+  it('a partial quote embedded in the reporter sentence', () => {
+    const body = 'Rand Paul said the letter "emphasized the importance of further engagement."';
+    const statement = statementWith(run(body), 'emphasized the importance');
+    expect(statement.kind).toBe('PARTIAL_QUOTE');
+    expect(statement.speakerName).toBe('Rand Paul');
+    expect(body.slice(statement.span.start, statement.span.end)).toBe('the letter "emphasized the importance of further engagement."');
+  });
+
+  it('a quote followed by "..., he said, adding that ..." keeps the second part separate', () => {
+    const result = run('Donald Trump spoke.\n\n“You’re right,” he said, adding that “some of it is ridiculous.”');
+    expect(statementWith(result, 'You’re right').text).toBe('You’re right,');
+    const second = statementWith(result, 'some of it is ridiculous');
+    expect(second.speakerName).toBe('Donald Trump');
+  });
+});
+
+describe('paraphrase', () => {
+  it('X said that ... is a PARAPHRASE with the clause as content', () => {
+    const body = 'Hillary Clinton said that the economy was growing.';
+    const statement = statementWith(run(body), 'economy');
+    expect(statement.kind).toBe('PARAPHRASE');
+    expect(statement.text).toBe('that the economy was growing');
+    expect(statement.speakerName).toBe('Hillary Clinton');
+  });
+
+  it('..., according to X', () => {
+    const statement = statementWith(run('The vote was delayed, according to a campaign aide.'), 'The vote was delayed');
+    expect(statement.kind).toBe('PARAPHRASE');
+    expect(statement.speakerLabel).toBe('a campaign aide');
+  });
+});
+
+describe('speakers', () => {
+  it('resolves he and she to the most recent person of that gender', () => {
+    const body = 'Hillary Clinton met Bernie Sanders on Monday.\n\n"It went well," she said.\n\n"We agree on a lot," he said.';
+    const result = run(body);
+    expect(statementWith(result, 'It went well').speakerName).toBe('Hillary Clinton');
+    expect(statementWith(result, 'We agree on a lot').speakerName).toBe('Bernie Sanders');
+  });
+
+  it('resolves a descriptor to the person holding that role', () => {
+    const body = 'Senator Rand Paul visited Moscow.\n\n"It was productive," the senator said.';
+    expect(statementWith(run(body), 'It was productive').speakerName).toBe('Rand Paul');
+  });
+
+  it('keeps non-person sources as labels', () => {
+    const result = run('"We have no comment," a source told CNN.\n\n"The talks continue," the White House said.');
+    const source = statementWith(result, 'no comment');
+    expect(source.speakerName).toBeNull();
+    expect(source.speakerLabel).toBe('a source');
+    expect(source.channel).toBe('CNN');
+    expect(statementWith(result, 'The talks continue').speakerLabel).toBe('the White House');
+  });
+
+  it('groups name forms into one person', () => {
+    const body = 'Republican Senator Rand Paul arrived. Senator Paul met officials.\n\n"Good day," Paul said.';
+    const result = run(body);
+    const people = result.people.filter((person) => person.name === 'Rand Paul');
+    expect(people).toHaveLength(1);
+    expect(people[0]!.aliases).toEqual(expect.arrayContaining(['Paul', 'Senator Paul']));
+    expect(people[0]!.description).toBe('Republican Senator');
+    expect(people[0]!.mentions).toHaveLength(3);
+    expect(statementWith(result, 'Good day').speakerName).toBe('Rand Paul');
+  });
+
+  it('matches known people by name or alias', () => {
+    const result = extract({ body: '"We will see," said Ted Cruz.' }, [{ id: 42, name: 'Rafael Edward Cruz', aliases: ['Ted Cruz'] }]);
+    expect(result.people.find((person) => person.matchId === 42)).toBeDefined();
+  });
+
+  it('reads channels from the cue', () => {
+    const result = run('Donald Trump tweeted: "Big day!"\n\n"We are done," Mike Pence said in a statement.');
+    expect(statementWith(result, 'Big day').channel).toBe('tweet');
+    expect(statementWith(result, 'We are done').channel).toBe('statement');
+  });
+
+  it('lists the people a statement mentions', () => {
+    const statement = statementWith(run('Mike Pence met Donald Trump.\n\n"Donald Trump will win," Pence said.'), 'will win');
+    expect(statement.mentions).toEqual(['Donald Trump']);
+  });
+});
