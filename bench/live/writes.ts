@@ -1,0 +1,164 @@
+// W5 (createStatement write throughput) and W6 (statementAdded fan-out): harnesses that run once the
+// mutation and the subscription exist in schema.graphql.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { NEWSGRAPH_DIR, ROOT_DIR } from '../lib/systems.js';
+import { globalId } from '../workloads/queries.js';
+
+export function liveFeatures() {
+  const schema = readFileSync(path.join(NEWSGRAPH_DIR, 'schema.graphql'), 'utf8');
+  return { createStatement: /\bcreateStatement\s*\(/.test(schema), statementAdded: /\bstatementAdded\b/.test(schema) };
+}
+
+async function gql(url: string, query: string, variables?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: any; errors?: { message: string }[] };
+}
+
+/** An editor token from the service's own CLI (`npm run token -- create --name bench`). */
+export async function createToken(databaseUrl: string): Promise<string> {
+  const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'token', '--', 'create', '--name', `bench-${Date.now()}`], {
+    cwd: NEWSGRAPH_DIR,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  const token = /ngt_[A-Za-z0-9_-]+/.exec(stdout + stderr)?.[0];
+  if (!token) throw new Error(`no token in the token CLI's output: ${(stdout + stderr).slice(0, 300)}`);
+  return token;
+}
+
+const TYPE_REF = 'kind name ofType { kind name ofType { kind name ofType { kind name } } }';
+const named = (t: any): { name: string; kind: string; nonNull: boolean } => {
+  const nonNull = t.kind === 'NON_NULL';
+  while (t.ofType) t = t.ofType;
+  return { name: t.name, kind: t.kind, nonNull };
+};
+
+/**
+ * Builds `createStatement`'s document and a variables factory from introspection, filling fields by
+ * name (article, speaker, text, kind, said-at); fails with a clear reason on a required field it
+ * cannot fill.
+ */
+export async function createStatementPlan(url: string) {
+  const intro = await gql(url, `{ __schema { mutationType { fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } } } } }`);
+  const field = intro.data?.__schema?.mutationType?.fields?.find((f: any) => f.name === 'createStatement');
+  if (!field) throw new Error('createStatement is not in the schema');
+  const fill = async (typeName: string): Promise<(n: number, articleId: number, speakerId: number) => Record<string, unknown>> => {
+    const t = await gql(url, `{ __type(name: "${typeName}") { inputFields { name type { ${TYPE_REF} } } } }`);
+    const fields = t.data.__type.inputFields as { name: string; type: any }[];
+    const fillers: [string, (n: number, a: number, s: number) => unknown][] = [];
+    for (const f of fields) {
+      const { nonNull } = named(f.type);
+      const k = f.name.toLowerCase();
+      if (/^article(id)?$/.test(k)) fillers.push([f.name, (_n, a) => globalId('Article', a)]);
+      else if (/^(speaker|speakerid|person|personid)$/.test(k)) fillers.push([f.name, (_n, _a, s) => globalId('Person', s)]);
+      else if (k === 'text' || k === 'quote') fillers.push([f.name, (n) => `We will not accept any deal on tariffs, bench-w6-${n}, said the official.`]);
+      else if (k === 'kind') fillers.push([f.name, () => 'DIRECT_QUOTE']);
+      else if (k === 'saidat') fillers.push([f.name, () => new Date().toISOString()]);
+      else if (nonNull) throw new Error(`createStatement needs "${f.name}", which the bench does not know how to fill`);
+    }
+    return (n, a, s) => Object.fromEntries(fillers.map(([name, fn]) => [name, fn(n, a, s)]));
+  };
+  const argDefs: string[] = [], argUses: string[] = [];
+  const makers: [string, (n: number, a: number, s: number) => unknown][] = [];
+  for (const arg of field.args) {
+    const t = named(arg.type);
+    const typeText = (function render(x: any): string {
+      return x.kind === 'NON_NULL' ? `${render(x.ofType)}!` : x.kind === 'LIST' ? `[${render(x.ofType)}]` : x.name;
+    })(arg.type);
+    argDefs.push(`$${arg.name}: ${typeText}`);
+    argUses.push(`${arg.name}: $${arg.name}`);
+    if (t.kind === 'INPUT_OBJECT') makers.push([arg.name, await fill(t.name)]);
+    else if (t.nonNull) throw new Error(`createStatement's argument "${arg.name}" is not an input object`);
+  }
+  const document = `mutation W5(${argDefs.join(', ')}) { createStatement(${argUses.join(', ')}) { __typename } }`;
+  return {
+    document,
+    variables: (n: number, articleId: number, speakerId: number) => Object.fromEntries(makers.map(([name, fn]) => [name, (fn as any)(n, articleId, speakerId)])),
+  };
+}
+
+/** The subscription document: `statementAdded` with the statement's id and text, whatever its payload. */
+export async function statementAddedDocument(url: string): Promise<string> {
+  const intro = await gql(url, `{ __schema { subscriptionType { fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } } } } }`);
+  const field = intro.data?.__schema?.subscriptionType?.fields?.find((f: any) => f.name === 'statementAdded');
+  if (!field) throw new Error('statementAdded is not in the schema');
+  const required = field.args.filter((a: any) => a.type.kind === 'NON_NULL');
+  if (required.length) throw new Error(`statementAdded needs arguments the bench does not fill: ${required.map((a: any) => a.name).join(', ')}`);
+  const type = named(field.type).name;
+  if (type === 'Statement') return 'subscription W6 { statementAdded { id text } }';
+  const t = await gql(url, `{ __type(name: "${type}") { fields { name type { ${TYPE_REF} } } } }`);
+  const sub = t.data.__type.fields.find((f: any) => named(f.type).name === 'Statement');
+  if (!sub) throw new Error(`statementAdded returns ${type}, which has no Statement field`);
+  return `subscription W6 { statementAdded { ${sub.name} { id text } } }`;
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+/**
+ * W6: subscribers in a separate process; statements inserted at a steady rate straight into the
+ * database (the trigger announces every insert, whoever makes it). Latency runs from just before the
+ * INSERT is sent to receipt (so it includes the commit itself).
+ */
+export async function runFanout(opts: { url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number }) {
+  const document = await statementAddedDocument(opts.url);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/live/clients.ts', opts.url, String(opts.sse), String(opts.ws), document], {
+    cwd: ROOT_DIR,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
+  const ready = await nextLine();
+  const [, connected, failed] = ready.split(' ').map(Number);
+  await new Promise((r) => setTimeout(r, 1000));
+  const sql = postgres(opts.databaseUrl, { max: 4, onnotice: () => {} });
+  const sent = new Map<number, number>();
+  const total = opts.rate * opts.seconds;
+  const t0 = performance.now();
+  const inserts: Promise<unknown>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = t0 + (n * 1000) / opts.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sent.set(n, performance.timeOrigin + performance.now());
+    const articleId = 1 + (n % opts.articles);
+    inserts.push(sql`insert into statements (article_id, speaker_id, speaker_label, kind, text, said_at)
+      values (${articleId}, ${1 + (n % opts.people)}, 'bench', 'DIRECT_QUOTE', ${`Live statement bench-w6-${n} on tariffs and trade.`}, now())`);
+  }
+  await Promise.all(inserts);
+  await sql.end();
+  await new Promise((r) => setTimeout(r, 3000));
+  child.stdin!.write('STOP\n');
+  const result = JSON.parse(await nextLine()) as { connected: number; failed: number; errors: number; receipts: Record<string, number>[] };
+  const latencies: number[] = [];
+  let lost = 0;
+  result.receipts.forEach((r, client) => {
+    const connectedClient = Object.keys(r).length > 0 || client < opts.sse + opts.ws;
+    if (!connectedClient) return;
+    for (let n = 0; n < total; n++) {
+      const at = r[n];
+      if (at == null) lost++;
+      else latencies.push(at - sent.get(n)!);
+    }
+  });
+  return {
+    document,
+    subscribers: opts.sse + opts.ws,
+    connected,
+    failedToConnect: failed,
+    inserted: total,
+    expectedDeliveries: total * (opts.sse + opts.ws),
+    delivered: latencies.length,
+    lost,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    max: latencies.length ? Math.max(...latencies) : NaN,
+  };
+}

@@ -1,0 +1,375 @@
+// npm run bench -- [--sizes S,M] [--duration 10] [--connections 10] [--warmup 3]
+//                  [--workloads W1,W2,W3,W4,W5,W6] [--systems newsgraph,postgraphile,floor]
+//                  [--seed 42] [--reload] [--profile] [--no-embedded]
+// See bench/README.md.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { type Corpus, ensureCorpus } from './corpus/index.js';
+import { type Size, rng, zipf } from './corpus/generate.js';
+import { NOUNS } from './corpus/words.js';
+import { measureEmbedded } from './lib/embedded.js';
+import { type ExplainFinding, explainAll } from './lib/explain.js';
+import { CountingProxy } from './lib/pgproxy.js';
+import { type ProfileSummary, summariseProfiles } from './lib/profile.js';
+import { BENCH_DIR, NODE22, ROOT_DIR, type RunningSystem, startSystem } from './lib/systems.js';
+import { createStatementPlan, createToken, liveFeatures, runFanout } from './live/writes.js';
+import { type SystemName, canonical, firstDifference } from './workloads/canonical.js';
+import {
+  READ_WORKLOADS, type ReadWorkload, WORKLOAD_TITLES, floorPath, newsgraphQueries, newsgraphRelationFields, newsgraphVariables,
+  postgraphileQueries, postgraphileVariables,
+} from './workloads/queries.js';
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[i + 1]! : dflt;
+};
+const flag = (name: string) => argv.includes(`--${name}`);
+const options = {
+  sizes: opt('sizes', 'S,M').split(',').map((s) => s.trim().toUpperCase()) as Size[],
+  duration: Number(opt('duration', '10')),
+  connections: Number(opt('connections', '10')),
+  warmup: Number(opt('warmup', '3')),
+  workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6').split(',').map((s) => s.trim().toUpperCase()),
+  systems: opt('systems', 'newsgraph,postgraphile,floor').split(',').map((s) => s.trim()) as SystemName[],
+  seed: Number(opt('seed', '42')),
+  reload: flag('reload'),
+  profile: flag('profile'),
+  embedded: !flag('no-embedded'),
+  baseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+};
+const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
+const PORTS: Record<SystemName, number> = { newsgraph: 4610, postgraphile: 4620, floor: 4630 };
+const COUNT_REQUESTS = 10;
+const ITEMS = 400;
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const RESULTS = path.join(BENCH_DIR, 'results');
+const WORK = path.join(tmpdir(), `newsgraph-bench-${stamp}`);
+mkdirSync(RESULTS, { recursive: true });
+mkdirSync(WORK, { recursive: true });
+const log = (m: string) => console.log(m);
+
+// ---------------------------------------------------------------- machine
+function machine() {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  const pkg = (name: string) => {
+    try {
+      return JSON.parse(readFileSync(path.join(BENCH_DIR, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+    } catch {
+      return 'not installed';
+    }
+  };
+  return {
+    nproc: sh('nproc', []),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGB: Math.round(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024 / 1024),
+    node: process.version,
+    node22: sh(NODE22, ['--version']),
+    postgraphile: pkg('postgraphile'),
+    autocannon: pkg('autocannon'),
+  };
+}
+
+// ---------------------------------------------------------------- request items
+interface Items { args: Record<ReadWorkload, (number | string | null)[]> }
+
+async function buildItems(corpus: Corpus): Promise<Items> {
+  const r = rng(options.seed * 7919 + corpus.articles);
+  const articleIds = Array.from({ length: ITEMS }, () => r.int(1, corpus.articles));
+  // Person pages: half follow popularity (the speaker of a random statement), half are uniform.
+  const sql = postgres(corpus.url, { max: 1, onnotice: () => {} });
+  const statementIds = Array.from({ length: ITEMS / 2 }, () => r.int(1, corpus.statements));
+  const speakers = await sql`select coalesce(speaker_id, 1) as id from unnest(${statementIds}::int[]) with ordinality as x(sid, n)
+    join statements s on s.id = x.sid order by x.n`;
+  await sql.end();
+  const personIds = [...speakers.map((s) => s.id as number), ...Array.from({ length: ITEMS / 2 }, () => r.int(1, corpus.people))];
+  for (let i = personIds.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [personIds[i], personIds[j]] = [personIds[j]!, personIds[i]!];
+  }
+  // Searches: one or two topic words, from frequent to rare.
+  const rank = zipf(NOUNS.length, 0.6);
+  const terms = Array.from({ length: ITEMS }, () => {
+    const a = NOUNS[Math.min(NOUNS.length - 1, 5 + rank(r))]!;
+    return r.next() < 0.5 ? a : `${a} ${NOUNS[Math.min(NOUNS.length - 1, rank(r))]!}`;
+  });
+  return { args: { W1: articleIds, W2: personIds, W3: [null], W4: terms } };
+}
+
+function requestFor(system: SystemName, w: ReadWorkload, arg: number | string | null): { method: 'GET' | 'POST'; item: string } {
+  if (system === 'floor') return { method: 'GET', item: floorPath(w, arg) };
+  const query = system === 'newsgraph' ? newsgraphQueries[w] : postgraphileQueries[w];
+  const variables = system === 'newsgraph' ? newsgraphVariables(w, arg) : postgraphileVariables(w, arg);
+  return { method: 'POST', item: JSON.stringify({ query, variables }) };
+}
+
+async function send(sys: RunningSystem, w: ReadWorkload, arg: number | string | null): Promise<unknown> {
+  const { method, item } = requestFor(sys.name, w, arg);
+  const res =
+    method === 'GET'
+      ? await fetch(sys.url + item)
+      : await fetch(sys.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: item });
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 200)}` }] };
+  }
+}
+
+// ---------------------------------------------------------------- load
+interface LoadResult { requests: number; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; graphqlErrors: number; non2xx: number; timeouts: number }
+
+function runLoad(job: { url: string; method: 'GET' | 'POST'; items: string[]; headers?: Record<string, string>; checkErrors: boolean }): Promise<LoadResult> {
+  const file = path.join(WORK, `job-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ ...job, duration: options.duration, warmup: options.warmup, connections: options.connections }));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(BENCH_DIR, 'lib/load-worker.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load worker exited ${code}`))));
+  });
+}
+
+// ---------------------------------------------------------------- results
+interface Row { size: Size; workload: string; system: SystemName; load?: LoadResult; sqlPerRequest?: number; rssMB?: number; peakMB?: number; note?: string }
+const rows: Row[] = [];
+const checks: { size: Size; workload: ReadWorkload; system: SystemName; compared: number; equal: number; difference?: string }[] = [];
+const explains: { size: Size; system: SystemName; workload: ReadWorkload; findings: ExplainFinding[] }[] = [];
+const live: Record<string, unknown> = {};
+const corpora: Corpus[] = [];
+let profiles: Record<string, ProfileSummary[]> = {};
+
+async function benchSize(size: Size) {
+  log(`\n## ${size}`);
+  const corpus = await ensureCorpus(options.baseUrl, size, options.seed, { reload: options.reload, log });
+  corpora.push(corpus);
+  const items = await buildItems(corpus);
+  const dbHost = new URL(corpus.url);
+
+  // 1. Correctness and SQL statements per request, through the counting proxy.
+  const proxy = new CountingProxy({ host: dbHost.hostname, port: Number(dbHost.port || 5432) });
+  const proxyPort = await proxy.listen();
+  const viaProxy = new URL(corpus.url);
+  viaProxy.host = `127.0.0.1:${proxyPort}`;
+  const started: RunningSystem[] = [];
+  try {
+    for (const name of options.systems) {
+      started.push(await startSystem(name, { databaseUrl: viaProxy.toString(), port: PORTS[name], logFile: path.join(WORK, `${name}-${size}-check.log`) }));
+    }
+    for (const w of readWorkloads) {
+      const samples = items.args[w].slice(0, w === 'W3' ? 1 : 8);
+      const answers = new Map<SystemName, unknown[]>();
+      for (const sys of started) answers.set(sys.name, []);
+      for (const arg of samples) {
+        for (const sys of started) {
+          const c = canonical(sys.name, w, await send(sys, w, arg));
+          answers.get(sys.name)!.push(c.ok ? c.value : { error: c.error });
+        }
+      }
+      const reference = started.find((s) => s.name === 'floor')?.name ?? started[0]!.name;
+      for (const sys of started) {
+        let equal = 0, difference: string | undefined;
+        answers.get(sys.name)!.forEach((v, i) => {
+          const d = firstDifference(v, answers.get(reference)![i]);
+          if (!d) equal++;
+          else difference ??= `${w} arg ${JSON.stringify(samples[i])}: ${d}`;
+        });
+        checks.push({ size, workload: w, system: sys.name, compared: samples.length, equal, difference });
+        if (difference) log(`  ! ${sys.name} ${w} differs from ${reference}: ${difference}`);
+        // SQL statements per request: sequential requests, counted at the wire.
+        await send(sys, w, items.args[w][0]!);
+        proxy.reset();
+        const n = w === 'W3' ? COUNT_REQUESTS : Math.min(COUNT_REQUESTS, items.args[w].length);
+        for (let i = 0; i < n; i++) await send(sys, w, items.args[w][i % items.args[w].length]!);
+        const perRequest = proxy.executed / n;
+        rows.push({ size, workload: w, system: sys.name, sqlPerRequest: perRequest });
+        explains.push({ size, system: sys.name, workload: w, findings: await explainAll(corpus.url, proxy.queries()) });
+      }
+      log(`  checked ${w}: ${started.map((s) => `${s.name} ${checks.filter((c) => c.size === size && c.workload === w && c.system === s.name)[0]?.equal}/${samples.length} equal`).join(', ')}`);
+    }
+  } finally {
+    for (const sys of started) await sys.stop();
+    await proxy.close();
+  }
+
+  // 2. Timed runs, straight to the database, one system at a time.
+  for (const name of options.systems) {
+    const profileDir = options.profile ? path.join(RESULTS, 'profiles', stamp, `${name}-${size}`) : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const sys = await startSystem(name, { databaseUrl: corpus.url, port: PORTS[name], logFile: path.join(WORK, `${name}-${size}.log`), profileDir });
+    try {
+      for (const w of readWorkloads) {
+        const reqs = items.args[w].map((arg) => requestFor(name, w, arg));
+        const load = await runLoad({
+          url: sys.url,
+          method: reqs[0]!.method,
+          items: reqs.map((r) => r.item),
+          headers: reqs[0]!.method === 'POST' ? { 'content-type': 'application/json', accept: 'application/json' } : {},
+          checkErrors: name !== 'floor',
+        });
+        const mem = sys.memory();
+        const row = rows.find((r) => r.size === size && r.workload === w && r.system === name);
+        Object.assign(row ?? rows[rows.push({ size, workload: w, system: name }) - 1]!, { load, rssMB: mem.rssMB, peakMB: mem.peakMB });
+        log(`  ${w} ${name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}  rss ${mem.rssMB.toFixed(0)} MB`);
+      }
+      if (name === 'newsgraph' && size === options.sizes[0]) await liveWorkloads(sys, corpus);
+    } finally {
+      await sys.stop();
+    }
+    if (profileDir) profiles[`${name}-${size}`] = summariseProfiles(profileDir);
+  }
+}
+
+async function liveWorkloads(sys: RunningSystem, corpus: Corpus) {
+  const features = liveFeatures();
+  if (options.workloads.includes('W5')) {
+    if (!features.createStatement) {
+      live.W5 = { status: 'pending', reason: 'createStatement is not in schema.graphql yet' };
+    } else {
+      try {
+        const token = await createToken(corpus.url);
+        const plan = await createStatementPlan(sys.url);
+        const r = rng(options.seed + 5);
+        const bodies = Array.from({ length: ITEMS }, (_, n) =>
+          JSON.stringify({ query: plan.document, variables: plan.variables(1_000_000 + n, r.int(1, corpus.articles), r.int(1, corpus.people)) }));
+        const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` };
+        const probe = await (await fetch(sys.url, { method: 'POST', headers, body: bodies[0] })).json() as { errors?: unknown };
+        if (probe.errors) throw new Error(`createStatement failed: ${JSON.stringify(probe.errors).slice(0, 300)}`);
+        const load = await runLoad({ url: sys.url, method: 'POST', items: bodies, headers, checkErrors: true });
+        const mem = sys.memory();
+        rows.push({ size: corpus.size, workload: 'W5', system: 'newsgraph', load, rssMB: mem.rssMB, peakMB: mem.peakMB });
+        live.W5 = { status: 'measured', document: plan.document };
+        log(`  W5 newsgraph     ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}`);
+      } catch (e) {
+        live.W5 = { status: 'failed', reason: (e as Error).message };
+        log(`  W5 failed: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (options.workloads.includes('W6')) {
+    if (!features.statementAdded) {
+      live.W6 = { status: 'pending', reason: 'statementAdded is not in schema.graphql yet' };
+    } else {
+      try {
+        const result = await runFanout({ url: sys.url, databaseUrl: corpus.url, sse: 1000, ws: 200, rate: 20, seconds: 10, articles: corpus.articles, people: corpus.people });
+        live.W6 = { status: 'measured', ...result, rssMB: sys.memory().rssMB };
+        log(`  W6 ${result.connected}/${result.subscribers} subscribers, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, lost ${result.lost}`);
+      } catch (e) {
+        live.W6 = { status: 'failed', reason: (e as Error).message };
+        log(`  W6 failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- report
+const f0 = (x: number | undefined) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(0));
+const f1 = (x: number | undefined) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(1));
+const f2 = (x: number | undefined) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(2));
+const pass = (ok: boolean | undefined) => (ok == null ? '–' : ok ? '✅' : '❌');
+
+function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: Awaited<ReturnType<typeof measureEmbedded>> | null) {
+  const out: string[] = [];
+  const find = (size: Size, w: string, s: SystemName) => rows.find((r) => r.size === size && r.workload === w && r.system === s);
+  out.push(`# Newsgraph benchmark — ${new Date().toISOString()}`, '');
+  out.push(`Machine: ${info.nproc} shared cores (\`nproc\`), ${info.cpu}, ${info.memoryGB} GB; Node ${info.node} (Newsgraph, floor, load), ` +
+    `Node ${info.node22} (PostGraphile ${info.postgraphile}, v5); ${pgVersion}; autocannon ${info.autocannon}. ` +
+    `Load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, from a separate process; ` +
+    `everything (PostgreSQL, server, load) shares the same cores.`, '');
+  out.push('Corpus: ' + corpora.map((c) => `${c.size} = ${c.articles} articles, ${c.statements} statements, ${c.people} people, ${c.events} events${c.reused ? '' : ` (loaded in ${c.seconds.toFixed(0)} s)`}`).join('; ') + '.', '');
+  out.push('| size | workload | system | req/s | p50 ms | p99 ms | SQL/req | errors | RSS MB (peak) | answers = floor |');
+  out.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows) {
+    const chk = checks.find((c) => c.size === r.size && c.workload === r.workload && c.system === r.system);
+    out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} |`);
+  }
+  out.push('', '## Targets (ratios from this run)', '', '| size | target | measured | |', '| --- | --- | --- | --- |');
+  for (const size of options.sizes) {
+    for (const w of ['W1', 'W2', 'W3'] as ReadWorkload[]) {
+      const n = find(size, w, 'newsgraph')?.load, p = find(size, w, 'postgraphile')?.load;
+      if (n && p) out.push(`| ${size} | ${w} req/s ≥ 1.25 × PostGraphile, p99 no worse | ${f2(n.rps / p.rps)} ×, p99 ${f1(n.p99)} vs ${f1(p.p99)} ms | ${pass(n.rps >= 1.25 * p.rps && n.p99 <= p.p99)} |`);
+    }
+    const n1 = find(size, 'W1', 'newsgraph')?.load, fl = find(size, 'W1', 'floor')?.load;
+    if (n1 && fl) out.push(`| ${size} | W1 req/s ≥ 0.5 × floor | ${f2(n1.rps / fl.rps)} × | ${pass(n1.rps >= 0.5 * fl.rps)} |`);
+    for (const w of readWorkloads) {
+      const s = find(size, w, 'newsgraph')?.sqlPerRequest;
+      if (s != null) out.push(`| ${size} | ${w} SQL/req ≤ relation fields (${newsgraphRelationFields[w].length}: ${newsgraphRelationFields[w].join(', ')}) | ${f1(s)} | ${pass(s <= newsgraphRelationFields[w].length)} |`);
+    }
+  }
+  if (options.sizes.length > 1) {
+    const first = options.sizes[0]!, last = options.sizes.at(-1)!;
+    out.push('', `## Growth (Newsgraph p50, ms)`, '', `| workload | ${options.sizes.join(' | ')} | ${last}/${first} | target | |`, `| --- | ${options.sizes.map(() => '---:').join(' | ')} | ---: | --- | --- |`);
+    for (const w of ['W1', 'W2', 'W4'] as ReadWorkload[]) {
+      if (!readWorkloads.includes(w)) continue;
+      const ps = options.sizes.map((s) => find(s, w, 'newsgraph')?.load?.p50);
+      const ratio = ps.at(-1)! / ps[0]!;
+      const limit = w === 'W4' ? 3 : 1.5;
+      // autocannon reports whole milliseconds; a 1 ms p50 is "under 1.5 ms".
+      out.push(`| ${w} | ${ps.map(f1).join(' | ')} | ${f2(ratio)} | ≤ ${limit} × at ${last === 'L' ? 'L' : `${last} (L not run)`} | ${pass(ratio <= limit)} |`);
+    }
+  }
+  out.push('', '## EXPLAIN of the statements each system sent (largest size run)', '');
+  const largest = options.sizes.at(-1)!;
+  out.push('| system | workload | statements | sequential scans of corpus tables | sorts of > 1,000 rows (no index serves the order) |', '| --- | --- | ---: | --- | --- |');
+  for (const e of explains.filter((x) => x.size === largest)) {
+    const seq = e.findings.flatMap((f) => f.seqScans);
+    const errs = e.findings.filter((f) => f.error).length;
+    const sorts = [...new Set(e.findings.flatMap((f) => f.bigSorts))];
+    out.push(`| ${e.system} | ${e.workload} | ${e.findings.length} | ${seq.length ? `❌ ${[...new Set(seq)].join(', ')}` : '✅ none'}${errs ? ` (${errs} not explained)` : ''} | ${sorts.length ? `⚠️ ${sorts.join('; ')}` : 'none'} |`);
+  }
+  out.push('', '## Live workloads (Newsgraph)', '');
+  for (const [k, v] of Object.entries(live)) {
+    const x = v as any;
+    if (x.status !== 'measured') out.push(`- ${k} ${WORKLOAD_TITLES[k as 'W5']}: **${x.status}** — ${x.reason}`);
+    else if (k === 'W6') out.push(`- W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers (1000 SSE + 200 graphql-ws), ${x.inserted} inserts at 20/s; commit→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (target ≤ 100 ms ${pass(x.p99 <= 100)}), lost ${x.lost} (target 0 ${pass(x.lost === 0)})`);
+    else out.push(`- W5 ${WORKLOAD_TITLES.W5}: see the table`);
+  }
+  if (embedded) {
+    out.push('', '## Embedded default (`npm start`, PGlite)', '');
+    out.push(`- first start (creates, migrates, seeds): ${f0(embedded.firstStartMs)} ms to the first answered query`);
+    out.push(`- second start (data directory exists): ${f0(embedded.secondStartMs)} ms — target ≤ 3000 ms ${pass(embedded.secondStartMs <= 3000)}`);
+    out.push(`- idle RSS: ${f0(embedded.largestProcessRssMB)} MB for the service process, ${f0(embedded.idleRssMB)} MB for the whole \`npm start\` tree (npm + tsx + service) — target ≤ 400 MB ${pass(embedded.largestProcessRssMB <= 400)}`);
+  }
+  if (Object.keys(profiles).length) {
+    out.push('', '## CPU profiles (self time by package)', '');
+    for (const [key, list] of Object.entries(profiles)) {
+      for (const p of list) out.push(`- ${key}: ${p.packages.slice(0, 8).map((x) => `${x.name} ${(x.share * 100).toFixed(0)}%`).join(', ')}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- main
+const info = machine();
+const admin = postgres(options.baseUrl, { max: 1, onnotice: () => {} });
+const [{ version: pgVersion }] = (await admin`select split_part(version(), ' on ', 1) as version`) as unknown as [{ version: string }];
+await admin.end();
+log(`Newsgraph bench: sizes ${options.sizes.join(',')}, ${options.duration} s × ${options.connections} connections, workloads ${options.workloads.join(',')}`);
+log(`machine: ${info.nproc} cores, ${info.cpu}, Node ${info.node}, PostGraphile ${info.postgraphile} on Node ${info.node22}, ${pgVersion}`);
+
+for (const size of options.sizes) await benchSize(size);
+let embedded: Awaited<ReturnType<typeof measureEmbedded>> | null = null;
+if (options.embedded) {
+  log('\n## embedded default');
+  embedded = await measureEmbedded(4640);
+  log(`  second start ${f0(embedded.secondStartMs)} ms, idle RSS ${f0(embedded.largestProcessRssMB)} MB (tree ${f0(embedded.idleRssMB)} MB)`);
+}
+
+const table = report(info, pgVersion, embedded);
+writeFileSync(path.join(RESULTS, `${stamp}.json`), JSON.stringify({ options, machine: info, pgVersion, corpora, rows, checks, explains, live, embedded, profiles }, null, 2));
+writeFileSync(path.join(RESULTS, 'latest.md'), table);
+console.log('\n' + table);
+console.log(`results: bench/results/${stamp}.json, bench/results/latest.md; logs in ${WORK}`);
+void ROOT_DIR;

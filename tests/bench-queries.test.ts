@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  READ_WORKLOADS,
+  globalId,
+  newsgraphQueries,
+  newsgraphRelationFields,
+  newsgraphVariables,
+} from '../bench/workloads/queries.js';
+import { type TestApp, createTestApp } from './support/app.js';
+import { backendName } from './support/database.js';
+
+// The benchmark's W1-W4 query texts (bench/workloads/queries.ts), run against the seeded test app:
+// they must answer without errors and stay within one SQL statement per relation field. Not timed.
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+async function firstRowId(type: 'Article' | 'Person'): Promise<number> {
+  const field = type === 'Article' ? 'articles' : 'people';
+  const { data } = await app.gql(`{ ${field}(first: 1${type === 'Person' ? ', filter: { search: "Rand Paul" }' : ''}) { edges { node { id } } } }`);
+  return Number(Buffer.from(data[field].edges[0].node.id, 'base64url').toString('utf8').split(':')[1]);
+}
+
+describe(`bench workload queries: SQL statements per request (${backendName})`, () => {
+  it('W1 article page: one statement per relation field', async () => {
+    const id = await firstRowId('Article');
+    const { result, statements } = await app.countStatements(newsgraphQueries.W1, newsgraphVariables('W1', id));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.node.id).toBe(globalId('Article', id));
+    expect(result.data.node.statements.edges.length).toBeGreaterThan(10);
+    expect(result.data.node.events.edges.length).toBeGreaterThan(0);
+    // node, statements, speaker, people, events, participants
+    expect(statements).toBe(6);
+    expect(statements).toBeLessThanOrEqual(newsgraphRelationFields.W1.length);
+  });
+
+  it('W2 person page: one statement per relation field', async () => {
+    const id = await firstRowId('Person');
+    const { result, statements } = await app.countStatements(newsgraphQueries.W2, newsgraphVariables('W2', id));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.node.name).toBe('Rand Paul');
+    expect(result.data.node.statements.edges.length).toBeGreaterThan(0);
+    expect(result.data.node.events.edges.length).toBeGreaterThan(0);
+    // node, statements, article, events, participants
+    expect(statements).toBe(5);
+    expect(statements).toBeLessThanOrEqual(newsgraphRelationFields.W2.length);
+  });
+
+  it('W3 front page: one statement per relation field', async () => {
+    const { result, statements } = await app.countStatements(newsgraphQueries.W3, newsgraphVariables('W3', null));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.articles.edges.length).toBeGreaterThan(0);
+    // articles, people, statements, speaker
+    expect(statements).toBe(4);
+    expect(statements).toBeLessThanOrEqual(newsgraphRelationFields.W3.length);
+  });
+
+  it('W4 full-text search: one statement per relation field', async () => {
+    const { result, statements } = await app.countStatements(newsgraphQueries.W4, newsgraphVariables('W4', 'letter'));
+    expect(result.errors).toBeUndefined();
+    expect(result.data.statements.edges.length).toBeGreaterThan(0);
+    // statements, speaker
+    expect(statements).toBe(2);
+    expect(statements).toBeLessThanOrEqual(newsgraphRelationFields.W4.length);
+  });
+
+  it('covers every read workload', () => {
+    expect(Object.keys(newsgraphQueries).sort()).toEqual([...READ_WORKLOADS].sort());
+  });
+});
