@@ -1,6 +1,6 @@
 // Reporting cues: the verb or phrase that attributes speech ("said", "told CNN", "tweeted",
 // "according to"), plus the channel it implies (tweet, letter, statement, interview, an outlet).
-import { ADDRESSEE_VERBS, AUXILIARIES, DOCUMENT_NOUNS, OPINION_VERBS, SPEECH_VERBS } from './lexicon.js';
+import { ADDRESSEE_VERBS, AUXILIARIES, DOCUMENT_NOUNS, OPINION_VERBS, SPEECH_VERBS, STANCE_VERBS } from './lexicon.js';
 import type { Token } from './text.js';
 
 export interface Cue {
@@ -30,7 +30,7 @@ export function isQuotationCue(verb: string): boolean {
 }
 
 /** Is the token at `index` a reporting cue (a verb, or "according to")? */
-export function cueAt(tokens: readonly Token[], index: number): Cue | null {
+export function cueAt(tokens: readonly Token[], index: number, paraphrase = false): Cue | null {
   const token = tokens[index];
   if (token === undefined || !token.isWord) return null;
   const previous = tokens[index - 1];
@@ -38,7 +38,7 @@ export function cueAt(tokens: readonly Token[], index: number): Cue | null {
   if (token.lower === 'according' && next?.lower === 'to') {
     return { first: index, end: index + 2, verb: 'according to', isAccordingTo: true, isParticiple: false };
   }
-  if (!SPEECH_VERBS.has(token.lower)) return null;
+  if (!SPEECH_VERBS.has(token.lower) && !(paraphrase && STANCE_VERBS.has(token.lower))) return null;
   if (token.capitalized && index > 0 && previous?.text !== '“' && previous?.text !== '"') return null;
   const previousLower = previous?.lower ?? '';
   if (BE_VERBS.has(previousLower) && !token.lower.endsWith('ing')) return null; // passive: "was told"
@@ -53,15 +53,17 @@ export function cueAt(tokens: readonly Token[], index: number): Cue | null {
   }
   if (next !== undefined && NOT_SPEECH_AFTER.has(next.lower) && ['calls', 'call', 'called', 'post', 'posted', 'found', 'show', 'shows'].includes(token.lower)) return null;
   if (next?.lower === 'of' && token.lower.startsWith('call')) return null;
+  // "the spot concludes with footage …", "continued with a tour": not speech
+  if (next?.lower === 'with' && /^(?:conclu|continu)/.test(token.lower)) return null;
   return { first: index, end: index + 1, verb: token.lower, isAccordingTo: false, isParticiple: token.lower.endsWith('ing') };
 }
 
 /** Cues between token indexes `first` and `end` that are not inside quotation marks. */
-export function findCues(tokens: readonly Token[], first: number, end: number, isQuoted: (offset: number) => boolean): Cue[] {
+export function findCues(tokens: readonly Token[], first: number, end: number, isQuoted: (offset: number) => boolean, paraphrase = false): Cue[] {
   const cues: Cue[] = [];
   for (let index = first; index < end; index++) {
     if (isQuoted(tokens[index]!.start)) continue;
-    const cue = cueAt(tokens, index);
+    const cue = cueAt(tokens, index, paraphrase);
     if (cue !== null) {
       cues.push(cue);
       index = cue.end - 1;

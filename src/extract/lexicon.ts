@@ -182,3 +182,57 @@ export function honorificGender(word: string): Gender {
     return 'female';
   return null;
 }
+
+const VERB_TAGS = ['PastTense', 'PresentTense', 'Infinitive', 'Gerund', 'Participle', 'Verb', 'Imperative', 'PerfectTense', 'Pluperfect'];
+const NOUN_OR_MODIFIER_TAGS = ['Singular', 'Plural', 'Noun', 'Adjective', 'Determiner', 'Possessive', 'Value', 'Cardinal', 'Ordinal'];
+
+/**
+ * A lowercase word that reads as a verb: tagged only as a verb form in the lexicon, or an unknown
+ * word with a verb ending ("likened", "pounding"). Copulas are not counted: "Trump's statement was
+ * “true”" keeps its subject.
+ */
+export function isVerbForm(word: string): boolean {
+  const lower = word.toLowerCase();
+  if (COPULAS.has(lower)) return false;
+  if (SPEECH_VERBS.has(lower) || LABELLING_VERBS.has(lower)) return true;
+  const tags = tagsOf(lower);
+  if (tags.length === 0) return /(?:ed|ing)$/.test(lower) && lower.length > 4;
+  if (tags.some((tag) => NOUN_OR_MODIFIER_TAGS.includes(tag))) return false;
+  return tags.some((tag) => VERB_TAGS.includes(tag));
+}
+
+export const COPULAS = new Set('is are was were be been being am'.split(' '));
+
+
+/** Regular inflections of a verb: "liken" → liken, likens, likened, likening. */
+function inflect(base: string): string[] {
+  const stem = base.endsWith('e') ? base.slice(0, -1) : base;
+  const doubled = /[^aeiou][aeiou][bdgmnprt]$/.test(base) && base.length <= 4 ? base + base.slice(-1) : base;
+  const third = /(?:s|sh|ch|x|z)$/.test(base) ? `${base}es` : /[^aeiou]y$/.test(base) ? `${base.slice(0, -1)}ies` : `${base}s`;
+  const past = base.endsWith('e') ? `${base}d` : /[^aeiou]y$/.test(base) ? `${base.slice(0, -1)}ied` : `${doubled}ed`;
+  return [base, third, past, `${base === doubled ? stem : doubled}ing`];
+}
+
+/**
+ * Verbs of evaluating, labelling and invoking words: a short quotation after one of them is
+ * someone's wording ("condemned the test as “provocative”", "hailed Trump as “The Comeback Kid”"),
+ * while a scare quote without one is usually the reporter's ("a “philanthropub”").
+ */
+export const WORDING_VERBS = new Set(
+  [
+    ...'call describe label dub brand deem characterize condemn denounce decry hail laud praise blast slam criticize accuse liken compare dismiss pound attack mock ridicule deride insult lambaste assail excoriate scold chide exhort urge cite reference invoke proclaim promise vow pledge blame warn charge refer tout lament boast demand admire defend endorse quote repeat echo question reject tweet post write say tell add argue claim insist declare announce predict suggest complain joke'
+      .split(' ')
+      .flatMap(inflect),
+    ...'said told wrote called known referred'.split(' '),
+  ],
+);
+
+/**
+ * Verbs that report a position rather than words ("Trump wants …", "the report cites …",
+ * "Clinton proposed …"): cues for a paraphrase of a sentence without quotation marks, never for a
+ * quotation. Finite forms only, so that "the plans" or "a proposed rule" are not taken for them.
+ */
+export const STANCE_VERBS = new Set(
+  ('wants wanted plans planned proposes proposed cites cited agrees agreed mentions mentioned expects disclosed echoed hinted signaled signalled rejects rejected questioned conceded pointed stressed demands opposes opposed supports supported backs backed ' +
+    'recommends recommended endorsed endorses defended defends attacked attacks dismissed dismisses denounced condemned condemns blamed blames credited touted touts highlighted projected projects ruled determined offered refused declined').split(' '),
+);

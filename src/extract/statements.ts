@@ -6,7 +6,7 @@
 // Spans follow the PolNeAR convention: a statement's span is its content, quote marks included,
 // from the first quote to the last when the attribution interrupts it.
 import { cueAt, channelFor, findCues, skipAuxiliariesBackward, type Cue } from './cues.js';
-import { ADDRESSEE_VERBS } from './lexicon.js';
+import { ADDRESSEE_VERBS, LABELLING_VERBS, SPEECH_VERBS, WORDING_VERBS, isVerbForm } from './lexicon.js';
 
 import type { Speaker, SpeakerResolver } from './coref.js';
 import type { Quote } from './quotes.js';
@@ -52,6 +52,17 @@ const LEADING_ADVERBIALS = new Set('in on at after during while when before foll
 const MAX_SUBJECT_TOKENS = 24;
 /** Unattributed quotes shorter than this are usually scare quotes or titles, not speech. */
 const MIN_STRAY_QUOTE_WORDS = 6;
+/** How far before a short stray quote a verb of wording may stand. */
+const WORDING_VERB_WINDOW = 10;
+/** How many words after a short stray quote still belong to its phrase. */
+const MAX_CLAUSE_TAIL = 8;
+const DETERMINERS = new Set(['a', 'an', 'the', 'this', 'that', 'his', 'her', 'their', 'its', 'our', 'my', 'your']);
+/** Words that, after a comma, open a clause of the reporter's own rather than more of the content. */
+const TAIL_OPENERS = new Set('but while whereas although though which according even despite'.split(' '));
+/** Words that may join scare quotes into one statement. */
+const QUOTE_CONNECTIVES = new Set(['and', 'or', 'nor', 'by', 'a', 'an', 'the', ',', 'as', 'but', 'not']);
+/** Clause words a short adverbial before "that" does not contain. */
+const STRAY_STOPWORDS = new Set('and or but who which whom whose when where while because if than so he she they we i you it'.split(' '));
 
 export class StatementFinder {
   private readonly quotesBySentence = new Map<number, Quote[]>();
@@ -108,24 +119,29 @@ export class StatementFinder {
 
   /**
    * Quotes no rule attributed ("pounding Trump as a “con artist”") still report someone's words:
-   * keep them as partial quotes spoken by the subject of their sentence.
+   * keep them as partial quotes spoken by the subject of their sentence. Scare quotes joined by a
+   * connective ("being “duped” by “a con”") form one statement, and the statement takes in the
+   * noun phrase or clause the quoted words complete (back to the nearest verb, preposition or
+   * comma), which is how annotators mark the reported content.
    */
   private coverStrayQuotes(): void {
     const covered = (quote: Quote): boolean =>
       this.drafts.some((draft) => quote.start >= draft.span.start - 1 && quote.end <= draft.span.end + 1);
     for (const sentence of this.sentences) {
-      for (const quote of this.quotesIn(sentence)) {
-        if (covered(quote) || this.looksLikeTitle(quote)) continue;
-        const wordCount = (this.body.slice(quote.start, quote.end).match(/[\p{L}\p{N}]+/gu) ?? []).length;
-        if (wordCount < MIN_STRAY_QUOTE_WORDS) continue;
-        const openToken = tokenIndexAt(this.tokens, quote.start);
-        const previous = this.tokens[openToken - 1];
-        const start = previous?.lower === 'that' ? previous.start : quote.start;
-        const speaker = this.resolver.resolve(sentence.firstToken, this.subjectEnd(sentence, openToken), this.recentSpeakers());
+      const stray = this.quotesIn(sentence).filter((quote) => !covered(quote) && !this.looksLikeTitle(quote) && !this.isNickname(quote));
+      for (const group of this.groupQuotes(stray)) {
+        const first = group[0]!;
+        const last = group[group.length - 1]!;
+        const wordCount = Math.max(...group.map((quote) => (this.body.slice(quote.start, quote.end).match(/[\p{L}\p{N}]+/gu) ?? []).length));
+        const openToken = tokenIndexAt(this.tokens, first.start);
+        const verb = this.wordingVerbBefore(sentence, openToken);
+        if (wordCount < MIN_STRAY_QUOTE_WORDS && verb < 0) continue;
+        const startToken = wordCount >= MIN_STRAY_QUOTE_WORDS ? this.thatOrQuote(openToken) : this.afterVerb(verb, openToken);
+        const speaker = verb >= 0 ? this.wordingVerbSubject(sentence, verb) : this.resolver.resolve(sentence.firstToken, this.subjectEnd(sentence, Math.min(openToken, startToken)), this.recentSpeakers());
         this.drafts.push({
           kind: 'PARTIAL_QUOTE',
-          span: { start, end: quote.end },
-          pieces: quote.pieces,
+          span: { start: this.tokens[startToken]!.start, end: wordCount >= MIN_STRAY_QUOTE_WORDS ? last.end : this.clauseTailEnd(sentence, last) },
+          pieces: group.flatMap((quote) => quote.pieces),
           cue: null,
           speaker,
           channel: null,
@@ -134,6 +150,93 @@ export class StatementFinder {
         });
       }
     }
+  }
+
+  /** A verb of wording ("called", "condemned", "likened") shortly before this quote in the same clause, or -1. */
+  private wordingVerbBefore(sentence: Sentence, openToken: number): number {
+    for (let index = openToken - 1; index >= Math.max(sentence.firstToken, openToken - WORDING_VERB_WINDOW); index--) {
+      const token = this.tokens[index]!;
+      if (token.text === ';' || this.isQuoted(token.start)) return -1;
+      // "a call for …" is a noun, not a verb of wording
+      if (WORDING_VERBS.has(token.lower) && !token.capitalized && !DETERMINERS.has(this.tokens[index - 1]?.lower ?? '')) return index;
+      // the nearest verb governs the quote: "called a charlatan for promoting “quack” cures" is not a label
+      if (!token.capitalized && /(?:ed|ing)$/.test(token.lower) && isVerbForm(token.lower)) return -1;
+    }
+    return -1;
+  }
+
+  /** A short quote's phrase runs on to the end of its clause when little follows ("a “special meeting” to vote on a nominee"). */
+  private clauseTailEnd(sentence: Sentence, quote: Quote): number {
+    const after = tokenIndexAt(this.tokens, quote.end);
+    let index = after;
+    while (index < sentence.endToken) {
+      const token = this.tokens[index]!;
+      if (!token.isWord && !/['’]/.test(token.text)) break;
+      if (this.isQuoted(token.start)) break;
+      index++;
+    }
+    const tail = index - after;
+    if (tail === 0 || tail > MAX_CLAUSE_TAIL) return quote.end;
+    return this.tokens[index - 1]!.end;
+  }
+
+  /** The subject of a verb of wording: the clause before it, after any leading adverbial ("In a statement, Obama condemned …"). */
+  private wordingVerbSubject(sentence: Sentence, verb: number): Speaker {
+    const first = this.afterLeadingAdverbial(sentence, verb);
+    const end = skipAuxiliariesBackward(this.tokens, verb, first);
+    return this.resolver.resolve(first, end, this.recentSpeakers());
+  }
+
+  /** A long stray quote starts at its "that", else at its opening mark. */
+  private thatOrQuote(openToken: number): number {
+    return this.tokens[openToken - 1]?.lower === 'that' ? openToken - 1 : openToken;
+  }
+
+  /** The words a verb of wording governs: from just after it (or its "that") to the quote. */
+  private afterVerb(verb: number, openToken: number): number {
+    // "what Turnbull called North Korea's “reckless” actions": the free relative is the content
+    for (let index = verb - 1; index >= Math.max(0, verb - 8); index--) {
+      const token = this.tokens[index]!;
+      if (token.lower === 'what') return index;
+      if (!token.isWord || isVerbForm(token.lower)) break;
+    }
+    let start = verb + 1;
+    for (let index = verb + 1; index < openToken; index++) if (this.tokens[index]!.lower === 'that') start = index;
+    while (start < openToken && !this.tokens[start]!.isWord) start++;
+    return start;
+  }
+
+  /** The run of quotes joined by connectives that starts with the first of `quotes`. */
+  private connectedQuotes(quotes: readonly Quote[]): Quote {
+    return this.groupQuotes(quotes)[0]!.at(-1)!;
+  }
+
+  /** Quotes in one sentence joined only by connectives ("“losers” and “sad”"). */
+  private groupQuotes(quotes: readonly Quote[]): Quote[][] {
+    const groups: Quote[][] = [];
+    for (const quote of quotes) {
+      const group = groups[groups.length - 1];
+      const previous = group?.[group.length - 1];
+      if (group !== undefined && previous !== undefined && this.onlyConnectives(tokenIndexAt(this.tokens, previous.end), tokenIndexAt(this.tokens, quote.start))) group.push(quote);
+      else groups.push([quote]);
+    }
+    return groups;
+  }
+
+  private onlyConnectives(first: number, end: number): boolean {
+    if (end - first > 4) return false;
+    for (let index = first; index < end; index++) if (!QUOTE_CONNECTIVES.has(this.tokens[index]!.lower)) return false;
+    return true;
+  }
+
+  /** A nickname inside a name: Rep. Robert C. "Bobby" Scott. */
+  private isNickname(quote: Quote): boolean {
+    const openToken = tokenIndexAt(this.tokens, quote.start);
+    const closeToken = tokenIndexAt(this.tokens, quote.end);
+    const before = this.tokens[openToken - 1];
+    const after = this.tokens[closeToken];
+    if (!/^\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*)?$/u.test(this.body.slice(quote.start + 1, quote.end - 1))) return false;
+    return before !== undefined && after !== undefined && before.capitalized && after.capitalized && before.isWord && after.isWord && before.end === quote.start - 1;
   }
 
   /** Titles of shows, books and songs: short, every word capitalised ("Fox and Friends"). */
@@ -164,9 +267,11 @@ export class StatementFinder {
   }
 
   private analyse(sentence: Sentence): DraftStatement | null {
-    const quotes = this.quotesIn(sentence);
+    // a title inside the sentence ("On CBS's “Face the Nation,” Ryan said …") is not a quotation
+    const all = this.quotesIn(sentence);
+    const quotes = all.filter((quote) => quote.start === sentence.start || !(this.looksLikeTitle(quote) || this.isNickname(quote)));
     const firstQuote = quotes[0];
-    if (firstQuote === undefined) return this.paraphrase(sentence);
+    if (firstQuote === undefined) return this.paraphrase(sentence, all);
     const startsWithQuote = firstQuote.start === sentence.start;
     if (startsWithQuote) return this.quoteFirst(sentence, quotes);
     return this.attributionFirst(sentence, quotes);
@@ -306,8 +411,51 @@ export class StatementFinder {
     if (cue === undefined) return this.quoteThenAttribution(sentence, quotes) ?? this.endAttributed(sentence, quotes) ?? this.accordingTo(sentence, quotes);
     const attribution = this.leadingAttribution(sentence, cue, cues);
     const contentStart = this.contentStartAfter(cue, sentence.endToken);
-    const span = this.contentSpan(contentStart, sentence);
-    return this.statementFromSpan(sentence, this.trimToQuote(span, cue, contentStart, quotes), quotes, attribution);
+    const span = this.beforeParticipleCue(this.contentSpan(contentStart, sentence), contentStart, sentence);
+    const trimmed = this.trimTail(this.trimToQuote(span, cue, contentStart, quotes), quotes);
+    // "attacked what Mayor Ruiz called a “sham budget”": the free relative is the content
+    const what = LABELLING_VERBS.has(cue.verb) ? this.afterVerb(cue.first, cue.first) : -1;
+    const start = what >= 0 && this.tokens[what]!.lower === 'what' ? this.tokens[what]!.start : trimmed.start;
+    return this.statementFromSpan(sentence, { start, end: trimmed.end }, quotes, attribution);
+  }
+
+  /** "… she believes we must …, saying that “race still …”": the participle cue starts a statement of its own. */
+  private beforeParticipleCue(span: TextSpan, contentStart: number, sentence: Sentence): TextSpan {
+    const cue = findCues(this.tokens, contentStart + 1, sentence.endToken, this.isQuoted).find(
+      (candidate) => candidate.isParticiple && this.tokens[candidate.first - 1]?.text === ',' && (this.tokens[candidate.end]?.lower === 'that' || isQuoteChar(this.tokens[candidate.end]?.text ?? '') || this.tokens[candidate.end]?.text === ','),
+    );
+    if (cue === undefined) return span;
+    const end = this.tokens[cue.first - 2]!.end;
+    return end > span.start ? { start: span.start, end } : span;
+  }
+
+  /**
+   * A partial quote's content ends with the clause that holds its last quote: a coordinated verb
+   * phrase ("… is “depleted” and says he will …") or a trailing participle or contrast
+   * ("“partial,” meaning …", "“fair” to him, engaging in …", "…, but he has …") is not part of it.
+   */
+  private trimTail(span: TextSpan, quotes: Quote[]): TextSpan {
+    const inside = quotes.filter((quote) => quote.start >= span.start && quote.end <= span.end + 1);
+    const last = inside[inside.length - 1];
+    if (last === undefined || last.end >= span.end) return span;
+    const endToken = tokenIndexAt(this.tokens, span.end);
+    const first = inside[0]!;
+    for (let index = tokenIndexAt(this.tokens, first.end) - 1; index < endToken; index++) {
+      const token = this.tokens[index]!;
+      if (this.isQuoted(token.start) && !inside.some((quote) => token.start === quote.end - 1)) continue;
+      const next = this.tokens[index + 1];
+      if (next === undefined) break;
+      const comma = token.text === ',' || isQuoteChar(token.text) && this.tokens[index - 1]?.text === ',';
+      const cutHere =
+        (comma && (TAIL_OPENERS.has(next.lower) || (/ing$/.test(next.lower) && isVerbForm(next.lower)))) ||
+        (token.lower === 'and' && !next.capitalized && (isVerbForm(next.lower) || SPEECH_VERBS.has(next.lower)) && !/ing$/.test(next.lower));
+      if (!cutHere) continue;
+      let end = index;
+      while (end > 0 && (this.tokens[end - 1]!.text === ',' )) end--;
+      const endOffset = Math.max(first.end, this.tokens[end - 1]!.end);
+      return { start: span.start, end: endOffset };
+    }
+    return span;
   }
 
   /** 'The country "has made dramatic changes," McConnell said in June 2012, citing …' */
@@ -337,8 +485,8 @@ export class StatementFinder {
     const first = inside[0]!;
     // a label: 'described Clinton as a “disgrace” after she …' ends with the label
     const openToken = tokenIndexAt(this.tokens, first.start);
-    const isLabel = [1, 2].some((back) => this.tokens[openToken - back]?.lower === 'as') && openToken - 2 >= contentStart;
-    if (isLabel) return { start: span.start, end: first.end };
+    const isLabel = [1, 2].some((back) => this.tokens[openToken - back]?.lower === 'as' && openToken - back >= contentStart);
+    if (isLabel) return { start: span.start, end: this.connectedQuotes(inside).end };
     const startsWithQuote = this.tokens[contentStart]?.start === first.start;
     const finished = /[,.?!…]$/.test(this.body.slice(first.start, first.end - 1));
     return startsWithQuote && finished ? { start: span.start, end: first.end } : span;
@@ -380,6 +528,12 @@ export class StatementFinder {
     }
     let index = cue.end;
     const limit = Math.min(sentenceEnd, cue.end + 12);
+    // "saying during the debate last week, “That makes me smart”": an adverbial, then the quotation
+    for (let position = cue.end; position < limit - 1 && !this.isStop(position); position++) {
+      const token = this.tokens[position]!;
+      if (isQuoteChar(token.text) || token.lower === 'that' || (/(?:ed|ing)$/.test(token.lower) && isVerbForm(token.lower))) break;
+      if ((token.text === ',' || token.text === ':') && isQuoteChar(this.tokens[position + 1]!.text) && !this.isQuoted(token.start)) return position + 1;
+    }
     if (ADDRESSEE_VERBS.has(cue.verb)) {
       // "told the Russian state news agency RIA Novosti that …": skip the addressee
       for (let position = cue.end; position < limit && !this.isStop(position); position++) {
@@ -393,7 +547,15 @@ export class StatementFinder {
       if (token.lower === 'that' || isQuoteChar(token.text)) return index;
       if (token.text === ':') return index + 1;
       const skippable = token.text === ',' || token.capitalized || BETWEEN_CUE_AND_THAT.has(token.lower) || /['’]s$/u.test(token.text);
-      if (!skippable) break;
+      if (!skippable) {
+        // "tweeted in the early morning hours that …": a short adverbial before "that"
+        for (let position = index; position < Math.min(limit, index + 6); position++) {
+          const ahead = this.tokens[position]!;
+          if (ahead.lower === 'that') return position;
+          if (!ahead.isWord || isVerbForm(ahead.lower) || STRAY_STOPWORDS.has(ahead.lower)) break;
+        }
+        break;
+      }
       index++;
     }
     let start = cue.end;
@@ -443,10 +605,19 @@ export class StatementFinder {
       const attribution = this.attributionAfterComma(sentence, cue);
       if (attribution === null) continue;
       const commaToken = attribution.subjectFirst - 1;
-      const span = this.contentBefore(sentence.firstToken, commaToken);
+      // "All of this, he acknowledges, could be undone …": the attribution interrupts the content
+      const span = this.interrupts(cue, sentence) ? this.contentSpan(sentence.firstToken, sentence) : this.contentBefore(sentence.firstToken, commaToken);
       return this.statementFromSpan(sentence, span, quotes, attribution);
     }
     return null;
+  }
+
+  /** Does the sentence go on after ", X said," with more of the content (not a participle or a new cue)? */
+  private interrupts(cue: Cue, sentence: Sentence): boolean {
+    if (this.tokens[cue.end]?.text !== ',') return false;
+    const rest = this.tokens.slice(cue.end + 1, sentence.endToken);
+    if (rest.filter((token) => token.isWord).length < 2 || rest.some((token) => isQuoteChar(token.text))) return false;
+    return findCues(this.tokens, cue.end + 1, sentence.endToken, this.isQuoted).length === 0 && !/ing$/.test(rest[0]?.lower ?? '');
   }
 
   /** ", X said" or ", said X" closing the sentence; returns null when the cue introduces content. */
@@ -497,19 +668,42 @@ export class StatementFinder {
 
   // ---- no quotation marks ---------------------------------------------------------------------
 
-  private paraphrase(sentence: Sentence): DraftStatement | null {
-    const ending = this.endAttributed(sentence, []);
+  private paraphrase(sentence: Sentence, titles: Quote[] = []): DraftStatement | null {
+    const ending = this.endAttributed(sentence, titles);
     if (ending !== null) return ending;
-    const cues = findCues(this.tokens, sentence.firstToken, sentence.endToken, this.isQuoted);
+    const cues = findCues(this.tokens, sentence.firstToken, sentence.endToken, this.isQuoted, true);
     const cue = cues[0];
     if (cue === undefined) return null;
-    if (cue.isAccordingTo) return this.accordingTo(sentence, []);
+    if (cue.isAccordingTo) return this.accordingTo(sentence, titles);
     const attribution = this.leadingAttribution(sentence, cue, cues);
     if (attribution.subjectEnd <= attribution.subjectFirst && !cue.isParticiple) return null;
     const contentStart = this.contentStartAfter(cue, sentence.endToken);
     if (contentStart >= sentence.endToken - 1) return null;
-    const span = this.contentSpan(contentStart, sentence);
-    return this.statementFromSpan(sentence, span, [], attribution);
+    const span = this.clauseOnly(this.beforeParticipleCue(this.contentSpan(contentStart, sentence), contentStart, sentence), contentStart);
+    return this.statementFromSpan(sentence, span, titles, attribution);
+  }
+
+  /**
+   * A paraphrase is the reported clause: it stops before a new reporting verb joined by "and"
+   * ("… the nation's defenses and warned against …") and before a trailing comment of the
+   * reporter's (", which …", ", though she acknowledged …").
+   */
+  private clauseOnly(span: TextSpan, contentStart: number): TextSpan {
+    const endToken = tokenIndexAt(this.tokens, span.end);
+    for (let index = contentStart + 1; index < endToken - 1; index++) {
+      const token = this.tokens[index]!;
+      if (this.isQuoted(token.start)) continue;
+      const next = this.tokens[index + 1]!;
+      const cueNext = cueAt(this.tokens, index + 1);
+      const cut =
+        (token.text === ',' && TAIL_OPENERS.has(next.lower)) ||
+        (token.lower === 'and' && cueNext !== null && !cueNext.isAccordingTo && !cueNext.isParticiple);
+      if (!cut) continue;
+      let end = index;
+      while (end > contentStart && this.tokens[end - 1]!.text === ',') end--;
+      return end > contentStart ? { start: span.start, end: this.tokens[end - 1]!.end } : span;
+    }
+    return span;
   }
 }
 

@@ -1,6 +1,6 @@
 // Low-level text plumbing: tokens with offsets, paragraphs and quote-aware sentences.
 // Everything keeps UTF-16 offsets into the original body so spans can be reported exactly.
-import { ABBREVIATIONS } from './lexicon.js';
+import { ABBREVIATIONS, SPEECH_VERBS } from './lexicon.js';
 import type { TextSpan } from './types.js';
 
 export interface Token {
@@ -114,6 +114,30 @@ function startsNewSentence(next: Token | undefined): boolean {
   return next.capitalized || isQuoteChar(next.text) || /^[\p{N}(‘'—]/u.test(next.text);
 }
 
+/** How far after a closing quote a reporting verb may come and still attribute it ("“Why?” Sen. Lindsey Graham asked."). */
+const ATTRIBUTION_REACH = 6;
+
+/**
+ * A quote that ends with its own "?" or "!" or "." is still attributed by what follows:
+ * "“How many times …?” Clinton said." is one sentence, not two.
+ */
+function attributionFollows(tokens: readonly Token[], first: number): boolean {
+  for (let index = first; index < Math.min(tokens.length, first + ATTRIBUTION_REACH); index++) {
+    const token = tokens[index]!;
+    if (isSentenceFinal(token) && !(token.text === '.' && isAbbreviation(tokens[index - 1]))) return false;
+    if (isQuoteChar(token.text)) return false;
+    if (SPEECH_VERBS.has(token.lower) && !token.capitalized) {
+      // "… Clinton said." / "… Clinton said Tuesday." / "… she said, adding …": the cue closes the attribution
+      for (let next = index + 1; next <= index + 4; next++) {
+        const after = tokens[next];
+        if (after === undefined || isSentenceFinal(after) || after.text === ',' || isQuoteChar(after.text)) return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
 /**
  * Sentences that never break inside a quotation, so that a multi-sentence quote stays in the
  * sentence that attributes it. `insideQuote(offset)` tells whether an offset is within quote marks.
@@ -145,7 +169,8 @@ export function splitSentences(
     const endsHere =
       (isSentenceFinal(token) && !(token.text === '.' && isAbbreviation(previous))) ||
       (isQuoteChar(token.text) && isSentenceFinal(previous) && insideQuote(previous?.start ?? -1));
-    if (endsHere && startsNewSentence(next)) close(index + 1);
+    const quoteOpenedSentence = isQuoteChar(tokens[first]?.text ?? '');
+    if (endsHere && startsNewSentence(next) && !(isQuoteChar(token.text) && quoteOpenedSentence && attributionFollows(tokens, index + 1))) close(index + 1);
   }
   close(tokens.length);
   return sentences;

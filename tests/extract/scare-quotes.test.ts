@@ -1,0 +1,115 @@
+// Rules added to match the annotators' unit of content: scare quotes after a verb of wording,
+// clause boundaries of partial quotes and paraphrases, and quotes that end in "?" or "!".
+import { describe, expect, it } from 'vitest';
+import { extract } from '../../src/extract/index.js';
+import type { ExtractedStatement, Extraction } from '../../src/extract/types.js';
+
+const run = (body: string): Extraction => extract({ body, publishedAt: new Date('2018-08-08T12:00:00Z') });
+const spanText = (body: string, statement: ExtractedStatement): string => body.slice(statement.span.start, statement.span.end);
+
+function statementWith(body: string, words: string): ExtractedStatement {
+  const statement = run(body).statements.find((candidate) => body.slice(candidate.span.start, candidate.span.end).includes(words));
+  if (statement === undefined) throw new Error(`no statement contains "${words}"`);
+  return statement;
+}
+
+describe('short scare quotes', () => {
+  it('after a verb of wording, the object and the label form a partial quote by the verb’s subject', () => {
+    const body = 'Senate leader Harry Reid has been steadily pounding Trump as a “con artist” in recent weeks.';
+    const statement = statementWith(body, 'con artist');
+    expect(statement.kind).toBe('PARTIAL_QUOTE');
+    expect(spanText(body, statement)).toBe('Trump as a “con artist” in recent weeks');
+    expect(statement.speakerName).toBe('Harry Reid');
+  });
+
+  it('joins labels linked by a connective into one statement', () => {
+    const body = 'In a statement, President Anna Berg condemned the launch as “reckless” and a “grave threat”.';
+    const statements = run(body).statements.filter((statement) => statement.kind !== 'PARAPHRASE');
+    expect(statements).toHaveLength(1);
+    expect(spanText(body, statements[0]!)).toBe('the launch as “reckless” and a “grave threat”');
+    expect(statements[0]!.speakerName).toBe('Anna Berg');
+  });
+
+  it('takes in a free relative: what X called “…”', () => {
+    const body = 'The senator attacked what Mayor Tom Ruiz called a “sham budget” on Friday.';
+    expect(spanText(body, statementWith(body, 'sham budget'))).toBe('what Mayor Tom Ruiz called a “sham budget” on Friday');
+  });
+
+  it('leaves the reporter’s own scare quotes alone', () => {
+    const body = 'The mine would be placed in a separate “liquidating trust.” The firm sold a “philanthropub” too.';
+    expect(run(body).statements).toHaveLength(0);
+  });
+
+  it('does not read a nickname inside a name as a quote', () => {
+    const body = 'Rep. Robert C. “Bobby” Scott threw open his family home on Monday.';
+    expect(run(body).statements).toHaveLength(0);
+  });
+
+  it('a verb closer to the quote than the verb of wording governs it', () => {
+    const body = 'He has been called a charlatan for promoting “quack” cures.';
+    expect(run(body).statements.filter((statement) => statement.kind !== 'PARAPHRASE')).toHaveLength(0);
+  });
+});
+
+describe('partial quote boundaries', () => {
+  it('stops before a coordinated verb phrase', () => {
+    const body = 'Trump tweeted in the early hours that Lee was “disgusting” and encouraged people to watch the tape.';
+    expect(spanText(body, statementWith(body, 'disgusting'))).toBe('that Lee was “disgusting”');
+  });
+
+  it('stops before a trailing participle of the reporter’s', () => {
+    const body = 'Ms. Kim said the immunity was only “partial,” meaning it did not cover her statements.';
+    expect(spanText(body, statementWith(body, 'partial'))).toBe('the immunity was only “partial,”');
+  });
+
+  it('a participle cue inside the content starts a second statement', () => {
+    const body = 'Clinton said she believes we must keep pushing, saying that “race still matters” in America.';
+    const statements = run(body).statements;
+    expect(statements.map((statement) => spanText(body, statement))).toEqual([
+      'she believes we must keep pushing',
+      'that “race still matters” in America',
+    ]);
+    expect(statements[1]!.speakerName).toBe('Clinton');
+  });
+
+  it('a title in the sentence does not hide the attribution', () => {
+    const body = 'On Tuesday’s episode of “The Morning Show,” Senator Jane Doe said she wanted to speak “directly to voters.”';
+    const statement = statementWith(body, 'directly to voters');
+    expect(spanText(body, statement)).toBe('she wanted to speak “directly to voters.”');
+    expect(statement.speakerName).toBe('Jane Doe');
+  });
+});
+
+describe('quotes that end in "?" or "!"', () => {
+  it('keep the attribution that follows them', () => {
+    const body = 'Paul Reyes spoke.\n\n“How many times must we see this?” Clinton said. “It is unbearable.”';
+    const statement = statementWith(body, 'How many times');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerName).toBe('Clinton');
+  });
+});
+
+describe('paraphrase boundaries', () => {
+  it('an attribution in the middle of the sentence keeps the whole sentence as content', () => {
+    const body = 'All of this, Mark Jones acknowledges, could be undone at the ballot box.';
+    const statement = statementWith(body, 'All of this');
+    expect(statement.kind).toBe('PARAPHRASE');
+    expect(spanText(body, statement)).toBe('All of this, Mark Jones acknowledges, could be undone at the ballot box');
+    expect(statement.speakerName).toBe('Mark Jones');
+  });
+
+  it('splits at "and" + a new reporting verb', () => {
+    const body = 'Governor Ann Lee said he would order a review of the defenses and warned against hackers from abroad.';
+    expect(run(body).statements.map((statement) => spanText(body, statement))).toEqual([
+      'he would order a review of the defenses',
+      'against hackers from abroad',
+    ]);
+  });
+
+  it('verbs of stance introduce paraphrases but never quotations', () => {
+    const body = 'Senator Robert Hart wants the program to end next year.';
+    const statement = statementWith(body, 'the program');
+    expect(statement.kind).toBe('PARAPHRASE');
+    expect(statement.speakerName).toBe("Robert Hart");
+  });
+});
