@@ -1,6 +1,6 @@
 // Scores the rule-based extractor on a PolNeAR-format directory (text/, attributions/, metadata.tsv).
 //
-//   tsx scripts/eval-extraction.ts <dir> [--details <file>]
+//   tsx scripts/eval-extraction.ts <dir> [--details <file>] [--folds <n>]
 //
 // Prints a markdown table and writes it to bench/results/extraction.md. Definitions:
 // - gold quotes: Content spans containing a double quotation mark (" “ ”); a discontinuous span
@@ -13,6 +13,8 @@
 // - articles with several annotator files are scored against each file with weight 1/n, so every
 //   article counts once (counts may therefore be fractional).
 // - timing: one warm-up pass over all articles, then the median of 5 runs per article.
+// - --folds n: also scores n deterministic parts of the articles separately (article i of the
+//   name-sorted list goes to fold i mod n), to show how much the numbers vary between halves.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
@@ -293,10 +295,38 @@ function formatCount(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
-function renderTable(dir: string, tally: Tally, articles: number, times: number[]): string {
+function emptyTally(): Tally {
+  return {
+    goldQuotes: 0,
+    predictedQuotes: 0,
+    matchedQuotes: 0,
+    exactQuotes: 0,
+    speakerEligible: 0,
+    speakerCorrect: 0,
+    goldParaphrases: 0,
+    predictedParaphrases: 0,
+    matchedParaphrases: 0,
+  };
+}
+
+function quoteScores(tally: Tally): { precision: number; recall: number; f1: number } {
   const precision = ratio(tally.matchedQuotes, tally.predictedQuotes);
   const recall = ratio(tally.matchedQuotes, tally.goldQuotes);
-  const f1 = ratio(2 * precision * recall, precision + recall);
+  return { precision, recall, f1: ratio(2 * precision * recall, precision + recall) };
+}
+
+/** One row per fold: quote P/R/F1, exact match, speaker accuracy, paraphrase recall. */
+function renderFolds(folds: { tally: Tally; articles: number }[]): string {
+  const header = '| Fold | Articles | Gold quotes | Quote P | Quote R | Quote F1 | Exact | Speaker acc. | Paraphrase R |';
+  const rows = folds.map(({ tally, articles }, index) => {
+    const { precision, recall, f1 } = quoteScores(tally);
+    return `| ${index + 1}/${folds.length} | ${articles} | ${formatCount(tally.goldQuotes)} | ${precision.toFixed(3)} | ${recall.toFixed(3)} | ${f1.toFixed(3)} | ${ratio(tally.exactQuotes, tally.goldQuotes).toFixed(3)} | ${ratio(tally.speakerCorrect, tally.speakerEligible).toFixed(3)} (${formatCount(tally.speakerCorrect)}/${formatCount(tally.speakerEligible)}) | ${ratio(tally.matchedParaphrases, tally.goldParaphrases).toFixed(3)} |`;
+  });
+  return ['Folds (article i of the name-sorted list in fold i mod n):', '', header, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+function renderTable(dir: string, tally: Tally, articles: number, times: number[]): string {
+  const { precision, recall, f1 } = quoteScores(tally);
   const sorted = [...times].sort((a, b) => a - b);
   const rows: [string, string, string][] = [
     ['Quote precision', precision.toFixed(3), `${formatCount(tally.matchedQuotes)} / ${formatCount(tally.predictedQuotes)} predicted`],
@@ -326,25 +356,19 @@ function renderTable(dir: string, tally: Tally, articles: number, times: number[
 
 function main(): void {
   const args = process.argv.slice(2);
-  const dir = args.find((arg) => !arg.startsWith('--') && args[args.indexOf(arg) - 1] !== '--details');
+  const valued = new Set(['--details', '--folds']);
+  const dir = args.find((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   const detailsIndex = args.indexOf('--details');
   const detailsPath = detailsIndex >= 0 ? args[detailsIndex + 1] : undefined;
-  if (dir === undefined) {
-    console.error('usage: tsx scripts/eval-extraction.ts <polnear-dir> [--details <file>]');
+  const foldsIndex = args.indexOf('--folds');
+  const foldCount = foldsIndex >= 0 ? Number(args[foldsIndex + 1]) : 0;
+  if (dir === undefined || (foldsIndex >= 0 && !(Number.isInteger(foldCount) && foldCount >= 2))) {
+    console.error('usage: tsx scripts/eval-extraction.ts <polnear-dir> [--details <file>] [--folds <n ≥ 2>]');
     process.exit(1);
   }
   const articles = loadArticles(dir);
-  const tally: Tally = {
-    goldQuotes: 0,
-    predictedQuotes: 0,
-    matchedQuotes: 0,
-    exactQuotes: 0,
-    speakerEligible: 0,
-    speakerCorrect: 0,
-    goldParaphrases: 0,
-    predictedParaphrases: 0,
-    matchedParaphrases: 0,
-  };
+  const tally = emptyTally();
+  const folds = Array.from({ length: foldCount }, () => ({ tally: emptyTally(), articles: 0 }));
   const details: DetailSink | null = detailsPath ? { lines: [] } : null;
   const extractions = articles.map((article) =>
     extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }),
@@ -352,9 +376,14 @@ function main(): void {
   articles.forEach((article, index) => {
     const weight = 1 / article.annotations.length;
     for (const gold of article.annotations) scoreAgainst(article, gold, extractions[index]!, weight, tally, article.annotations.length === 1 ? details : null);
+    if (foldCount > 0) {
+      const fold = folds[index % foldCount]!;
+      fold.articles++;
+      for (const gold of article.annotations) scoreAgainst(article, gold, extractions[index]!, weight, fold.tally, null);
+    }
   });
   const times = articles.map(timeArticle);
-  const table = renderTable(dir, tally, articles.length, times);
+  const table = renderTable(dir, tally, articles.length, times) + (foldCount > 0 ? '\n' + renderFolds(folds) : '');
   console.log(table);
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(join('bench/results', 'extraction.md'), table);

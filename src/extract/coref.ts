@@ -3,9 +3,9 @@
 // "the senator" or "Putin's spokesman" go to the most recent person holding that role; "it read"
 // after "a letter from President Trump" goes to the document's author. Anything else ("a source",
 // "the White House") is kept as a label.
-import { DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, ROLE_NOUNS, TITLES, isFunctionWord } from './lexicon.js';
+import { COPULAS, DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES, isFunctionWord, isVerbForm } from './lexicon.js';
 import { expandTitle, type NameMention, type Person } from './names.js';
-import { normalizeSpace, type Token } from './text.js';
+import { isQuoteChar, normalizeSpace, type Token } from './text.js';
 import type { TextSpan } from './types.js';
 
 export interface Speaker {
@@ -28,6 +28,13 @@ const ADVERBIAL_OPENERS = new Set(
   'after before in on at during when while as since despite speaking asked earlier later last this in meanwhile following with without for by from under instead although though if unlike like amid'.split(' '),
 );
 const PLURAL_PRONOUNS = new Set(['they', 'we', 'them']);
+/** Labels longer than this are clauses, not a description of a source. */
+const MAX_LABEL_TOKENS = 24;
+const FINITE_AUXILIARIES = new Set('has have had would will did does do can could should may might must isn’t isn\'t wasn’t wasn\'t didn’t didn\'t'.split(' '));
+/** Words after which a speech verb is a noun ("the report", "one tweet"). */
+const DETERMINER_LIKE = new Set('a an the this that his her their its one new latest recent'.split(' '));
+/** Words a noun phrase does not end with. */
+const DANGLING = new Set('to of for with on in at by from and or but that which who than the a an'.split(' '));
 const NO_SPEAKER: Speaker = { name: null, label: null, span: null, documentNoun: null };
 
 export class SpeakerResolver {
@@ -120,6 +127,14 @@ export class SpeakerResolver {
     if (lastSpeakerPerson !== undefined && lastSpeakerPerson.gender === gender) {
       return { name: lastSpeakerPerson.name, label: null, span, documentNoun: null };
     }
+    // "“I would,” Melanie said. … “You winning?” she said": a last speaker whose gender we could
+    // not tell still wins over a known-gender person not mentioned since that speaker spoke
+    const lastNamed = [...recentSpeakers].reverse().find((speaker) => speaker.name !== null && speaker.span !== null && speaker.span.start < token.start);
+    const lastNamedPerson = lastNamed ? this.people.find((person) => person.name === lastNamed.name) : undefined;
+    if (lastNamed?.span && lastNamedPerson !== undefined && lastNamedPerson.gender === null) {
+      const since = this.lastMentionBefore(token.start, (person) => person.gender === gender, token.start - lastNamed.span.start);
+      if (since === null) return { name: lastNamedPerson.name, label: null, span, documentNoun: null };
+    }
     // a person known to have this gender beats one whose gender we could not tell
     const recent =
       this.lastMentionBefore(token.start, (person) => person.gender === gender, 1500) ??
@@ -180,7 +195,29 @@ export class SpeakerResolver {
     }
     if (!this.tokens.slice(firstWord, end).some((token) => token.isWord)) return null;
     if (this.tokens.slice(firstWord, end).every((token) => !token.isWord || isFunctionWord(token.text))) return null;
+    if (!this.isNounPhrase(firstWord, end)) return null;
     return { name: null, label, span, documentNoun: null };
+  }
+
+  /**
+   * A label must read as a noun phrase ("a source", "the Tax Policy Center", "one Democratic source
+   * on the panel"); a clause ("the Council has proved to be ineffective", "shouted to the crowd") or
+   * a piece of a quotation is a misparsed subject, and no speaker is better than a wrong one.
+   */
+  private isNounPhrase(first: number, end: number): boolean {
+    const words = this.tokens.slice(first, end);
+    if (words.length > MAX_LABEL_TOKENS) return false;
+    const firstWord = words[0]!;
+    if (!words.some((token) => /\p{L}{2}/u.test(token.text)) || /['’](?:ll|m|ve|d|re)$/iu.test(firstWord.text)) return false; // "000", "I'll"
+    if (!firstWord.capitalized && isVerbForm(firstWord.lower) && !DETERMINER_LIKE.has(firstWord.lower)) return false; // "going on to"
+    if (DANGLING.has(words[words.length - 1]!.lower)) return false; // "… to", "… that"
+
+    return words.every(
+      (token, position) =>
+        !isQuoteChar(token.text) &&
+        !this.isQuoted(token.start) &&
+        (token.capitalized || !(COPULAS.has(token.lower) || FINITE_AUXILIARIES.has(token.lower) || (SPEECH_VERBS.has(token.lower) && !(position > 0 && DETERMINER_LIKE.has(words[position - 1]!.lower))))),
+    );
   }
 
   private firstContentToken(first: number, end: number): number {

@@ -75,7 +75,10 @@ export function findCues(tokens: readonly Token[], first: number, end: number, i
 /** Index just before the subject: skips adverbs and auxiliaries ("Paul also said", "he has said"). */
 export function skipAuxiliariesBackward(tokens: readonly Token[], cueFirst: number, limit: number): number {
   let index = cueFirst;
-  while (index > limit && AUXILIARIES.has(tokens[index - 1]!.lower) && !tokens[index - 1]!.capitalized) index--;
+  // "is calling", "was saying": the progressive's "be" belongs to the verb, not the subject
+  const progressive = /ing$/.test(tokens[cueFirst]?.lower ?? '');
+  const skippable = (token: Token): boolean => !token.capitalized && (AUXILIARIES.has(token.lower) || (progressive && BE_VERBS.has(token.lower)));
+  while (index > limit && skippable(tokens[index - 1]!)) index--;
   return index;
 }
 

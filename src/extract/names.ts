@@ -88,6 +88,8 @@ function possessiveStem(text: string): string | null {
   return null;
 }
 
+const PRONOUN_CONTRACTION = /^(?:i|we|you|they|he|she|it|that|there|here|what|who|let)['’]/iu;
+
 function isNameToken(token: Token | undefined): boolean {
   return token !== undefined && token.isWord && token.capitalized;
 }
@@ -265,6 +267,8 @@ function candidateFromRun(
   // leading sentence words ("But", "The") are not part of a name
   while (words.length > 0 && isFunctionWord(tokens[words[0]!]!.text) && !TITLES.has(tokens[words[0]!]!.lower)) words = words.slice(1);
   if (words.length === 0) return null;
+  // a pronoun contraction ("I'll", "We're", "It's") opens a clause, never a name
+  if (words.some((index) => PRONOUN_CONTRACTION.test(tokens[index]!.text))) return null;
 
   let lastTitle = -1;
   words.forEach((index, position) => {

@@ -56,6 +56,12 @@ const MIN_STRAY_QUOTE_WORDS = 6;
 const WORDING_VERB_WINDOW = 10;
 /** How many words after a short stray quote still belong to its phrase. */
 const MAX_CLAUSE_TAIL = 8;
+/** Words that, between an attribution and a quote, open a new clause of the reporter's. */
+const CLAUSE_CONJUNCTIONS = new Set('but while whereas although though because as when after before and'.split(' '));
+/** How many words may follow a reporting verb before the quote it interrupts resumes ("he told the host of the show"). */
+const MAX_ATTRIBUTION_TAIL = 10;
+/** Words that follow a participle opening a clause ("engaging in", "raising the"). */
+const PARTICIPLE_OBJECT_STARTS = new Set('in on at to into with for from about a an the his her their its this that'.split(' '));
 const DETERMINERS = new Set(['a', 'an', 'the', 'this', 'that', 'his', 'her', 'their', 'its', 'our', 'my', 'your']);
 /** Words that, after a comma, open a clause of the reporter's own rather than more of the content. */
 const TAIL_OPENERS = new Set('but while whereas although though which according even despite'.split(' '));
@@ -137,7 +143,15 @@ export class StatementFinder {
         const verb = this.wordingVerbBefore(sentence, openToken);
         if (wordCount < MIN_STRAY_QUOTE_WORDS && verb < 0) continue;
         const startToken = wordCount >= MIN_STRAY_QUOTE_WORDS ? this.thatOrQuote(openToken) : this.afterVerb(verb, openToken);
-        const speaker = verb >= 0 ? this.wordingVerbSubject(sentence, verb) : this.resolver.resolve(sentence.firstToken, this.subjectEnd(sentence, Math.min(openToken, startToken)), this.recentSpeakers());
+        // 'Mills "got …," Jordan said, and still "got to …"': the sentence's speaker goes on
+        const attributed = this.drafts.find((draft) => draft.cue !== null && draft.span.start >= sentence.start && draft.span.end <= first.start && draft.span.end <= sentence.end);
+        const own =
+          verb >= 0
+            ? this.wordingVerbSubject(sentence, verb, attributed?.cue?.end ?? sentence.firstToken)
+            : attributed !== undefined
+              ? attributed.speaker
+              : this.resolver.resolve(sentence.firstToken, this.subjectEnd(sentence, Math.min(openToken, startToken)), this.recentSpeakers());
+        const speaker = own.name === null && own.label === null && attributed !== undefined ? attributed.speaker : own;
         this.drafts.push({
           kind: 'PARTIAL_QUOTE',
           span: { start: this.tokens[startToken]!.start, end: wordCount >= MIN_STRAY_QUOTE_WORDS ? last.end : this.clauseTailEnd(sentence, last) },
@@ -181,8 +195,8 @@ export class StatementFinder {
   }
 
   /** The subject of a verb of wording: the clause before it, after any leading adverbial ("In a statement, Obama condemned …"). */
-  private wordingVerbSubject(sentence: Sentence, verb: number): Speaker {
-    const first = this.afterLeadingAdverbial(sentence, verb);
+  private wordingVerbSubject(sentence: Sentence, verb: number, from = sentence.firstToken): Speaker {
+    const first = from > sentence.firstToken && from < verb ? from : this.afterLeadingAdverbial(sentence, verb);
     const end = skipAuxiliariesBackward(this.tokens, verb, first);
     return this.resolver.resolve(first, end, this.recentSpeakers());
   }
@@ -248,11 +262,11 @@ export class StatementFinder {
   }
 
   /** The sentence subject ends where the first lowercase word after a name or noun begins (its verb, roughly). */
-  private subjectEnd(sentence: Sentence, limit: number): number {
-    let index = sentence.firstToken;
+  private subjectEnd(sentence: Sentence, limit: number, first = sentence.firstToken): number {
+    let index = first;
     while (index < limit) {
       const token = this.tokens[index]!;
-      if (token.isWord && !token.capitalized && !['the', 'a', 'an', 'former', 'of', 'de'].includes(token.lower) && index > sentence.firstToken) break;
+      if (token.isWord && !token.capitalized && !['the', 'a', 'an', 'former', 'of', 'de'].includes(token.lower) && index > first) break;
       index++;
     }
     return index;
@@ -291,7 +305,7 @@ export class StatementFinder {
       for (const quote of quotes.slice(1)) {
         const quoteToken = tokenIndexAt(this.tokens, quote.start);
         // "A," he told the host, "B." continues; "A," he said, adding that "B" starts a new statement
-        if (findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 || this.hasStop(gapStart, quoteToken)) break;
+        if (findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 || this.hasStop(gapStart, quoteToken) || this.opensOwnClause(gapStart, quoteToken)) break;
         group.push(quote);
         gapStart = tokenIndexAt(this.tokens, quote.end);
       }
@@ -303,6 +317,39 @@ export class StatementFinder {
     }
     // the quote is part of the reporter's sentence: "“…” for criminal behavior, she said."
     return this.endAttributed(sentence, quotes) ?? this.attributionFirst(sentence, quotes);
+  }
+
+  /**
+   * Does the text between an attribution and the next quote start a clause of the reporter's own
+   * ('“You winning?” she said, but Kevin was drifting off, and as Trump went on about “…”')?
+   * '“A,” he told the host, “B.”' does not.
+   */
+  private opensOwnClause(first: number, end: number): boolean {
+    let words = 0;
+    for (let index = first; index < end; index++) {
+      const token = this.tokens[index]!;
+      if (!token.isWord) continue;
+      // '“A,” he said, but “B.”' goes on with the quote; 'she said, but Kevin was …' does not
+      if (CLAUSE_CONJUNCTIONS.has(token.lower) && this.wordsBetween(index + 1, end) >= 2) return true;
+      words++;
+    }
+    return words > MAX_ATTRIBUTION_TAIL;
+  }
+
+  /**
+   * Does a participle clause start at `index` (", meaning …", ", engaging in …")? Words the
+   * lexicon reads as adjectives ("engaging") count when a preposition or determiner follows.
+   */
+  private opensParticipleClause(index: number): boolean {
+    const token = this.tokens[index];
+    if (token === undefined || token.capitalized || !/ing$/.test(token.lower)) return false;
+    return isVerbForm(token.lower) || PARTICIPLE_OBJECT_STARTS.has(this.tokens[index + 1]?.lower ?? '');
+  }
+
+  private wordsBetween(first: number, end: number): number {
+    let words = 0;
+    for (let index = first; index < end; index++) if (this.tokens[index]!.isWord) words++;
+    return words;
   }
 
   private unattributedQuote(sentence: Sentence, quote: Quote): DraftStatement {
@@ -447,7 +494,7 @@ export class StatementFinder {
       if (next === undefined) break;
       const comma = token.text === ',' || isQuoteChar(token.text) && this.tokens[index - 1]?.text === ',';
       const cutHere =
-        (comma && (TAIL_OPENERS.has(next.lower) || (/ing$/.test(next.lower) && isVerbForm(next.lower)))) ||
+        (comma && (TAIL_OPENERS.has(next.lower) || this.opensParticipleClause(index + 1))) ||
         (token.lower === 'and' && !next.capitalized && (isVerbForm(next.lower) || SPEECH_VERBS.has(next.lower)) && !/ing$/.test(next.lower));
       if (!cutHere) continue;
       let end = index;
@@ -460,10 +507,24 @@ export class StatementFinder {
 
   /** 'The country "has made dramatic changes," McConnell said in June 2012, citing …' */
   private quoteThenAttribution(sentence: Sentence, quotes: Quote[]): DraftStatement | null {
-    const last = quotes[quotes.length - 1]!;
-    const attribution = this.trailingAttribution(tokenIndexAt(this.tokens, last.end), sentence.endToken);
-    if (attribution === null || attribution.cue.verb === '—') return null;
-    return this.statementFromSpan(sentence, { start: sentence.start, end: last.end }, quotes, attribution);
+    // 'Mills "got an immunity agreement," Jordan said, and still "got to sit in …"': the
+    // attribution may follow any of the quotes, and later quotes it does not interrupt go on
+    for (const [position, quote] of quotes.entries()) {
+      const next = quotes[position + 1];
+      const limit = next === undefined ? sentence.endToken : tokenIndexAt(this.tokens, next.start);
+      const attribution = this.trailingAttribution(tokenIndexAt(this.tokens, quote.end), limit);
+      if (attribution === null || attribution.cue.verb === '—') continue;
+      let last = quote;
+      let gapStart = attribution.end;
+      for (const later of quotes.slice(position + 1)) {
+        const quoteToken = tokenIndexAt(this.tokens, later.start);
+        if (findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 || this.hasStop(gapStart, quoteToken) || this.opensOwnClause(gapStart, quoteToken)) break;
+        last = later;
+        gapStart = tokenIndexAt(this.tokens, later.end);
+      }
+      return this.statementFromSpan(sentence, { start: sentence.start, end: last.end }, quotes, attribution);
+    }
+    return null;
   }
 
   /** "In a Facebook message posted Friday, Cruz said …": cues in a leading adverbial are not the main cue. */
@@ -505,6 +566,14 @@ export class StatementFinder {
         subjectFirst = index + 1;
         break;
       }
+    }
+    if (cue.isParticiple && this.tokens[cue.first - 1]?.text === ',' && !earlierCue) {
+      // "Trump attacked Clinton for her support …, saying …": the main clause's subject speaks
+      const clauseFirst = Math.max(subjectFirst, this.afterLeadingAdverbial(sentence, cue.first));
+      let clauseEnd = clauseFirst + 1;
+      while (clauseEnd < cue.first && !(this.tokens[clauseEnd]!.isWord && !this.tokens[clauseEnd]!.capitalized && isVerbForm(this.tokens[clauseEnd]!.lower))) clauseEnd++;
+      clauseEnd = skipAuxiliariesBackward(this.tokens, clauseEnd, clauseFirst);
+      if (clauseEnd > clauseFirst && clauseEnd < cue.first - 1) return { cue, subjectFirst: clauseFirst, subjectEnd: clauseEnd, end: cue.end };
     }
     const subjectEnd = skipAuxiliariesBackward(this.tokens, cue.first, subjectFirst);
     const before = this.tokens[subjectEnd - 1];
@@ -623,7 +692,9 @@ export class StatementFinder {
   /** ", X said" or ", said X" closing the sentence; returns null when the cue introduces content. */
   private attributionAfterComma(sentence: Sentence, cue: Cue): Attribution | null {
     if (cue.isParticiple) return null; // "…, saying that" introduces content, it does not close it
-    const tail = this.tokens.slice(cue.end, sentence.endToken);
+    // ", she said, referencing the bank's drive to “cross-sell”": a participle clause after the
+    // attribution is a statement of its own and does not reopen the content
+    const tail = this.tokens.slice(cue.end, this.participleClauseStart(cue.end, sentence.endToken));
     if (tail.some((token) => token.lower === 'that' || isQuoteChar(token.text)) || tail.filter((token) => token.isWord).length > 10) return null;
     if (cue.isAccordingTo) {
       const comma = this.tokens[cue.first - 1];
@@ -645,6 +716,15 @@ export class StatementFinder {
       if (this.isStop(index) || isQuoteChar(token.text)) return null;
     }
     return null;
+  }
+
+  /** Index of the comma opening a trailing participle clause (", adding …", ", referencing …") after `from`, else `end`. */
+  private participleClauseStart(from: number, end: number): number {
+    for (let index = from; index < end - 1; index++) {
+      const next = this.tokens[index + 1]!;
+      if (this.tokens[index]!.text === ',' && !this.isQuoted(next.start) && /ing$/.test(next.lower) && isVerbForm(next.lower)) return index;
+    }
+    return end;
   }
 
   private contentBefore(firstToken: number, commaToken: number): TextSpan {
@@ -735,26 +815,45 @@ function isQuoteKind(kind: StatementKind): boolean {
   return kind === 'DIRECT_QUOTE' || kind === 'PARTIAL_QUOTE';
 }
 
+function hasSpeaker(draft: DraftStatement): boolean {
+  return draft.speaker.name !== null || draft.speaker.label !== null;
+}
+
 /**
  * Gives quotes without their own attribution a speaker:
- * - right after another quote in the same paragraph ("A," he said. "B.") it continues that
- *   statement, which then spans both quotes;
+ * - after another quote in the same paragraph ("A," he said. "B." or "A," he said. He paused.
+ *   "B.") it continues that statement, which then spans both quotes;
+ * - after a paraphrase in the same paragraph ("X may act, Schiff said. "B."") it is the same speaker;
  * - in the paragraph after a quote it is the same speaker going on;
  * - otherwise (a lede quote) it goes to a nearby later statement that repeats its words
  *   ("Paul tweeted that he was honored …").
+ * Quotes that did get a clause of their own but no speaker from it (a stray partial quote in a
+ * sentence without a subject) take the speaker of the statement before them in the same paragraph.
  */
 export function attachUnattributedQuotes(body: string, drafts: DraftStatement[]): DraftStatement[] {
   const result: DraftStatement[] = [];
   drafts.forEach((draft, position) => {
     if (!draft.unattributed) {
+      const previous = result[result.length - 1];
+      if (!hasSpeaker(draft) && isQuoteKind(draft.kind) && previous !== undefined && previous.paragraph === draft.paragraph && hasSpeaker(previous)) {
+        result.push({ ...draft, speaker: previous.speaker, channel: draft.channel ?? previous.channel });
+        return;
+      }
       result.push(draft);
       return;
     }
     const previous = result[result.length - 1];
-    if (previous !== undefined && isQuoteKind(previous.kind) && previous.paragraph === draft.paragraph) {
-      previous.span = { start: previous.span.start, end: draft.span.end };
-      previous.pieces = [...previous.pieces, ...draft.pieces];
-      if (previous.kind === 'PARTIAL_QUOTE') previous.kind = 'DIRECT_QUOTE';
+    const sameParagraph = result.filter((other) => other.paragraph === draft.paragraph);
+    const previousQuote = sameParagraph.filter((other) => isQuoteKind(other.kind)).pop();
+    if (previousQuote !== undefined) {
+      previousQuote.span = { start: previousQuote.span.start, end: draft.span.end };
+      previousQuote.pieces = [...previousQuote.pieces, ...draft.pieces];
+      if (previousQuote.kind === 'PARTIAL_QUOTE') previousQuote.kind = 'DIRECT_QUOTE';
+      return;
+    }
+    const previousInParagraph = sameParagraph[sameParagraph.length - 1];
+    if (previousInParagraph !== undefined && hasSpeaker(previousInParagraph)) {
+      result.push({ ...draft, speaker: previousInParagraph.speaker, channel: previousInParagraph.channel });
       return;
     }
     if (previous !== undefined && isQuoteKind(previous.kind) && draft.paragraph - previous.paragraph <= 1) {
@@ -764,7 +863,7 @@ export function attachUnattributedQuotes(body: string, drafts: DraftStatement[])
     const quoteWords = contentWords(statementText(body, draft.pieces));
     const echo = drafts
       .slice(position + 1)
-      .filter((other) => !other.unattributed && other.paragraph - draft.paragraph <= 3 && (other.speaker.name !== null || other.speaker.label !== null))
+      .filter((other) => !other.unattributed && other.paragraph - draft.paragraph <= 3 && hasSpeaker(other))
       .map((other) => ({ other, share: overlapShare(quoteWords, contentWords(statementText(body, other.pieces))) }))
       .filter((candidate) => candidate.share >= 0.3)
       .sort((a, b) => b.share - a.share)[0];
