@@ -1,15 +1,17 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
+import type { Clock } from './clock.js';
 import { createContext } from './context.js';
+import type { LiveStatements } from './live/live-statements.js';
 import type { Db } from './db/index.js';
+import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { schema } from './schema/index.js';
 
-export interface AppDeps {
+export interface AppDeps extends HardeningDeps {
   db: Db;
-  /** Show unmasked errors (development only). */
-  exposeErrors?: boolean;
+  /** The new-statement feed (src/live/); without it `statementAdded` answers SERVICE_UNAVAILABLE. */
+  live?: LiveStatements;
+  clock?: Clock;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -48,22 +50,22 @@ query WhoSaidWhat {
 }
 `;
 
-/** Input errors raised inside Pothos plugins (IDs of the wrong type, ...) are the client's fault. */
-function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (original instanceof PothosValidationError) {
-    return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-  return defaultMaskError(error, message, isDev);
-}
+const stringParam = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function createApp(deps: AppDeps) {
   return createYoga({
     schema,
-    context: () => createContext(deps.db),
+    // Over HTTP the token comes in the Authorization header; over WebSocket in connectionParams.
+    context: (initial: { request?: Request; connectionParams?: Record<string, unknown> }) =>
+      createContext(deps.db, {
+        clock: deps.clock,
+        live: deps.live,
+        authorization: initial.request?.headers.get('authorization') ?? stringParam(initial.connectionParams?.authorization),
+      }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: { maskError, isDev: deps.exposeErrors ?? false },
+    // Limits, masking (maskError), request ids and logs, /health, /ready, /metrics: src/plugins/.
+    ...hardenedYogaOptions(deps),
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     renderGraphiQL,
     graphiql: { title: 'Newsgraph', defaultQuery: EXAMPLE_QUERY },

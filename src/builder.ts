@@ -1,8 +1,11 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import ZodPlugin from '@pothos/plugin-zod';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { badInput } from './errors.js';
+import { prefetchNodeRelations } from './schema/lookahead.js';
+import { zodInputError } from './schema/validation.js';
 
 export interface PothosTypes {
   Context: Context;
@@ -20,8 +23,10 @@ export interface PothosTypes {
 const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event']);
 
 export const builder = new SchemaBuilder<PothosTypes>({
-  plugins: [RelayPlugin],
+  plugins: [RelayPlugin, ZodPlugin],
   defaultFieldNullability: false,
+  // Input validation failures name the offending field, e.g. "input.publishedAt".
+  zod: { validationError: zodInputError },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -29,6 +34,12 @@ export const builder = new SchemaBuilder<PothosTypes>({
     brandLoadedObjects: false,
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    nodeQueryOptions: {
+      resolve: (_root, args, ctx, info, resolveNode) => {
+        prefetchNodeRelations(ctx, info, args.id.typename, Number(args.id.id));
+        return resolveNode(args.id);
+      },
+    },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'),
     decodeGlobalID: (globalID) => {
       const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(globalID) ? Buffer.from(globalID, 'base64url').toString('utf8') : '';
@@ -45,6 +56,8 @@ builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Date', DateResolver);
 
 builder.queryType({});
+builder.mutationType({ description: 'Writes; every one needs an editor token (Authorization: Bearer <token>).' });
+builder.subscriptionType({});
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'Number of items in the whole list, across all pages.', resolve: (connection) => connection.totalCount() }),

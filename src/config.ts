@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hardeningEnv } from './plugins/settings.js';
 
 /** Every environment variable the service reads, checked once at start-up. */
 const envSchema = z.object({
@@ -8,6 +9,7 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   NODE_ENV: z.string().default('development'),
+  ...hardeningEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;

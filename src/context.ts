@@ -1,12 +1,34 @@
+import { type TokenCheck, checkAuthorization } from './auth/tokens.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Db } from './db/index.js';
+import type { LiveStatements } from './live/live-statements.js';
 import { type Loaders, createLoaders } from './loaders.js';
 
 export interface Context {
   db: Db;
+  /** Replaced after every write (and per subscription event) so nothing stale is served. */
   loaders: Loaders;
+  clock: Clock;
+  /** The new-statement feed; absent when the app runs without one (subscriptions then refuse). */
+  live: LiveStatements | undefined;
+  /** The bearer token's check, made at most once per request and only when a field asks. */
+  auth: () => Promise<TokenCheck>;
+}
+
+export interface ContextOptions {
+  clock?: Clock | undefined;
+  live?: LiveStatements | undefined;
+  authorization?: string | null | undefined;
 }
 
 /** A fresh context (and so fresh loaders) for every request: nothing cached leaks between users. */
-export function createContext(db: Db): Context {
-  return { db, loaders: createLoaders(db) };
+export function createContext(db: Db, options: ContextOptions = {}): Context {
+  let check: Promise<TokenCheck> | undefined;
+  return {
+    db,
+    loaders: createLoaders(db),
+    clock: options.clock ?? systemClock,
+    live: options.live,
+    auth: () => (check ??= checkAuthorization(db, options.authorization)),
+  };
 }

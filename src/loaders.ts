@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { type SQL, and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './db/index.js';
 import {
@@ -38,24 +38,24 @@ import {
 export const { search: _search, ...statementColumns } = getTableColumns(statements);
 export type StatementNode = Omit<typeof statements.$inferSelect, 'search'>;
 
-/** Pothos tells object types apart by this brand, so rows can flow through `node`/`nodes`. */
-export const typeOf = {
-  Article: (row: ArticleRow) => row,
-  Person: (row: PersonRow) => row,
-  Event: (row: EventRow) => row,
-  Statement: (row: StatementNode) => row,
-};
 
 /** ids as one text parameter: the statement text stays the same whatever the batch size. */
 const idList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
 
-function byIdLoader<T extends { id: number }>(db: Db, table: PgTable, columns: Record<string, PgColumn>) {
-  const idColumn = columns.id!;
-  return new DataLoader<number, T | null>(async (ids) => {
-    const rows = (await db
+type PreparedStatement = { execute(values: Record<string, unknown>): Promise<unknown> };
+
+function byIdLoader<T extends { id: number }>(db: Db, table: PgTable, columns: Record<string, PgColumn>, cache: Map<string, PreparedStatement>) {
+  const key = `byId|${getTableName(table)}`;
+  const prepared =
+    cache.get(key) ??
+    db
       .select(columns)
       .from(table)
-      .where(sql`${idColumn} = any(${idList(ids)})`)) as unknown as T[];
+      .where(sql`${columns.id!} = any(string_to_array(${sql.placeholder('ids')}, ',')::int[])`)
+      .prepare(`by_id_${getTableName(table)}`);
+  cache.set(key, prepared);
+  return new DataLoader<number, T | null>(async (ids) => {
+    const rows = (await prepared.execute({ ids: ids.join(',') })) as T[];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -154,6 +154,8 @@ const relations = {
 
 export type RelationName = keyof typeof relations;
 
+export const relationOrdering = (name: RelationName): Ordering => relations[name].ordering;
+
 /** What each relation's edges hold, for the resolvers' types. */
 interface RelationShapes {
   articleStatements: { node: StatementNode };
@@ -169,45 +171,114 @@ interface RelationShapes {
 }
 type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['node'], Omit<RelationShapes[N], 'node'>>;
 
-type Edge = { node: Record<string, unknown>; [extra: string]: unknown };
+/**
+ * A to-one row a page query can carry along with each node (priming the by-id loader), so a
+ * statement's speaker or article costs no statement of its own.
+ */
+const toOneRelations = {
+  statementSpeaker: { foreignKey: statements.speakerId, target: people, loader: 'person' },
+  statementArticle: { foreignKey: statements.articleId, target: articles, loader: 'article' },
+  statementEvent: { foreignKey: statements.eventId, target: events, loader: 'event' },
+} as const;
+export type ToOneName = keyof typeof toOneRelations;
 
 /**
- * One statement for a page of children of every parent in the batch: a LATERAL subquery runs the
- * keyset-paginated child query once per parent id, each served by its index.
+ * What to fetch along with a page, decided by looking ahead at the GraphQL selection: to-one rows
+ * and nested connections ride in the same SQL statement (as JSON) and prime the loaders that
+ * their resolvers will ask.
  */
-async function loadRelationPages(db: Db, spec: RelationSpec, page: Page, parentIds: readonly number[]) {
-  const edgeColumns = spec.link?.edgeColumns ?? {};
-  const where = and(eq(spec.parentColumn, sql`parent.id`), keysetCondition(spec.ordering, page));
-  let inner = db
-    .select({ ...spec.columns, ...edgeColumns, sortKeys: sortKeysSelection(spec.ordering).as('sort_keys') })
-    .from(spec.link ? spec.link.table : spec.target)
-    .$dynamic();
-  if (spec.link) inner = inner.innerJoin(spec.target, eq(spec.link.targetColumn, spec.columns.id!));
-  const child = inner
-    .where(where)
-    .orderBy(...orderByClause(spec.ordering, page))
-    .limit(page.limit + 1)
-    .as('child');
-
-  const childFields = child as unknown as Record<string, unknown>;
-  const rows = (await db
-    .select({
-      parentId: sql<number>`parent.id`.as('parent_id'),
-      node: Object.fromEntries(Object.keys(spec.columns).map((key) => [key, childFields[key]])) as Record<string, PgColumn>,
-      edge: Object.fromEntries(Object.keys(edgeColumns).map((key) => [key, childFields[key]])) as Record<string, PgColumn>,
-      sortKeys: sql<string>`child.sort_keys`,
-    })
-    .from(sql`unnest(${idList(parentIds)}) as parent(id)`)
-    .crossJoinLateral(child)) as { parentId: number; node: Record<string, unknown>; edge: Record<string, unknown>; sortKeys: string }[];
-
-  const byParent = new Map<number, typeof rows>();
-  for (const row of rows) {
-    const list = byParent.get(row.parentId) ?? [];
-    list.push(row);
-    byParent.set(row.parentId, list);
-  }
-  return parentIds.map((id) => byParent.get(id) ?? []);
+export interface FetchPlan {
+  with: ToOneName[];
+  nested: { relation: RelationName; args: PageArgs; plan: FetchPlan }[];
 }
+export const EMPTY_PLAN: FetchPlan = { with: [], nested: [] };
+
+/** A page source: a relation (child rows of a parent) or a root list. */
+interface PageSource {
+  from: PgTable;
+  columns: Record<string, PgColumn>;
+  ordering: Ordering;
+  join?: { table: PgTable; on: SQL };
+  edgeColumns?: Record<string, PgColumn>;
+}
+
+const relationSource = (spec: RelationSpec): PageSource => ({
+  from: spec.link ? spec.link.table : spec.target,
+  columns: spec.columns,
+  ordering: spec.ordering,
+  join: spec.link ? { table: spec.target, on: eq(spec.link.targetColumn, spec.columns.id!) } : undefined,
+  edgeColumns: spec.link?.edgeColumns,
+});
+
+/** "table"."column", always: inside nested subqueries drizzle would leave some names bare. */
+const qualified = (column: PgColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+const columnList = (columns: Record<string, PgColumn>) => sql.join(Object.values(columns).map(qualified), sql`, `);
+
+/**
+ * The keyset page as a subquery whose rows carry, besides the node's columns, the edge columns,
+ * the sort keys (for cursors), each planned to-one row and each planned nested page (as JSON).
+ */
+/**
+ * Values go into the SQL through `bind`, under names derived from where they stand in the page
+ * tree, so the text can be built once per shape and prepared (see `preparedPage`).
+ */
+type Bind = (name: string, value: unknown) => SQL | unknown;
+const literal: Bind = (_name, value) => value;
+const placeholder: Bind = (name) => sql.placeholder(name);
+
+function pageSelect(db: Db, source: PageSource, page: Page, where: SQL | undefined, plan: FetchPlan, bind: Bind = literal, path = 'p') {
+  const extras: Record<string, SQL.Aliased> = {};
+  for (const name of plan.with) {
+    const { target, foreignKey } = toOneRelations[name];
+    extras[`with_${name}`] = sql`(select to_json(j) from (select ${columnList(getTableColumns(target))} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)}) j)`.as(`with_${name}`);
+  }
+  plan.nested.forEach((nested, i) => {
+    const spec: RelationSpec = relations[nested.relation];
+    const nestedPage = parsePage(nested.args, spec.ordering);
+    const nestedWhere = sql`${qualified(spec.parentColumn)} = ${qualified(source.columns.id!)}`;
+    const inner = pageSelect(db, relationSource(spec), nestedPage, nestedWhere, nested.plan, bind, `${path}n${i}`);
+    const alias = `${path}n${i}`;
+    extras[`nested_${i}`] = sql`(select coalesce(json_agg(${sql.identifier(alias)}), '[]'::json) from ${inner.as(alias)})`.as(`nested_${i}`);
+  });
+  let query = db
+    .select({ ...source.columns, ...(source.edgeColumns ?? {}), sort_keys: sortKeysSelection(source.ordering).as('sort_keys'), ...extras })
+    .from(source.from)
+    .$dynamic();
+  if (source.join) query = query.innerJoin(source.join.table, source.join.on);
+  return query
+    .where(and(where, keysetCondition(source.ordering, page, (i) => bind(`${path}c${i}`, page.cursor![i]))))
+    .orderBy(...orderByClause(source.ordering, page))
+    .limit(bind(`${path}l`, page.limit + 1) as number);
+}
+
+/** The values `pageSelect` binds, by name, for a page tree of a given shape. */
+function pageValues(page: Page, plan: FetchPlan, path = 'p', values: Record<string, unknown> = {}): Record<string, unknown> {
+  plan.nested.forEach((nested, i) => pageValues(parsePage(nested.args, relations[nested.relation].ordering), nested.plan, `${path}n${i}`, values));
+  page.cursor?.forEach((value, i) => (values[`${path}c${i}`] = value));
+  values[`${path}l`] = page.limit + 1;
+  return values;
+}
+
+/** What a plan's SQL depends on: its structure and page shapes, not its cursor values. */
+function planShape(plan: FetchPlan): string {
+  if (plan.with.length === 0 && plan.nested.length === 0) return '';
+  const nested = plan.nested.map((n) => `${n.relation}:${parsePage(n.args, relations[n.relation].ordering).shape}{${planShape(n.plan)}}`);
+  return `${plan.with.join(',')}[${nested.join(';')}]`;
+}
+
+type JsonRow = Record<string, unknown>;
+
+/** Turns a row that came back as JSON into the shape drizzle would have given it. */
+function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(columns)) {
+    const value = json[column.name];
+    row[key] = value == null ? null : column.mapFromDriverValue(value);
+  }
+  return row as T;
+}
+
+const parseJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 function countLoader(db: Db, spec: RelationSpec) {
   return new DataLoader<number, number>(async (parentIds) => {
@@ -221,10 +292,48 @@ function countLoader(db: Db, spec: RelationSpec) {
   });
 }
 
+export interface RootQuery {
+  table: PgTable;
+  columns: Record<string, PgColumn>;
+  where: SQL | undefined;
+  ordering: Ordering;
+  /**
+   * Names the list for the prepared-statement cache. Leave it out when the ordering itself
+   * carries request values (full-text ranking), which a prepared statement would freeze.
+   */
+  cacheKey?: string;
+}
+
+/** Renders a filter once and swaps its parameters for placeholders: its text keys the cache. */
+function parameterize(db: Db, where: SQL | undefined): { text: string; sql: SQL | undefined; values: Record<string, unknown> } {
+  if (!where) return { text: '', sql: undefined, values: {} };
+  const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
+  const rendered = dialect.sqlToQuery(where);
+  const values: Record<string, unknown> = {};
+  const parts = rendered.sql.split(/\$(\d+)/);
+  const chunks = parts.map((part, i) => {
+    if (i % 2 === 0) return sql.raw(part);
+    values[`w${part}`] = rendered.params[Number(part) - 1];
+    return sql.placeholder(`w${part}`);
+  });
+  return { text: rendered.sql, sql: sql.join(chunks), values };
+}
+
 /** Everything a request reads goes through these; built fresh for every request and event. */
+/** Prepared page statements, per database and shape; they outlive requests, the loaders do not. */
+const preparedByDb = new WeakMap<Db, Map<string, PreparedStatement>>();
+
 export function createLoaders(db: Db) {
-  const pageLoaders = new Map<string, DataLoader<number, Connection<Record<string, unknown>, Edge>>>();
+  const statementCache = preparedByDb.get(db) ?? new Map();
+  preparedByDb.set(db, statementCache);
+  const pageLoaders = new Map<string, DataLoader<number, Connection<unknown, object>>>();
   const countLoaders = new Map<RelationName, DataLoader<number, number>>();
+  const byId = {
+    article: byIdLoader<ArticleRow>(db, articles, getTableColumns(articles), statementCache),
+    person: byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache),
+    event: byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache),
+    statement: byIdLoader<StatementNode>(db, statements, statementColumns, statementCache),
+  };
 
   function counts(name: RelationName) {
     let loader = countLoaders.get(name);
@@ -232,11 +341,73 @@ export function createLoaders(db: Db) {
     return loader;
   }
 
+  /** Shapes JSON rows of one page into a connection, priming the loaders with what rode along. */
+  function connectionOf(source: PageSource, page: Page, plan: FetchPlan, rows: JsonRow[], total: () => Promise<number>) {
+    const edgeColumns = source.edgeColumns ?? {};
+    return toConnection(
+      rows,
+      source.ordering,
+      page,
+      (row) => {
+        const node = decode<{ id: number }>(source.columns, row);
+        for (const name of plan.with) {
+          const joined = parseJson(row[`with_${name}`]) as JsonRow | null;
+          const { target, loader } = toOneRelations[name];
+          if (joined) byId[loader].prime(Number(joined.id), decode(getTableColumns(target), joined) as never);
+        }
+        plan.nested.forEach((nested, i) => {
+          const spec: RelationSpec = relations[nested.relation];
+          const nestedPage = parsePage(nested.args, spec.ordering);
+          const nestedRows = (parseJson(row[`nested_${i}`]) as JsonRow[] | null) ?? [];
+          const connection = connectionOf(relationSource(spec), nestedPage, nested.plan, nestedRows, () => counts(nested.relation).load(node.id));
+          pageLoader(nested.relation, nestedPage, nested.plan).prime(node.id, connection);
+        });
+        return { node, ...decode<object>(edgeColumns, row) };
+      },
+      total,
+    );
+  }
+
+  function pageLoader(name: RelationName, page: Page, plan: FetchPlan) {
+    const cacheKey = `${name}|${page.key}|${JSON.stringify(plan)}`;
+    let loader = pageLoaders.get(cacheKey);
+    if (!loader) {
+      const spec: RelationSpec = relations[name];
+      const source = relationSource(spec);
+      loader = new DataLoader(async (parentIds) => {
+        // One statement for the page of every parent in the batch: a LATERAL subquery runs the
+        // keyset-paginated child query once per parent id, each served by its index. Its text is
+        // built once per shape and prepared; later requests only bind values.
+        const shapeKey = `${name}|${page.shape}|${planShape(plan)}`;
+        let prepared = statementCache.get(shapeKey);
+        if (!prepared) {
+          const child = pageSelect(db, source, page, eq(spec.parentColumn, sql`parent.id`), plan, placeholder).as('child');
+          prepared = db
+            .select({ parentId: sql<number>`parent.id`.as('parent_id'), row: sql<JsonRow>`to_json(child)`.as('row') })
+            .from(sql`unnest(string_to_array(${sql.placeholder('ids')}, ',')::int[]) as parent(id)`)
+            .crossJoinLateral(child)
+            .prepare(`page_${statementCache.size}`);
+          statementCache.set(shapeKey, prepared);
+        }
+        const rows = (await prepared.execute({ ...pageValues(page, plan), ids: parentIds.join(',') })) as { parentId: number; row: unknown }[];
+        const byParent = new Map<number, JsonRow[]>();
+        for (const { parentId, row } of rows) {
+          const list = byParent.get(Number(parentId)) ?? [];
+          list.push(parseJson(row) as JsonRow);
+          byParent.set(Number(parentId), list);
+        }
+        return parentIds.map((id) => connectionOf(source, page, plan, byParent.get(id) ?? [], () => counts(name).load(id)));
+      });
+      pageLoaders.set(cacheKey, loader);
+    }
+    return loader;
+  }
+
   return {
-    article: byIdLoader<ArticleRow>(db, articles, getTableColumns(articles)),
-    person: byIdLoader<PersonRow>(db, people, getTableColumns(people)),
-    event: byIdLoader<EventRow>(db, events, getTableColumns(events)),
-    statement: byIdLoader<StatementNode>(db, statements, statementColumns),
+    ...byId,
+
+    /** Look-ahead plans, per field of this request's operation (see src/schema/lookahead.ts). */
+    plans: new WeakMap<readonly object[], FetchPlan>(),
 
     statementMentions: new DataLoader<number, PersonRow[]>(async (statementIds) => {
       const rows = await db
@@ -251,56 +422,42 @@ export function createLoaders(db: Db) {
     }),
 
     /** The page of a relation for one parent, batched with every other parent asking the same page. */
-    relation<N extends RelationName>(name: N, args: PageArgs, parentId: number): Promise<RelationConnection<N>> {
+    relation<N extends RelationName>(name: N, args: PageArgs, parentId: number, plan: FetchPlan = EMPTY_PLAN): Promise<RelationConnection<N>> {
       const page = parsePage(args, relations[name].ordering);
-      const cacheKey = `${name}|${page.key}`;
-      let loader = pageLoaders.get(cacheKey);
-      if (!loader) {
-        const spec: RelationSpec = relations[name];
-        loader = new DataLoader(async (parentIds) => {
-          const pages = await loadRelationPages(db, spec, page, parentIds);
-          return pages.map((rows, i) =>
-            toConnection(
-              rows,
-              spec.ordering,
-              page,
-              (row) => ({ node: row.node, ...row.edge }),
-              () => counts(name).load(parentIds[i]!),
-            ),
-          );
-        });
-        pageLoaders.set(cacheKey, loader);
+      return pageLoader(name, page, plan).load(parentId) as Promise<RelationConnection<N>>;
+    },
+
+    /** A root list's page; its total is counted only when asked for. */
+    async rootPage<T>(query: RootQuery, args: PageArgs, plan: FetchPlan = EMPTY_PLAN): Promise<Connection<T>> {
+      const page = parsePage(args, query.ordering);
+      const source: PageSource = { from: query.table, columns: query.columns, ordering: query.ordering };
+      const build = (where: SQL | undefined, bind: Bind) =>
+        db.select({ row: sql<JsonRow>`to_json(page)`.as('row') }).from(pageSelect(db, source, page, where, plan, bind).as('page'));
+      let rows: { row: unknown }[];
+      if (query.cacheKey === undefined) {
+        rows = await build(query.where, literal);
+      } else {
+        // The filter's own values become placeholders too, so one prepared statement serves every
+        // request with the same filters, page shape and plan.
+        const filter = parameterize(db, query.where);
+        const shapeKey = `root|${query.cacheKey}|${filter.text}|${page.shape}|${planShape(plan)}`;
+        let prepared = statementCache.get(shapeKey);
+        if (!prepared) {
+          prepared = build(filter.sql, placeholder).prepare(`root_${statementCache.size}`);
+          statementCache.set(shapeKey, prepared);
+        }
+        rows = (await prepared.execute({ ...filter.values, ...pageValues(page, plan) })) as { row: unknown }[];
       }
-      return loader.load(parentId) as unknown as Promise<RelationConnection<N>>;
+      let total: Promise<number> | undefined;
+      const count = () =>
+        (total ??= db
+          .select({ count: sql<number>`count(*)::int` })
+          .from(query.table)
+          .where(query.where)
+          .then((r) => Number(r[0]?.count ?? 0)));
+      return connectionOf(source, page, plan, rows.map((r) => parseJson(r.row) as JsonRow), count) as Connection<T>;
     },
   };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/** Root lists share the keyset machinery, without a parent. */
-export async function loadRootPage<T>(
-  db: Db,
-  query: { table: PgTable; columns: Record<string, PgColumn>; where: SQL | undefined; ordering: Ordering },
-  page: Page,
-): Promise<Connection<T>> {
-  const rows = await db
-    .select({ node: query.columns, sortKeys: sortKeysSelection(query.ordering) })
-    .from(query.table)
-    .where(and(query.where, keysetCondition(query.ordering, page)))
-    .orderBy(...orderByClause(query.ordering, page))
-    .limit(page.limit + 1);
-  let total: Promise<number> | undefined;
-  return toConnection(
-    rows as unknown as { node: T; sortKeys: string }[],
-    query.ordering,
-    page,
-    (row) => ({ node: row.node }),
-    () =>
-      (total ??= db
-        .select({ count: sql<number>`count(*)::int` })
-        .from(query.table)
-        .where(query.where)
-        .then((r) => Number(r[0]?.count ?? 0))),
-  );
-}

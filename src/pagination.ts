@@ -28,6 +28,8 @@ export interface Page {
   cursor: string[] | null;
   /** Stable key for caching one loader per distinct page request. */
   key: string;
+  /** What the SQL depends on (direction, size, whether there is a cursor), not the cursor itself. */
+  shape: string;
 }
 
 const VALUE_PATTERNS: Record<SortType, RegExp> = {
@@ -72,33 +74,42 @@ export function parsePage(args: PageArgs, ordering: Ordering): Page {
   const limit = checkSize((backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE, backward ? 'last' : 'first');
   const rawCursor = backward ? args.before : args.after;
   const cursor = rawCursor == null ? null : decodeCursor(rawCursor, ordering, backward ? 'before' : 'after');
-  return { limit, backward, cursor, key: `${backward ? 'b' : 'f'}${limit}:${rawCursor ?? ''}` };
+  const shape = `${backward ? 'b' : 'f'}${limit}${cursor ? 'c' : ''}`;
+  return { limit, backward, cursor, shape, key: `${shape}:${rawCursor ?? ''}` };
 }
 
 /** `(k1, k2) < (v1, v2)`: a row comparison the ordering's index can serve directly. */
-export function keysetCondition(ordering: Ordering, page: Page): SQL | undefined {
+export function keysetCondition(
+  ordering: Ordering,
+  page: Page,
+  cursorValue: (index: number) => unknown = (index) => page.cursor![index],
+): SQL | undefined {
   if (!page.cursor) return undefined;
   const forwardOp = ordering.direction === 'desc' ? sql`<` : sql`>`;
   const backwardOp = ordering.direction === 'desc' ? sql`>` : sql`<`;
   const keys = sql.join(ordering.keys.map((k) => k.sql), sql`, `);
   const values = sql.join(
-    ordering.keys.map((k, i) => sql`${page.cursor![i]}::${sql.raw(k.type)}`),
+    ordering.keys.map((k, i) => sql`${cursorValue(i)}::${sql.raw(k.type)}`),
     sql`, `,
   );
   return sql`(${keys}) ${page.backward ? backwardOp : forwardOp} (${values})`;
 }
 
 export function orderByClause(ordering: Ordering, page: Page): SQL[] {
+  // Spelled out in full so the planner matches the indexes (drizzle's `.desc()` builds them
+  // DESC NULLS LAST; plain DESC would mean NULLS FIRST and force a sort). Backward pages walk the
+  // same index the other way.
   const reversed = page.backward !== (ordering.direction === 'desc');
-  return ordering.keys.map((k) => (reversed ? sql`${k.sql} desc` : sql`${k.sql} asc`));
+  const direction = reversed ? sql`desc nulls ${sql.raw(page.backward ? 'first' : 'last')}` : sql`asc nulls ${sql.raw(page.backward ? 'first' : 'last')}`;
+  return ordering.keys.map((k) => sql`${k.sql} ${direction}`);
 }
 
 /** The sort keys as text, selected next to each row so its cursor needs no second look-up. */
-export function sortKeysSelection(ordering: Ordering): SQL<string> {
-  return sql<string>`json_build_array(${sql.join(
+export function sortKeysSelection(ordering: Ordering): SQL<string[]> {
+  return sql<string[]>`json_build_array(${sql.join(
     ordering.keys.map((k) => sql`${k.sql}::text`),
     sql`, `,
-  )})::text`;
+  )})`;
 }
 
 export interface Edge<T> {
@@ -116,7 +127,7 @@ export interface Connection<T, E extends object = object> {
  * Shapes rows fetched with `limit + 1` (in query order) into a Relay connection. The extra row
  * only tells whether another page exists.
  */
-export function toConnection<R extends { sortKeys: string }, T, E extends object>(
+export function toConnection<R extends { sort_keys?: unknown }, T, E extends object>(
   rows: R[],
   ordering: Ordering,
   page: Page,
@@ -128,7 +139,7 @@ export function toConnection<R extends { sortKeys: string }, T, E extends object
   if (page.backward) pageRows.reverse();
   const edges = pageRows.map((row) => ({
     ...toEdge(row),
-    cursor: encodeCursor(ordering.tag, JSON.parse(row.sortKeys) as string[]),
+    cursor: encodeCursor(ordering.tag, (typeof row.sort_keys === 'string' ? JSON.parse(row.sort_keys) : row.sort_keys) as string[]),
   }));
   return {
     edges,

@@ -29,7 +29,7 @@ describe(`seed article facts over HTTP (${backendName})`, () => {
   });
 
   it('stores the article body exactly as published, so spans index into it', async () => {
-    const { data } = await app.gql(`{ articles { totalCount edges { node { id headline source url publishedAt body
+    const { data } = await app.gql(`{ articles(first: 1) { totalCount edges { node { id headline source url publishedAt body
       statements(first: 100) { edges { node { text kind span { start end } } } } } } } }`);
     expect(data.articles.totalCount).toBe(1);
     const article = data.articles.edges[0].node;
@@ -94,7 +94,7 @@ describe(`relations in both directions (${backendName})`, () => {
   });
 
   it('article -> events -> statements / articles point back', async () => {
-    const { data } = await app.gql(`{ articles { edges { node { id events(first: 100) { totalCount edges { node { id
+    const { data } = await app.gql(`{ articles(first: 1) { edges { node { id events(first: 100) { totalCount edges { node { id
       articles { edges { node { id } } } statements { edges { node { event { id } article { id } } } } } } } } } } }`);
     const article = data.articles.edges[0].node;
     expect(article.events.totalCount).toBeGreaterThanOrEqual(3);

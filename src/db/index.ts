@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import { type PostgresListener, createPostgresListener } from './listener.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -14,8 +15,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
-  /** Runs a callback for every NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs a callback for every NOTIFY on `channel`; resolves to an unsubscribe function.
+   * `onListen` runs once listening and again after every reconnection (NOTIFYs sent while the
+   * connection was down are lost: catch up from the database there).
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,12 +34,16 @@ export interface DbOptions {
   onQuery?: (query: string) => void;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** PostgreSQL server only: cancel any statement running longer than this (0: no limit). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL server only: give up connecting after this, so an outage fails requests fast. */
+  connectTimeoutMs?: number;
 }
 
 export async function createDb(options: DbOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
   return options.databaseUrl
-    ? createPostgresDb(options.databaseUrl, logger, options.maxConnections)
+    ? createPostgresDb(options.databaseUrl, logger, options.maxConnections, options)
     : createPgliteDb(options.pgliteDir ?? './data', logger);
 }
 
@@ -50,8 +59,9 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
   return {
     db: db as unknown as Db,
     driver: 'pglite',
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, onListen) {
       const unlisten = await client.listen(channel, onNotify);
+      onListen?.();
       return unlisten;
     },
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
@@ -59,18 +69,28 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
   };
 }
 
-async function createPostgresDb(url: string, logger: Logger, max = 10): Promise<Database> {
+async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts: DbOptions = {}): Promise<Database> {
   const { default: postgresClient } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client: postgres.Sql = postgresClient(url, { max, onnotice: () => {} });
+  const client: postgres.Sql = postgresClient(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: (timeouts.connectTimeoutMs ?? 2_000) / 1000,
+    // postgres.js backs off up to 20 s between reconnects, and queued queries wait it out: during
+    // an outage requests would hang. Retry soon instead, so each request fails (or succeeds) fast.
+    backoff: () => 0.1,
+    connection: { statement_timeout: timeouts.statementTimeoutMs ?? 5_000 },
+  });
   const db = drizzle({ client, schema, logger });
+  // Its own connection, opened on the first listen: scripts that never listen do not pay for it.
+  let listener: PostgresListener | undefined;
   return {
     db: db as unknown as Db,
     driver: 'postgres',
-    async listen(channel, onNotify) {
-      const { unlisten } = await client.listen(channel, onNotify);
-      return unlisten;
+    listen(channel, onNotify, onListen) {
+      listener ??= createPostgresListener(url);
+      return listener.listen(channel, onNotify, onListen);
     },
     async migrate() {
       // Several instances may start at once against one database: migrate one at a time, holding
@@ -83,7 +103,10 @@ async function createPostgresDb(url: string, logger: Logger, max = 10): Promise<
         await lockClient.end({ timeout: 5 });
       }
     },
-    close: () => client.end({ timeout: 5 }),
+    async close() {
+      await listener?.close();
+      await client.end({ timeout: 5 });
+    },
   };
 }
 

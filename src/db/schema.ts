@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
   check,
   customType,
   date,
@@ -169,6 +170,46 @@ export const statementMentions = pgTable(
     primaryKey({ columns: [t.statementId, t.personId] }),
     index('statement_mentions_person_idx').on(t.personId, t.statementId),
   ],
+);
+
+/**
+ * Editors who may write through the API. Only a SHA-256 of each token is kept; `keyId` is the
+ * token's public prefix, so a lookup never compares secrets in the database.
+ */
+export const editorTokens = pgTable(
+  'editor_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    keyId: text('key_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('editor_tokens_key_id_key').on(t.keyId),
+    // A name is reusable once its token is revoked.
+    uniqueIndex('editor_tokens_active_name_key').on(t.name).where(sql`${t.revokedAt} IS NULL`),
+  ],
+);
+
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
+
+/**
+ * One row per stored statement, written by a trigger on `statements` (so plain-SQL inserts count
+ * too). `xid` is the writing transaction: readers only pass positions below the oldest in-flight
+ * transaction, which makes (xid, position) a gap-free resume cursor although ids are not taken
+ * in commit order.
+ */
+export const statementEvents = pgTable(
+  'statement_events',
+  {
+    position: bigserial('position', { mode: 'number' }).primaryKey(),
+    statementId: integer('statement_id').notNull(),
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('statement_events_xid_position_idx').on(t.xid, t.position)],
 );
 
 export type ArticleRow = typeof articles.$inferSelect;

@@ -1,10 +1,12 @@
 import { and, eq, getTableColumns, gte, lte } from 'drizzle-orm';
-import { builder } from '../builder.js';
+import { type PothosTypes, builder } from '../builder.js';
+import { userError } from '../errors.js';
+import { rules } from './validation.js';
+import { decodeId, encodeId, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
+import { planFor } from './lookahead.js';
 import { articlesNewestFirst } from '../db/orderings.js';
 import { type ArticleRow, articles } from '../db/schema.js';
-import { loadRootPage } from '../loaders.js';
-import { parsePage } from '../pagination.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {
@@ -21,7 +23,7 @@ builder.node(Article, {
       {
         type: Statement,
         description: 'Statements reported in the article, in order of appearance.',
-        resolve: (article, args, ctx) => ctx.loaders.relation('articleStatements', args, article.id),
+        resolve: (article, args, ctx, info) => ctx.loaders.relation('articleStatements', args, article.id, planFor(ctx, info, 'Statement')),
       },
       StatementConnection,
     ),
@@ -29,7 +31,7 @@ builder.node(Article, {
       {
         type: Person,
         description: 'People the article mentions, by name.',
-        resolve: (article, args, ctx) => ctx.loaders.relation('articlePeople', args, article.id),
+        resolve: (article, args, ctx, info) => ctx.loaders.relation('articlePeople', args, article.id, planFor(ctx, info, 'Person')),
       },
       PersonConnection,
     ),
@@ -37,7 +39,7 @@ builder.node(Article, {
       {
         type: Event,
         description: 'Events the article reports, newest first.',
-        resolve: (article, args, ctx) => ctx.loaders.relation('articleEvents', args, article.id),
+        resolve: (article, args, ctx, info) => ctx.loaders.relation('articleEvents', args, article.id, planFor(ctx, info, 'Event')),
       },
       EventConnection,
     ),
@@ -58,11 +60,11 @@ builder.queryField('articles', (t) =>
       type: Article,
       description: 'Articles, newest first.',
       args: { filter: t.arg({ type: ArticleFilter }) },
-      resolve: (_root, args, ctx) =>
-        loadRootPage<ArticleRow>(
-          ctx.db,
+      resolve: (_root, args, ctx, info) =>
+        ctx.loaders.rootPage<ArticleRow>(
           {
             table: articles,
+            cacheKey: 'articles',
             columns: getTableColumns(articles),
             ordering: articlesNewestFirst,
             where: and(
@@ -71,9 +73,94 @@ builder.queryField('articles', (t) =>
               args.filter?.publishedBefore ? lte(articles.publishedAt, args.filter.publishedBefore) : undefined,
             ),
           },
-          parsePage(args, articlesNewestFirst),
+          args,
+          planFor(ctx, info, 'Article'),
         ),
     },
     ArticleConnection,
   ),
 );
+
+// --- Mutations -------------------------------------------------------------------------------
+
+builder.relayMutationField(
+  'createArticle',
+  {
+    inputFields: (t) => ({
+      url: t.string({ required: true, validate: { schema: rules.url } }),
+      headline: t.string({ required: true, validate: { schema: rules.shortText } }),
+      source: t.string({ required: true, validate: { schema: rules.name } }),
+      publishedAt: t.field({ type: 'DateTime', required: true }),
+      body: t.string({ required: true, validate: { schema: rules.body } }),
+    }),
+  },
+  {
+    description: 'Stores a new article; CONFLICT when its URL is already stored (use ingestArticle to update by URL).',
+    resolve: (_root, { input }, ctx) =>
+      write(ctx, async (tx) => {
+        const [row] = await tx.insert(articles).values(input).onConflictDoNothing({ target: articles.url }).returning({ id: articles.id });
+        if (!row) throw userError('CONFLICT', '"input.url": an article with this URL is already stored.', { field: 'input.url' });
+        return { articleId: row.id };
+      }),
+  },
+  { outputFields: (t) => ({ article: articleField(t) }) },
+);
+
+builder.relayMutationField(
+  'updateArticle',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      url: t.string({ validate: { schema: rules.url } }),
+      headline: t.string({ validate: { schema: rules.shortText } }),
+      source: t.string({ validate: { schema: rules.name } }),
+      publishedAt: t.field({ type: 'DateTime' }),
+      body: t.string({ validate: { schema: rules.body } }),
+    }),
+  },
+  {
+    description: 'Changes the given fields of an article; the others stay as they are.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.id, 'Article', 'input.id');
+      const changes = {
+        url: notNull(input.url, 'input.url'),
+        headline: notNull(input.headline, 'input.headline'),
+        source: notNull(input.source, 'input.source'),
+        publishedAt: notNull(input.publishedAt, 'input.publishedAt'),
+        body: notNull(input.body, 'input.body'),
+      };
+      return write(ctx, async (tx) => {
+        const [row] = await tx
+          .update(articles)
+          .set({ ...changes, updatedAt: ctx.clock.now() })
+          .where(eq(articles.id, id))
+          .returning({ id: articles.id });
+        if (!row) throw notFound('article', 'input.id');
+        return { articleId: row.id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ article: articleField(t) }) },
+);
+
+builder.relayMutationField(
+  'deleteArticle',
+  { inputFields: (t) => ({ id: t.id({ required: true }) }) },
+  {
+    description: 'Deletes an article with its statements; people and events stay.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.id, 'Article', 'input.id');
+      return write(ctx, async (tx) => {
+        const [row] = await tx.delete(articles).where(eq(articles.id, id)).returning({ id: articles.id });
+        if (!row) throw notFound('article', 'input.id');
+        return { deletedId: row.id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ deletedId: t.id({ resolve: (payload) => encodeId('Article', payload.deletedId) }) }) },
+);
+
+/** The payload's article, read through the (fresh) loaders. */
+function articleField<P extends { articleId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {
+  return t.field({ type: Article, resolve: async (payload, _args, ctx) => (await ctx.loaders.article.load(payload.articleId))! });
+}

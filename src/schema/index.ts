@@ -3,5 +3,8 @@ import './article.js';
 import './event.js';
 import './person.js';
 import './statement.js';
+import './live.js';
+import './ingest.js';
+import './extract.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,11 +1,13 @@
-import { getTableColumns, sql } from 'drizzle-orm';
-import { builder } from '../builder.js';
+import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { type PothosTypes, builder } from '../builder.js';
+import type { Db } from '../db/index.js';
+import { rules } from './validation.js';
+import { decodeId, encodeId, notFound, notNull, slugify, write } from './write.js';
 import { loadNodes } from './refs.js';
+import { planFor } from './lookahead.js';
 import { peopleByName } from '../db/orderings.js';
-import { type PersonRow, people } from '../db/schema.js';
+import { type PersonRow, articlePeople, eventParticipants, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { loadRootPage } from '../loaders.js';
-import { parsePage } from '../pagination.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
 
 builder.node(Person, {
@@ -21,7 +23,7 @@ builder.node(Person, {
       {
         type: Statement,
         description: 'Statements this person made, newest first.',
-        resolve: (person, args, ctx) => ctx.loaders.relation('personStatements', args, person.id),
+        resolve: (person, args, ctx, info) => ctx.loaders.relation('personStatements', args, person.id, planFor(ctx, info, 'Statement')),
       },
       StatementConnection,
     ),
@@ -29,7 +31,7 @@ builder.node(Person, {
       {
         type: Statement,
         description: 'Statements that mention this person, newest first.',
-        resolve: (person, args, ctx) => ctx.loaders.relation('personMentionedIn', args, person.id),
+        resolve: (person, args, ctx, info) => ctx.loaders.relation('personMentionedIn', args, person.id, planFor(ctx, info, 'Statement')),
       },
       StatementConnection,
     ),
@@ -37,7 +39,7 @@ builder.node(Person, {
       {
         type: Event,
         description: 'Events this person took part in, newest first; the edge carries their role.',
-        resolve: (person, args, ctx) => ctx.loaders.relation('personEvents', args, person.id),
+        resolve: (person, args, ctx, info) => ctx.loaders.relation('personEvents', args, person.id, planFor(ctx, info, 'Event')),
       },
       { name: 'PersonEventConnection' },
       { name: 'PersonEventEdge', fields: (edge) => ({ role: edge.exposeString('role') }) },
@@ -46,7 +48,7 @@ builder.node(Person, {
       {
         type: Article,
         description: 'Articles that mention this person, newest first.',
-        resolve: (person, args, ctx) => ctx.loaders.relation('personArticles', args, person.id),
+        resolve: (person, args, ctx, info) => ctx.loaders.relation('personArticles', args, person.id, planFor(ctx, info, 'Article')),
       },
       ArticleConnection,
     ),
@@ -73,21 +75,167 @@ builder.queryField('people', (t) =>
     type: Person,
     description: 'People, by name.',
     args: { filter: t.arg({ type: PersonFilter }) },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const search = args.filter?.search;
       const pattern = search ? likePattern(search, 'filter.search') : null;
-      return loadRootPage<PersonRow>(
-        ctx.db,
+      return ctx.loaders.rootPage<PersonRow>(
         {
           table: people,
+          cacheKey: 'people',
           columns: getTableColumns(people),
           ordering: peopleByName,
           where: pattern
             ? sql`(${people.name} ilike ${pattern} or array_to_string(${people.aliases}, ' | ') ilike ${pattern})`
             : undefined,
         },
-        parsePage(args, peopleByName),
+        args,
+        planFor(ctx, info, 'Person'),
       );
     },
   }),
 );
+
+// --- Mutations -------------------------------------------------------------------------------
+
+builder.relayMutationField(
+  'createPerson',
+  {
+    inputFields: (t) => ({
+      name: t.string({ required: true, validate: { schema: rules.name } }),
+      aliases: t.stringList({ validate: { schema: rules.aliases } }),
+      description: t.string({ validate: { schema: rules.description } }),
+    }),
+  },
+  {
+    description:
+      'Stores a person. A person is stored once per name (by slug: "Rand Paul" -> "rand-paul"): asking again for a stored name returns that person unchanged, with `created: false`.',
+    resolve: (_root, { input }, ctx) =>
+      write(ctx, async (tx) => {
+        const slug = slugify(input.name);
+        // An upsert, not check-then-insert: two requests racing for one name get one row.
+        const [inserted] = await tx
+          .insert(people)
+          .values({ slug, name: input.name, aliases: dedupeAliases(input.name, input.aliases ?? []), description: input.description ?? null })
+          .onConflictDoNothing({ target: people.slug })
+          .returning({ id: people.id });
+        if (inserted) return { personId: inserted.id, created: true };
+        const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.slug, slug));
+        return { personId: existing!.id, created: false };
+      }),
+  },
+  {
+    outputFields: (t) => ({
+      person: personField(t),
+      created: t.boolean({ description: 'False when a person of that name was already stored.', resolve: (p) => p.created }),
+    }),
+  },
+);
+
+builder.relayMutationField(
+  'updatePerson',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      name: t.string({ validate: { schema: rules.name }, description: 'Renaming also changes the slug; CONFLICT when another person has the name.' }),
+      aliases: t.stringList({ validate: { schema: rules.aliases }, description: 'Replaces the aliases.' }),
+      description: t.string({ validate: { schema: rules.description } }),
+    }),
+  },
+  {
+    description: 'Changes the given fields of a person.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.id, 'Person', 'input.id');
+      const name = notNull(input.name, 'input.name');
+      const aliases = notNull(input.aliases, 'input.aliases');
+      return write(ctx, async (tx) => {
+        const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
+        if (!current) throw notFound('person', 'input.id');
+        const newName = name ?? current.name;
+        const [row] = await tx
+          .update(people)
+          .set({
+            ...(name !== undefined ? { name, slug: slugify(name) } : {}),
+            ...(aliases !== undefined || name !== undefined ? { aliases: dedupeAliases(newName, aliases ?? current.aliases) } : {}),
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            updatedAt: ctx.clock.now(),
+          })
+          .where(eq(people.id, id))
+          .returning({ id: people.id });
+        return { personId: row!.id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ person: personField(t) }) },
+);
+
+builder.relayMutationField(
+  'mergePeople',
+  {
+    inputFields: (t) => ({
+      sourceId: t.id({ required: true, description: 'The duplicate: folded into the target, then deleted.' }),
+      targetId: t.id({ required: true, description: 'The person who remains.' }),
+    }),
+  },
+  {
+    description:
+      "Folds a duplicate person into another, in one transaction: statements, mentions, event participations, article links and names (as aliases) move to the target.",
+    resolve: (_root, { input }, ctx) => {
+      const sourceId = decodeId(input.sourceId, 'Person', 'input.sourceId');
+      const targetId = decodeId(input.targetId, 'Person', 'input.targetId');
+      if (sourceId === targetId) throw badInput('"input.sourceId": a person cannot be merged into themselves.', 'input.sourceId');
+      return write(ctx, (tx) => mergePeople(tx, sourceId, targetId, ctx.clock.now()));
+    },
+  },
+  {
+    outputFields: (t) => ({
+      person: personField(t),
+      mergedId: t.id({ description: 'The ID the duplicate had; it no longer exists.', resolve: (p) => encodeId('Person', p.mergedId) }),
+    }),
+  },
+);
+
+async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date) {
+  // Both rows locked in id order, so two opposite merges cannot deadlock.
+  const rows = await tx
+    .select()
+    .from(people)
+    .where(inArray(people.id, [sourceId, targetId]))
+    .orderBy(asc(people.id))
+    .for('update');
+  const source = rows.find((r) => r.id === sourceId);
+  const target = rows.find((r) => r.id === targetId);
+  if (!source) throw notFound('person', 'input.sourceId');
+  if (!target) throw notFound('person', 'input.targetId');
+
+  await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId));
+  // Link rows move unless the target already has the same link (then the source's copy goes).
+  await tx.execute(sql`insert into ${statementMentions} (statement_id, person_id)
+    select statement_id, ${targetId} from ${statementMentions} where person_id = ${sourceId} on conflict do nothing`);
+  await tx.execute(sql`insert into ${articlePeople} (article_id, person_id)
+    select article_id, ${targetId} from ${articlePeople} where person_id = ${sourceId} on conflict do nothing`);
+  await tx.execute(sql`insert into ${eventParticipants} (event_id, person_id, role)
+    select event_id, ${targetId}, role from ${eventParticipants} where person_id = ${sourceId} on conflict do nothing`);
+  await tx
+    .update(people)
+    .set({
+      aliases: dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]),
+      description: target.description ?? source.description,
+      updatedAt: now,
+    })
+    .where(eq(people.id, targetId));
+  // The source's remaining link rows go with it (ON DELETE CASCADE).
+  await tx.delete(people).where(eq(people.id, sourceId));
+  return { personId: targetId, mergedId: sourceId };
+}
+
+/** Aliases without blanks, repeats (ignoring case) or the name itself. */
+function dedupeAliases(name: string, aliases: string[]): string[] {
+  const seen = new Set([name.trim().toLowerCase()]);
+  return aliases
+    .map((a) => a.trim())
+    .filter((a) => a && !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
+}
+
+function personField<P extends { personId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {
+  return t.field({ type: Person, resolve: async (payload, _args, ctx) => (await ctx.loaders.person.load(payload.personId))! });
+}

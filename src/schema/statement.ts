@@ -1,11 +1,16 @@
 import { type SQL, and, eq, gte, lte, sql } from 'drizzle-orm';
-import { builder, TextSpan } from '../builder.js';
+import { z } from 'zod';
+import { type PothosTypes, builder, TextSpan } from '../builder.js';
+import type { Db } from '../db/index.js';
+import { normalizeWhitespace } from '../text.js';
+import { rules } from './validation.js';
+import { decodeId, encodeId, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
+import { planFor } from './lookahead.js';
 import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
-import { statementMentions, statements } from '../db/schema.js';
+import { articlePeople, articles, events, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type StatementNode, loadRootPage, statementColumns } from '../loaders.js';
-import { parsePage } from '../pagination.js';
+import { type StatementNode, statementColumns } from '../loaders.js';
 import { MAX_SEARCH_LENGTH } from './person.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
 
@@ -70,7 +75,7 @@ builder.queryField('statements', (t) =>
       type: Statement,
       description: 'Statements, newest first, or best match first when searching.',
       args: { filter: t.arg({ type: StatementFilter }) },
-      resolve: (_root, args, ctx) => {
+      resolve: (_root, args, ctx, info) => {
         const f = args.filter ?? {};
         const search = f.search?.replace(/\s+/g, ' ').trim();
         if (search && search.length > MAX_SEARCH_LENGTH) {
@@ -90,13 +95,182 @@ builder.queryField('statements', (t) =>
           f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
           f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
         ];
-        return loadRootPage<StatementNode>(
-          ctx.db,
-          { table: statements, columns: statementColumns, ordering, where: and(...conditions) },
-          parsePage(args, ordering),
+        return ctx.loaders.rootPage<StatementNode>(
+          // A ranked search's ordering carries the search terms, so it is not prepared.
+          { table: statements, columns: statementColumns, ordering, where: and(...conditions), cacheKey: query ? undefined : 'statements' },
+          args,
+          planFor(ctx, info, 'Statement'),
         );
       },
     },
     StatementConnection,
   ),
 );
+
+// --- Mutations -------------------------------------------------------------------------------
+
+const TextSpanInput = builder.inputType('TextSpanInput', {
+  description: 'Character offsets into the article body (UTF-16 code units, end exclusive).',
+  fields: (t) => ({
+    start: t.int({ required: true, validate: { schema: z.number().int().min(0, 'must not be negative') } }),
+    end: t.int({ required: true, validate: { schema: z.number().int().min(1, 'must be positive') } }),
+  }),
+  validate: { schema: z.object({ start: z.number(), end: z.number() }).refine((s) => s.end > s.start, { message: 'end must be after start', path: ['end'] }) },
+});
+
+const statementFields = {
+  text: rules.statementText,
+  label: rules.optionalShortText,
+};
+
+builder.relayMutationField(
+  'createStatement',
+  {
+    inputFields: (t) => ({
+      articleId: t.id({ required: true }),
+      text: t.string({ required: true, validate: { schema: statementFields.text } }),
+      kind: t.field({ type: StatementKind, required: true }),
+      speakerId: t.id({ description: 'Leave out for an unnamed source, and give speakerLabel.' }),
+      speakerLabel: t.string({ validate: { schema: statementFields.label } }),
+      eventId: t.id(),
+      channel: t.string({ validate: { schema: statementFields.label } }),
+      saidAt: t.field({ type: 'DateTime', description: "Defaults to the article's publication time." }),
+      span: t.field({ type: TextSpanInput }),
+      mentionIds: t.idList({ validate: { schema: z.array(z.string()).max(100, 'at most 100 mentions') } }),
+    }),
+  },
+  {
+    description: 'Stores a statement reported in an article; subscribers to statementAdded receive it.',
+    resolve: (_root, { input }, ctx) => {
+      const articleId = decodeId(input.articleId, 'Article', 'input.articleId');
+      const speakerId = input.speakerId == null ? null : decodeId(input.speakerId, 'Person', 'input.speakerId');
+      const eventId = input.eventId == null ? null : decodeId(input.eventId, 'Event', 'input.eventId');
+      const mentionIds = [...new Set((input.mentionIds ?? []).map((id, i) => decodeId(id, 'Person', `input.mentionIds.${i}`)))];
+      return write(ctx, async (tx) => {
+        const [article] = await tx
+          .select({ publishedAt: articles.publishedAt, bodyLength: sql<number>`length(${articles.body})` })
+          .from(articles)
+          .where(eq(articles.id, articleId))
+          .for('share');
+        if (!article) throw notFound('article', 'input.articleId');
+        if (input.span && input.span.end > Number(article.bodyLength)) throw badInput('"input.span": ends after the article body.', 'input.span');
+        if (speakerId != null) await mustExist(tx, people, speakerId, 'person', 'input.speakerId');
+        if (eventId != null) await mustExist(tx, events, eventId, 'event', 'input.eventId');
+        await mustAllExist(tx, people, mentionIds, 'person', 'input.mentionIds');
+        const [row] = await tx
+          .insert(statements)
+          .values({
+            articleId,
+            speakerId,
+            speakerLabel: input.speakerLabel ?? null,
+            eventId,
+            kind: input.kind,
+            text: normalizeWhitespace(input.text),
+            channel: input.channel ?? null,
+            saidAt: input.saidAt ?? article.publishedAt,
+            spanStart: input.span?.start ?? null,
+            spanEnd: input.span?.end ?? null,
+          })
+          .returning({ id: statements.id });
+        await linkStatementPeople(tx, row!.id, articleId, speakerId, mentionIds);
+        return { statementId: row!.id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ statement: statementField(t) }) },
+);
+
+builder.relayMutationField(
+  'updateStatement',
+  {
+    inputFields: (t) => ({
+      id: t.id({ required: true }),
+      text: t.string({ validate: { schema: statementFields.text } }),
+      kind: t.field({ type: StatementKind }),
+      speakerId: t.id({ description: 'null makes the statement unattributed.' }),
+      speakerLabel: t.string({ validate: { schema: statementFields.label } }),
+      eventId: t.id({ description: 'null detaches it from its event.' }),
+      channel: t.string({ validate: { schema: statementFields.label } }),
+      saidAt: t.field({ type: 'DateTime' }),
+      span: t.field({ type: TextSpanInput }),
+      mentionIds: t.idList({ description: 'Replaces the mentions.', validate: { schema: z.array(z.string()).max(100, 'at most 100 mentions') } }),
+    }),
+  },
+  {
+    description: 'Changes the given fields of a statement.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.id, 'Statement', 'input.id');
+      const speakerId = input.speakerId == null ? input.speakerId : decodeId(input.speakerId, 'Person', 'input.speakerId');
+      const eventId = input.eventId == null ? input.eventId : decodeId(input.eventId, 'Event', 'input.eventId');
+      const mentionIds = notNull(input.mentionIds, 'input.mentionIds')?.map((m, i) => decodeId(m, 'Person', `input.mentionIds.${i}`));
+      const changes = {
+        text: notNull(input.text, 'input.text'),
+        kind: notNull(input.kind, 'input.kind'),
+        saidAt: notNull(input.saidAt, 'input.saidAt'),
+      };
+      return write(ctx, async (tx) => {
+        const [current] = await tx
+          .select({ articleId: statements.articleId, speakerId: statements.speakerId, bodyLength: sql<number>`length(${articles.body})` })
+          .from(statements)
+          .innerJoin(articles, eq(articles.id, statements.articleId))
+          .where(eq(statements.id, id))
+          .for('update', { of: statements });
+        if (!current) throw notFound('statement', 'input.id');
+        if (input.span && input.span.end > Number(current.bodyLength)) throw badInput('"input.span": ends after the article body.', 'input.span');
+        if (speakerId != null) await mustExist(tx, people, speakerId, 'person', 'input.speakerId');
+        if (eventId != null) await mustExist(tx, events, eventId, 'event', 'input.eventId');
+        if (mentionIds) await mustAllExist(tx, people, mentionIds, 'person', 'input.mentionIds');
+        await tx
+          .update(statements)
+          .set({
+            ...(changes.text !== undefined ? { text: normalizeWhitespace(changes.text) } : {}),
+            ...(changes.kind !== undefined ? { kind: changes.kind } : {}),
+            ...(changes.saidAt !== undefined ? { saidAt: changes.saidAt } : {}),
+            ...(speakerId !== undefined ? { speakerId } : {}),
+            ...(eventId !== undefined ? { eventId } : {}),
+            ...(input.speakerLabel !== undefined ? { speakerLabel: input.speakerLabel } : {}),
+            ...(input.channel !== undefined ? { channel: input.channel } : {}),
+            ...(input.span !== undefined ? { spanStart: input.span?.start ?? null, spanEnd: input.span?.end ?? null } : {}),
+            updatedAt: ctx.clock.now(),
+          })
+          .where(eq(statements.id, id));
+        if (mentionIds) await tx.delete(statementMentions).where(eq(statementMentions.statementId, id));
+        await linkStatementPeople(tx, id, current.articleId, speakerId ?? null, mentionIds ?? []);
+        return { statementId: id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ statement: statementField(t) }) },
+);
+
+builder.relayMutationField(
+  'deleteStatement',
+  { inputFields: (t) => ({ id: t.id({ required: true }) }) },
+  {
+    description: 'Deletes a statement.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.id, 'Statement', 'input.id');
+      return write(ctx, async (tx) => {
+        const [row] = await tx.delete(statements).where(eq(statements.id, id)).returning({ id: statements.id });
+        if (!row) throw notFound('statement', 'input.id');
+        return { deletedId: row.id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ deletedId: t.id({ resolve: (payload) => encodeId('Statement', payload.deletedId) }) }) },
+);
+
+/** Mentions, and the article's people list, follow the statement's speaker and mentions. */
+async function linkStatementPeople(tx: Db, statementId: number, articleId: number, speakerId: number | null, mentionIds: number[]) {
+  if (mentionIds.length > 0) {
+    await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId, personId }))).onConflictDoNothing();
+  }
+  const personIds = [...new Set([...(speakerId != null ? [speakerId] : []), ...mentionIds])];
+  if (personIds.length > 0) {
+    await tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing();
+  }
+}
+
+function statementField<P extends { statementId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {
+  return t.field({ type: Statement, resolve: async (payload, _args, ctx) => (await ctx.loaders.statement.load(payload.statementId))! });
+}

@@ -1,5 +1,5 @@
 import { seedArticles } from '../../seeds/index.js';
-import { createApp } from '../../src/app.js';
+import { type AppDeps, createApp } from '../../src/app.js';
 import { seedAll } from '../../src/db/seed.js';
 import { createTestDatabase } from './database.js';
 
@@ -10,12 +10,12 @@ export interface GraphQLResponse<T = any> {
 }
 
 /** The seeded service behind `yoga.fetch`, with a count of the SQL statements it issues. */
-export async function createTestApp() {
+export async function createTestApp(deps: Partial<Omit<AppDeps, 'db'>> = {}) {
   const sqlLog: string[] = [];
   const database = await createTestDatabase((query) => sqlLog.push(query));
   await database.migrate();
   await seedAll(database.db, seedArticles);
-  const yoga = createApp({ db: database.db });
+  const yoga = createApp({ db: database.db, ...deps });
 
   async function request(body: unknown, init: { method?: string; headers?: Record<string, string> } = {}) {
     return yoga.fetch('http://newsgraph.test/graphql', {

@@ -1,0 +1,376 @@
+// The ingest core: one article with its people, events and statements, stored atomically.
+// The API's `ingestArticle` and the extractor both feed it fully specified input.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import {
+  articleEvents,
+  articlePeople,
+  articles,
+  eventParticipants,
+  events,
+  people,
+  statementMentions,
+  statements,
+} from '../db/schema.js';
+import { badInput } from '../errors.js';
+import { slugify } from '../schema/write.js';
+import { normalizeWhitespace } from '../text.js';
+
+export type StatementKindValue = 'DIRECT_QUOTE' | 'PARTIAL_QUOTE' | 'PARAPHRASE';
+
+export interface IngestPerson {
+  name: string;
+  aliases?: string[] | null | undefined;
+  description?: string | null | undefined;
+  /** An existing person known to be this one (the extractor's match). */
+  matchId?: number | null | undefined;
+}
+
+export interface IngestStatement {
+  text: string;
+  kind: StatementKindValue;
+  speakerName?: string | null | undefined;
+  speakerLabel?: string | null | undefined;
+  channel?: string | null | undefined;
+  /** Defaults to the article's publication time. */
+  saidAt?: Date | null | undefined;
+  span?: { start: number; end: number } | null | undefined;
+  /** Names of the people the statement refers to. */
+  mentions?: string[] | null | undefined;
+  /** Name of one of the input's events. */
+  eventName?: string | null | undefined;
+}
+
+export interface IngestEvent {
+  name: string;
+  kind: string;
+  /** YYYY-MM-DD */
+  startDate?: string | null | undefined;
+  endDate?: string | null | undefined;
+  location?: string | null | undefined;
+  description?: string | null | undefined;
+  participants?: { name: string; role: string }[] | null | undefined;
+}
+
+export interface IngestInput {
+  url: string;
+  headline: string;
+  source: string;
+  publishedAt: Date;
+  body: string;
+  people?: IngestPerson[] | null | undefined;
+  statements?: IngestStatement[] | null | undefined;
+  events?: IngestEvent[] | null | undefined;
+}
+
+export interface IngestResult {
+  articleId: number;
+  /** False when the URL was already stored and has been updated. */
+  created: boolean;
+  personIds: number[];
+  eventIds: number[];
+  statementIds: number[];
+}
+
+const nameKey = (name: string) => normalizeWhitespace(name).toLowerCase();
+const idArray = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
+/** Strings as one JSON parameter: names may hold any character, commas included. */
+const textArray = (values: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+
+/** Stores (or, for a known URL, updates) an article and everything in it, in one transaction. */
+export function ingestArticle(db: Db, input: IngestInput, now: Date = new Date()): Promise<IngestResult> {
+  checkIngestInput(input);
+  return db.transaction((tx) => ingestInTransaction(tx as unknown as Db, input, now));
+}
+
+/** References inside the input that zod cannot see: event names, span bounds. */
+export function checkIngestInput(input: IngestInput): void {
+  const eventNames = new Set<string>();
+  (input.events ?? []).forEach((event, i) => {
+    const key = nameKey(event.name);
+    if (eventNames.has(key)) throw badInput(`"input.events.${i}.name": another event has the same name.`, `input.events.${i}.name`);
+    eventNames.add(key);
+  });
+  (input.statements ?? []).forEach((statement, i) => {
+    if (statement.eventName && !eventNames.has(nameKey(statement.eventName))) {
+      throw badInput(`"input.statements.${i}.eventName": no event of that name in "input.events".`, `input.statements.${i}.eventName`);
+    }
+    if (statement.span && statement.span.end > input.body.length) {
+      throw badInput(`"input.statements.${i}.span": ends after the body.`, `input.statements.${i}.span`);
+    }
+  });
+}
+
+/** The same, inside a transaction the caller holds. */
+export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date): Promise<IngestResult> {
+  // The upsert locks the article row: concurrent ingests of one URL run one after the other,
+  // each seeing the previous one's statements, so none is stored twice.
+  const [article] = await tx
+    .insert(articles)
+    .values({ url: input.url, headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body })
+    .onConflictDoUpdate({
+      target: articles.url,
+      set: { headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body, updatedAt: now },
+    })
+    .returning({ id: articles.id, created: sql<boolean>`(xmax = 0)` });
+  const articleId = article!.id;
+
+  const personIdByName = await resolvePeople(tx, input, now);
+  const personIdOf = (name: string) => personIdByName.get(nameKey(name))!;
+
+  const allPersonIds = [...new Set(personIdByName.values())];
+  await tx.delete(articlePeople).where(eq(articlePeople.articleId, articleId));
+  if (allPersonIds.length > 0) {
+    await tx.insert(articlePeople).values(allPersonIds.map((personId) => ({ articleId, personId })));
+  }
+
+  const eventIdByName = await storeEvents(tx, articleId, input.events ?? [], personIdOf, now);
+  const statementIds = await storeStatements(tx, articleId, input, personIdOf, eventIdByName, now);
+
+  return {
+    articleId,
+    created: Boolean(article!.created),
+    personIds: allPersonIds,
+    eventIds: [...eventIdByName.values()],
+    statementIds,
+  };
+}
+
+/**
+ * Every name the input uses (people, speakers, mentions, participants) -> a person id: the input's
+ * own people first (by name or alias), then stored people by name or alias, created otherwise.
+ */
+async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map<string, number>> {
+  const wanted: IngestPerson[] = (input.people ?? []).map((p) => ({ ...p, name: normalizeWhitespace(p.name) }));
+  const inputPersonByName = new Map<string, IngestPerson>();
+  for (const person of wanted) {
+    for (const name of [person.name, ...(person.aliases ?? [])]) {
+      if (!inputPersonByName.has(nameKey(name))) inputPersonByName.set(nameKey(name), person);
+    }
+  }
+  const referenced = [
+    ...(input.statements ?? []).flatMap((s) => [s.speakerName, ...(s.mentions ?? [])]),
+    ...(input.events ?? []).flatMap((e) => (e.participants ?? []).map((p) => p.name)),
+  ].filter((name): name is string => !!name && normalizeWhitespace(name).length > 0);
+  for (const name of referenced) {
+    if (inputPersonByName.has(nameKey(name))) continue;
+    const implicit: IngestPerson = { name: normalizeWhitespace(name) };
+    wanted.push(implicit);
+    inputPersonByName.set(nameKey(name), implicit);
+  }
+  if (wanted.length === 0) return new Map();
+
+  const keys = [...inputPersonByName.keys()];
+  const matchIds = wanted.map((p) => p.matchId).filter((id): id is number => id != null);
+  const candidates = await tx
+    .select({ id: people.id, name: people.name, aliases: people.aliases, description: people.description })
+    .from(people)
+    .where(
+      sql`lower(${people.name}) = any(${textArray(keys)})
+        or exists (select 1 from unnest(${people.aliases}) a where lower(a) = any(${textArray(keys)}))
+        or ${people.id} = any(${idArray(matchIds)})`,
+    )
+    .orderBy(people.id);
+
+  const stored = new Map<IngestPerson, (typeof candidates)[number]>();
+  for (const person of wanted) {
+    const own = [person.name, ...(person.aliases ?? [])].map(nameKey);
+    const match =
+      candidates.find((c) => person.matchId != null && c.id === person.matchId) ??
+      candidates.find((c) => nameKey(c.name) === own[0]) ??
+      candidates.find((c) => c.aliases.some((a) => nameKey(a) === own[0])) ??
+      candidates.find((c) => own.slice(1).includes(nameKey(c.name)));
+    if (match) stored.set(person, match);
+  }
+
+  // Known people learn the input's new aliases and, when they had none, its description.
+  const updates = [...stored.entries()]
+    .map(([person, row]) => {
+      const aliases = mergeAliases(row.name, row.aliases, [person.name, ...(person.aliases ?? [])]);
+      const description = row.description ?? person.description ?? null;
+      return aliases.length !== row.aliases.length || description !== row.description ? { id: row.id, aliases, description } : null;
+    })
+    .filter((u) => u !== null)
+    .sort((a, b) => a.id - b.id); // one lock order for every transaction
+  for (const update of updates) {
+    await tx.update(people).set({ aliases: update.aliases, description: update.description, updatedAt: now }).where(eq(people.id, update.id));
+  }
+
+  // The rest are new: one insert in slug order (no lock cycles between concurrent ingests);
+  // a slug someone else holds means that person already exists.
+  const fresh = wanted.filter((p) => !stored.has(p));
+  const bySlug = new Map<string, IngestPerson[]>();
+  for (const person of fresh) bySlug.set(slugify(person.name), [...(bySlug.get(slugify(person.name)) ?? []), person]);
+  const slugs = [...bySlug.keys()].sort();
+  const idBySlug = new Map<string, number>();
+  if (slugs.length > 0) {
+    await tx
+      .insert(people)
+      .values(
+        slugs.map((slug) => {
+          const [first, ...more] = bySlug.get(slug)!;
+          const aliases = mergeAliases(first!.name, [], [...(first!.aliases ?? []), ...more.flatMap((m) => [m.name, ...(m.aliases ?? [])])]);
+          return { slug, name: first!.name, aliases, description: first!.description ?? more.find((m) => m.description)?.description ?? null };
+        }),
+      )
+      .onConflictDoNothing({ target: people.slug });
+    const rows = await tx.select({ id: people.id, slug: people.slug }).from(people).where(inArray(people.slug, slugs));
+    for (const row of rows) idBySlug.set(row.slug, row.id);
+  }
+
+  const result = new Map<string, number>();
+  for (const [key, person] of inputPersonByName) {
+    result.set(key, stored.get(person)?.id ?? idBySlug.get(slugify(person.name))!);
+  }
+  return result;
+}
+
+function mergeAliases(name: string, current: string[], more: string[]): string[] {
+  const seen = new Set([nameKey(name), ...current.map(nameKey)]);
+  const merged = [...current];
+  for (const alias of more.map(normalizeWhitespace)) {
+    if (alias && !seen.has(nameKey(alias))) {
+      seen.add(nameKey(alias));
+      merged.push(alias);
+    }
+  }
+  return merged;
+}
+
+/** Input events matched by name to the ones this article already reports; the rest are new. */
+async function storeEvents(
+  tx: Db,
+  articleId: number,
+  input: IngestEvent[],
+  personIdOf: (name: string) => number,
+  now: Date,
+): Promise<Map<string, number>> {
+  const linked = await tx
+    .select({ id: events.id, name: events.name })
+    .from(events)
+    .innerJoin(articleEvents, eq(articleEvents.eventId, events.id))
+    .where(eq(articleEvents.articleId, articleId))
+    .orderBy(events.id);
+  const linkedByName = new Map(linked.map((e) => [nameKey(e.name), e.id]));
+  const idByName = new Map<string, number>();
+
+  for (const event of input) {
+    const values = {
+      name: normalizeWhitespace(event.name),
+      kind: event.kind,
+      startDate: event.startDate ?? null,
+      endDate: event.endDate ?? null,
+      location: event.location ?? null,
+      description: event.description ?? null,
+    };
+    const existing = linkedByName.get(nameKey(event.name));
+    if (existing != null) {
+      await tx.update(events).set({ ...values, updatedAt: now }).where(eq(events.id, existing));
+      idByName.set(nameKey(event.name), existing);
+    } else {
+      const [row] = await tx.insert(events).values(values).returning({ id: events.id });
+      idByName.set(nameKey(event.name), row!.id);
+    }
+  }
+
+  // Events this article no longer reports lose the link, and go when no article reports them.
+  const dropped = linked.filter((e) => !idByName.has(nameKey(e.name))).map((e) => e.id);
+  if (dropped.length > 0) {
+    await tx.delete(articleEvents).where(and(eq(articleEvents.articleId, articleId), inArray(articleEvents.eventId, dropped)));
+    await tx.execute(
+      sql`delete from ${events} where ${events.id} = any(${idArray(dropped)})
+        and not exists (select 1 from ${articleEvents} where ${articleEvents.eventId} = ${events.id})`,
+    );
+  }
+  const eventIds = [...idByName.values()];
+  if (eventIds.length > 0) {
+    await tx.insert(articleEvents).values(eventIds.map((eventId) => ({ articleId, eventId }))).onConflictDoNothing();
+    const participants = input.flatMap((event) =>
+      (event.participants ?? []).map((p) => ({ eventId: idByName.get(nameKey(event.name))!, personId: personIdOf(p.name), role: p.role })),
+    );
+    // Last word per (event, person) wins; a participant named twice is stored once.
+    const unique = new Map(participants.map((p) => [`${p.eventId}:${p.personId}`, p]));
+    if (unique.size > 0) {
+      await tx
+        .insert(eventParticipants)
+        .values([...unique.values()])
+        .onConflictDoUpdate({ target: [eventParticipants.eventId, eventParticipants.personId], set: { role: sql`excluded.role` } });
+    }
+  }
+  return idByName;
+}
+
+/**
+ * Statements matched to the article's stored ones by place and words: unchanged ones keep their
+ * id (so re-ingesting does not announce them again), gone ones are deleted, new ones inserted.
+ */
+async function storeStatements(
+  tx: Db,
+  articleId: number,
+  input: IngestInput,
+  personIdOf: (name: string) => number,
+  eventIdByName: Map<string, number>,
+  now: Date,
+): Promise<number[]> {
+  const keyed = <T extends { text: string; spanStart: number | null }>(rows: T[]) => {
+    const seen = new Map<string, number>();
+    return rows.map((row) => {
+      const base = `${row.spanStart ?? ''}|${row.text}`;
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      return { key: `${base}#${n}`, row };
+    });
+  };
+  const existing = keyed(
+    await tx
+      .select({ id: statements.id, text: statements.text, spanStart: statements.spanStart })
+      .from(statements)
+      .where(eq(statements.articleId, articleId))
+      .orderBy(statements.id),
+  );
+  const existingByKey = new Map(existing.map(({ key, row }) => [key, row.id]));
+
+  const wanted = keyed(
+    (input.statements ?? []).map((s) => ({
+      text: normalizeWhitespace(s.text),
+      spanStart: s.span?.start ?? null,
+      values: {
+        articleId,
+        speakerId: s.speakerName ? personIdOf(s.speakerName) : null,
+        speakerLabel: s.speakerLabel ?? null,
+        eventId: s.eventName ? eventIdByName.get(nameKey(s.eventName))! : null,
+        kind: s.kind,
+        text: normalizeWhitespace(s.text),
+        channel: s.channel ?? null,
+        saidAt: s.saidAt ?? input.publishedAt,
+        spanStart: s.span?.start ?? null,
+        spanEnd: s.span?.end ?? null,
+      },
+      mentionIds: [...new Set((s.mentions ?? []).filter((m) => normalizeWhitespace(m)).map(personIdOf))],
+    })),
+  );
+
+  const keep = new Set(wanted.map((w) => existingByKey.get(w.key)).filter((id): id is number => id != null));
+  const gone = existing.map(({ row }) => row.id).filter((id) => !keep.has(id));
+  if (gone.length > 0) await tx.delete(statements).where(inArray(statements.id, gone));
+  if (keep.size > 0) await tx.delete(statementMentions).where(inArray(statementMentions.statementId, [...keep]));
+
+  const ids: number[] = [];
+  const fresh = wanted.filter((w) => !existingByKey.has(w.key));
+  const freshIds = fresh.length
+    ? (await tx.insert(statements).values(fresh.map((w) => w.row.values)).returning({ id: statements.id })).map((r) => r.id)
+    : [];
+  let nextFresh = 0;
+  for (const { key, row } of wanted) {
+    const id = existingByKey.get(key);
+    if (id != null) {
+      await tx.update(statements).set({ ...row.values, updatedAt: now }).where(eq(statements.id, id));
+      ids.push(id);
+    } else {
+      ids.push(freshIds[nextFresh++]!);
+    }
+  }
+  const mentions = wanted.flatMap(({ row }, i) => row.mentionIds.map((personId) => ({ statementId: ids[i]!, personId })));
+  if (mentions.length > 0) await tx.insert(statementMentions).values(mentions).onConflictDoNothing();
+  return ids;
+}

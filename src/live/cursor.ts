@@ -1,0 +1,29 @@
+import { badInput } from '../errors.js';
+
+/**
+ * A place in the statement log: the writing transaction (xid8, as text) and the log position.
+ * Entries are read in (xid, position) order and only below the oldest in-flight transaction, so
+ * nothing can later appear before a place already passed.
+ */
+export interface LogPosition {
+  xid: bigint;
+  position: number;
+}
+
+const PREFIX = 'sa';
+
+export function encodeLogCursor(at: LogPosition): string {
+  return Buffer.from(`${PREFIX}:${at.xid}:${at.position}`, 'utf8').toString('base64url');
+}
+
+export function decodeLogCursor(cursor: string, argName = 'after'): LogPosition {
+  const text = /^[A-Za-z0-9_-]{1,80}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^sa:(\d{1,20}):(\d{1,15})$/.exec(text);
+  if (!match) throw badInput(`Invalid cursor in "${argName}": use the cursor of a statementAdded event.`, argName);
+  return { xid: BigInt(match[1]!), position: Number(match[2]) };
+}
+
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  if (a.xid !== b.xid) return a.xid < b.xid ? -1 : 1;
+  return a.position - b.position;
+}

@@ -1,0 +1,185 @@
+import { createPubSub } from 'graphql-yoga';
+import type { Database } from '../db/index.js';
+import { userError } from '../errors.js';
+import { type LogPosition, compareLogPositions } from './cursor.js';
+import { type StatementAddedMessage, currentLogHorizon, hasWaitingEntries, readStatementLog } from './statement-log.js';
+
+export const STATEMENT_ADDED_CHANNEL = 'statement_added';
+
+type Topics = { statementAdded: [StatementAddedMessage] };
+
+export interface LiveLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface LiveOptions {
+  database: Pick<Database, 'db' | 'listen'>;
+  logger?: LiveLogger;
+  /** Re-read the log this often even without a NOTIFY: a safety net, not the delivery path. */
+  safetyPollMs?: number;
+  /** How soon to look again while committed entries wait behind an older open transaction. */
+  waitingPollMs?: number;
+  /** A subscriber this far behind is ended with an error; it resumes with its last cursor. */
+  maxBuffered?: number;
+}
+
+export type LiveStatements = ReturnType<typeof createLiveStatements>;
+
+/**
+ * The instance's feed of new statements. NOTIFY (from the trigger) only says "look": the log is
+ * read in order from the last place published, so a missed or coalesced NOTIFY, a reconnection
+ * or a late commit never loses an entry. Entries go out through yoga's pubsub, on one event target.
+ */
+export function createLiveStatements(options: LiveOptions) {
+  const { db } = options.database;
+  const safetyPollMs = options.safetyPollMs ?? 5_000;
+  const waitingPollMs = options.waitingPollMs ?? 50;
+  const maxBuffered = options.maxBuffered ?? 10_000;
+  const eventTarget = new EventTarget();
+  const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
+
+  let published: LogPosition | null = null;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let unlisten: (() => Promise<void>) | undefined;
+  let safetyTimer: NodeJS.Timeout | undefined;
+  let waitingTimer: NodeJS.Timeout | undefined;
+  /** Ends every open subscriber (on stop: their streams complete instead of hanging). */
+  const subscribers = new Set<() => void>();
+
+  /** Coalesces requests: one read at a time, and one more if asked while it ran. */
+  function requestRead() {
+    if (stopped || !published) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await readNew();
+      } while (again && !stopped);
+      running = null;
+    })();
+  }
+
+  async function readNew() {
+    try {
+      let page;
+      do {
+        page = await readStatementLog(db, published!);
+        for (const message of page.messages) pubsub.publish('statementAdded', message);
+        if (page.end) published = page.end;
+      } while (page.full && !stopped);
+      if (!stopped && (await hasWaitingEntries(db))) schedule('waiting', waitingPollMs);
+    } catch (error) {
+      options.logger?.warn({ err: error }, 'reading the statement log failed; retrying');
+      schedule('waiting', 1_000);
+    }
+  }
+
+  function schedule(_why: 'waiting', ms: number) {
+    clearTimeout(waitingTimer);
+    waitingTimer = setTimeout(requestRead, ms);
+    waitingTimer.unref();
+  }
+
+  return {
+    pubsub,
+
+    async start() {
+      published = await currentLogHorizon(db);
+      unlisten = await options.database.listen(STATEMENT_ADDED_CHANNEL, requestRead, requestRead);
+      safetyTimer = setInterval(requestRead, safetyPollMs);
+      safetyTimer.unref();
+    },
+
+    async stop() {
+      stopped = true;
+      for (const finish of subscribers) finish();
+      clearInterval(safetyTimer);
+      clearTimeout(waitingTimer);
+      await unlisten?.().catch(() => {});
+      await running;
+    },
+
+    /** Reads the log now (tests, and callers that just wrote and want no wait). */
+    async refresh() {
+      requestRead();
+      await running;
+    },
+
+    /**
+     * Every statement added after `after` (when given), then every new one, in log order with
+     * none twice. Listening starts before the replay reads, so nothing falls between the two.
+     */
+    subscribe(after: LogPosition | null): AsyncIterableIterator<StatementAddedMessage> {
+      const buffered: StatementAddedMessage[] = [];
+      let wake: (() => void) | null = null;
+      let overflow = false;
+      let done = false;
+      const onMessage = (event: Event) => {
+        if (buffered.length >= maxBuffered) overflow = true;
+        else buffered.push((event as CustomEvent<StatementAddedMessage>).detail);
+        wake?.();
+      };
+      eventTarget.addEventListener('statementAdded', onMessage);
+      const finish = () => {
+        done = true;
+        subscribers.delete(finish);
+        eventTarget.removeEventListener('statementAdded', onMessage);
+        wake?.();
+      };
+      subscribers.add(finish);
+
+      let last = after;
+      let replaying = after != null;
+      let replayed: StatementAddedMessage[] = [];
+
+      async function next(): Promise<IteratorResult<StatementAddedMessage>> {
+        while (!done) {
+          const replay = replayed.shift();
+          if (replay) return { value: replay, done: false };
+          if (replaying) {
+            const page = await readStatementLog(db, last!);
+            replayed = page.messages;
+            // `last` moves to the page end at once: live copies of these entries are then dropped.
+            if (page.end) last = page.end;
+            replaying = page.full;
+            continue;
+          }
+          if (overflow) {
+            finish();
+            throw userError('SERVICE_UNAVAILABLE', 'The subscriber fell too far behind; subscribe again with "after" set to the last cursor received.');
+          }
+          const message = buffered.shift();
+          if (!message) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+            continue;
+          }
+          if (last && compareLogPositions(message.at, last) <= 0) continue; // already replayed
+          last = message.at;
+          return { value: message, done: false };
+        }
+        return { value: undefined, done: true };
+      }
+
+      return {
+        next,
+        async return() {
+          finish();
+          return { value: undefined, done: true };
+        },
+        async throw(error) {
+          finish();
+          throw error;
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+    },
+  };
+}

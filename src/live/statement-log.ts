@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../db/index.js';
+import type { LogPosition } from './cursor.js';
+
+/** What subscribers filter on: ids only, read after the commit (so mentions are there). */
+export interface StatementAddedMessage {
+  at: LogPosition;
+  statementId: number;
+  articleId: number;
+  speakerId: number | null;
+  eventId: number | null;
+  mentionIds: number[];
+}
+
+export interface LogPage {
+  messages: StatementAddedMessage[];
+  /** Where the page ends, deleted statements included: the next read starts here. */
+  end: LogPosition | null;
+  /** The page was full: read again straight away. */
+  full: boolean;
+}
+
+// Nothing passes the oldest transaction still in flight: it may yet commit a lower position.
+const horizon = sql`pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** Log entries after `after` that no in-flight transaction can precede any more, in log order. */
+export async function readStatementLog(db: Db, after: LogPosition, limit = 200): Promise<LogPage> {
+  const rows = rowsOf<{
+    xid: string;
+    position: string | number;
+    statement_id: number | null;
+    article_id: number | null;
+    speaker_id: number | null;
+    event_id: number | null;
+    mention_ids: string | null;
+  }>(
+    await db.execute(sql`
+      select e.xid::text as xid, e.position::text as position, s.id as statement_id, s.article_id, s.speaker_id, s.event_id,
+        (select string_agg(m.person_id::text, ',' order by m.person_id) from statement_mentions m where m.statement_id = s.id) as mention_ids
+      from statement_events e
+      left join statements s on s.id = e.statement_id
+      where e.xid < ${horizon}
+        and (e.xid, e.position) > (${after.xid.toString()}::xid8, ${after.position}::bigint)
+      order by e.xid, e.position
+      limit ${limit}`),
+  );
+  const messages: StatementAddedMessage[] = [];
+  for (const row of rows) {
+    if (row.statement_id == null) continue; // deleted since: nothing to deliver
+    messages.push({
+      at: { xid: BigInt(row.xid), position: Number(row.position) },
+      statementId: Number(row.statement_id),
+      articleId: Number(row.article_id),
+      speakerId: row.speaker_id == null ? null : Number(row.speaker_id),
+      eventId: row.event_id == null ? null : Number(row.event_id),
+      mentionIds: row.mention_ids ? row.mention_ids.split(',').map(Number) : [],
+    });
+  }
+  const last = rows.at(-1);
+  return {
+    messages,
+    end: last ? { xid: BigInt(last.xid), position: Number(last.position) } : null,
+    full: rows.length === limit,
+  };
+}
+
+/** The place just before anything not yet readable: "from now on". */
+export async function currentLogHorizon(db: Db): Promise<LogPosition> {
+  const [row] = rowsOf<{ xmin: string }>(await db.execute(sql`select ${horizon}::text as xmin`));
+  return { xid: BigInt(row!.xmin), position: 0 };
+}
+
+/** Whether committed entries are waiting behind an older in-flight transaction. */
+export async function hasWaitingEntries(db: Db): Promise<boolean> {
+  const [row] = rowsOf<{ waiting: boolean }>(
+    await db.execute(sql`select exists (select 1 from statement_events where xid >= ${horizon}) as waiting`),
+  );
+  return Boolean(row?.waiting);
+}

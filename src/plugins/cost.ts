@@ -1,0 +1,106 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type GraphQLType,
+  type SelectionSetNode,
+  type ValueNode,
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  typeFromAST,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
+
+/**
+ * An upper bound on the values an operation can return: every field counts 1, and a list field
+ * multiplies what it selects by the number of items it may return (`first`/`last`, the default
+ * page size for a connection, or the number of `ids`). GraphQL Armor's cost limit cannot read
+ * arguments, so `people(first: 100) { statements(first: 100) ... }` would look as cheap as
+ * `first: 1`; this is the one limit we compute ourselves.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) {
+      operation ??= definition;
+    }
+  }
+  if (!operation) return 0;
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+
+  const valueOf = (node: ValueNode): unknown => {
+    if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+    if (node.kind === Kind.INT) return Number(node.value);
+    if (node.kind === Kind.LIST) return node.values;
+    return undefined;
+  };
+
+  const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, visiting: Set<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        total += fieldCost(selection, parent, visiting);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? typeFromAST(schema, selection.typeCondition) : parent;
+        total += selectionCost(selection.selectionSet, isCompositeType(condition) ? condition : parent, visiting);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue; // validation rejects cycles; never loop here
+        const condition = typeFromAST(schema, fragment.typeCondition);
+        total += selectionCost(fragment.selectionSet, isCompositeType(condition) ? condition : parent, new Set([...visiting, name]));
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (field: FieldNode, parent: GraphQLCompositeType, visiting: Set<string>): number => {
+    if (!field.selectionSet) return 1;
+    const definition = 'getFields' in parent ? parent.getFields()[field.name.value] : undefined;
+    const introspection = field.name.value === '__schema' || field.name.value === '__type';
+    const type = definition?.type ?? (introspection ? schema.getType(field.name.value === '__schema' ? '__Schema' : '__Type') : undefined);
+    const named = type ? getNamedType(type) : undefined;
+    const childCost = isCompositeType(named) ? selectionCost(field.selectionSet, named, visiting) : 0;
+    return 1 + listSize(field, type, parent) * childCost;
+  };
+
+  const listSize = (field: FieldNode, type: GraphQLType | undefined, parent: GraphQLCompositeType): number => {
+    // A connection's size is counted once, on the connection field, not again on its `edges`;
+    // the schema itself is small and finite, so introspection lists count once too.
+    if (/Connection$/.test(parent.name) || parent.name.startsWith('__')) return 1;
+    const args = new Map(field.arguments?.map((arg) => [arg.name.value, valueOf(arg.value)]) ?? []);
+    for (const name of ['first', 'last']) {
+      const value = args.get(name);
+      // Out-of-range sizes are refused by the resolver; until then they cost what a page can hold.
+      if (typeof value === 'number' && Number.isInteger(value)) return Math.min(Math.max(0, value), MAX_PAGE_SIZE);
+    }
+    const ids = args.get('ids');
+    if (Array.isArray(ids)) return ids.length;
+    const named = type ? getNamedType(type as GraphQLType) : undefined;
+    if (named && /Connection$/.test(String(named))) return DEFAULT_PAGE_SIZE;
+    const listed = isNonNullType(type) ? type.ofType : type;
+    return isListType(listed) ? DEFAULT_PAGE_SIZE : 1;
+  };
+
+  return selectionCost(operation.selectionSet, root, new Set());
+}
+
+export function costError(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', http: { status: 400 } },
+  });
+}

@@ -1,0 +1,60 @@
+import type { Plugin, YogaServerOptions } from 'graphql-yoga';
+import pino, { type Logger } from 'pino';
+import type { Db } from '../db/index.js';
+import { maskError } from './errors.js';
+import { useReadiness } from './health.js';
+import { useInputSanity } from './input.js';
+import { useQueryLimits } from './limits.js';
+import { createRequestLogging } from './logging.js';
+import { type Metrics, useMetrics } from './metrics.js';
+import { type HardeningSettings, defaultLimits } from './settings.js';
+import { useTracing } from './tracing.js';
+
+export interface HardeningDeps {
+  db: Db;
+  /** Show unmasked errors (development only). */
+  exposeErrors?: boolean;
+  /** JSON logs; silent when absent (tests). */
+  logger?: Logger;
+  /** Limits and switches; defaults as documented in the README. */
+  hardening?: Partial<HardeningSettings>;
+  /** Prometheus registry for /metrics; absent means no /metrics. */
+  metrics?: Metrics;
+  /** True once shutdown has begun (`/ready` answers 503). */
+  draining?: () => boolean;
+}
+
+export const defaultSettings: HardeningSettings = {
+  limits: defaultLimits,
+  production: false,
+  introspection: true,
+  corsOrigins: undefined,
+  metrics: true,
+  tracing: false,
+};
+
+/** Everything that makes the yoga instance fit for the public internet, as yoga options. */
+export function hardenedYogaOptions(deps: HardeningDeps) {
+  const settings = { ...defaultSettings, ...deps.hardening, limits: { ...defaultLimits, ...deps.hardening?.limits } };
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const logging = createRequestLogging(logger);
+  const plugins: Plugin[] = [
+    logging.plugin,
+    useInputSanity(),
+    ...useQueryLimits(settings),
+    useReadiness({ db: deps.db, draining: deps.draining }),
+  ];
+  if (deps.metrics && settings.metrics) plugins.push(useMetrics(deps.metrics));
+  if (settings.tracing) plugins.push(useTracing());
+  return {
+    plugins,
+    logging: logging.yogaLogger,
+    maskedErrors: { maskError, isDev: deps.exposeErrors ?? false },
+    healthCheckEndpoint: '/health',
+    maxRequestBodySize: settings.limits.maxBodyBytes,
+    batching: settings.limits.maxBatch > 0 ? { limit: settings.limits.maxBatch } : false,
+    // No file uploads in this API: multipart parsing would only be attack surface.
+    multipart: false,
+    cors: settings.corsOrigins === false ? false : settings.corsOrigins ? { origin: settings.corsOrigins } : undefined,
+  } satisfies Partial<YogaServerOptions<object, object>>;
+}

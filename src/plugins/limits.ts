@@ -1,0 +1,102 @@
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import {
+  type DocumentNode,
+  type ValidationContext,
+  type ValidationRule,
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { costError, operationCost } from './cost.js';
+import type { Limits } from './settings.js';
+
+type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';
+
+/** One stable code for every complexity limit; `extensions.limit` says which one. */
+function complexityError(limit: LimitName, message: string): GraphQLError {
+  return new GraphQLError(message.replace(/^Syntax Error: /, ''), {
+    extensions: { code: 'QUERY_TOO_COMPLEX', limit, http: { status: 400 } },
+  });
+}
+
+/** Runs a GraphQL Armor rule, reporting its rejection as our error instead of throwing its own. */
+function armorRule(
+  limit: LimitName,
+  makeRule: (options: { propagateOnRejection: false; onReject: ((ctx: ValidationContext | null, error: GraphQLError) => void)[] }) => ValidationRule,
+): ValidationRule {
+  return (context) =>
+    makeRule({
+      propagateOnRejection: false,
+      onReject: [(ctx, error) => (ctx ?? context).reportError(complexityError(limit, error.message))],
+    })(context);
+}
+
+/** Operations that select only `__schema`/`__type`, like GraphiQL's start-up query. */
+function isIntrospectionOnly(document: DocumentNode): boolean {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return (
+    operations.length > 0 &&
+    operations.every((operation) =>
+      operation.selectionSet.selections.every(
+        (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type' || s.name.value === '__typename'),
+      ),
+    )
+  );
+}
+
+export interface LimitsOptions {
+  limits: Limits;
+  introspection: boolean;
+  production: boolean;
+}
+
+/**
+ * The query limits, GraphQL Armor's rules configured so that introspection is limited too
+ * (Armor skips it by default) and fragments count by the fields they hold, not as extra levels.
+ */
+export function useQueryLimits({ limits, introspection, production }: LimitsOptions): Plugin[] {
+  const dataDepth = armorRule('depth', (o) => maxDepthRule({ ...o, n: limits.maxDepth, ignoreIntrospection: false, flattenFragments: true }));
+  const introspectionDepth = armorRule('depth', (o) =>
+    maxDepthRule({ ...o, n: Math.max(limits.maxDepth, limits.maxIntrospectionDepth), ignoreIntrospection: false, flattenFragments: true }),
+  );
+  const rules: ValidationRule[] = [
+    (context) => (isIntrospectionOnly(context.getDocument()) ? introspectionDepth : dataDepth)(context),
+    armorRule('aliases', (o) => maxAliasesRule({ ...o, n: limits.maxAliases })),
+    armorRule('directives', (o) => maxDirectivesRule({ ...o, n: limits.maxDirectives })),
+  ];
+  if (!introspection) rules.push(NoSchemaIntrospectionCustomRule);
+
+  const plugins: Plugin[] = [
+    maxTokensPlugin({
+      n: limits.maxTokens,
+      // The parser throws this error itself: give it our code and a 400 on its way out.
+      onReject: [
+        (_ctx, error) => {
+          const extensions = error.extensions as Record<string, unknown>;
+          Object.assign(extensions, complexityError('tokens', error.message).extensions);
+        },
+      ],
+    }) as Plugin,
+    {
+      onValidate({ addValidationRule }) {
+        for (const rule of rules) addValidationRule(rule);
+      },
+      // Cost depends on the variables (`first: $n`), so it is checked once they are known.
+      onExecute({ args, setResultAndStopExecution }) {
+        const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+        if (cost > limits.maxCost) setResultAndStopExecution({ errors: [costError(cost, limits.maxCost)] });
+      },
+      onSubscribe({ args, setResultAndStopExecution }) {
+        const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+        if (cost > limits.maxCost) setResultAndStopExecution({ errors: [costError(cost, limits.maxCost)] });
+      },
+    },
+  ];
+  if (production) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
+  return plugins;
+}

@@ -1,0 +1,111 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { Logger } from 'pino';
+
+interface RequestLog {
+  requestId: string;
+  startedAt: number;
+  operationNames: string[];
+}
+
+/** A caller's own id is kept when it is harmless, so one id follows a request across services. */
+const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * Request ids and structured logs. Each request gets an id (the `x-request-id` response header
+ * and `extensions.requestId` on every error), and one JSON line when it ends: id, operation
+ * name, status, duration. Headers, variables and bodies are never logged: they carry tokens.
+ */
+export function createRequestLogging(logger: Logger, now: () => number = () => performance.now()) {
+  const requests = new WeakMap<Request, RequestLog>();
+  // Lets yoga's own error log (the unmasked original of a masked error) carry the request id.
+  const current = new AsyncLocalStorage<RequestLog>();
+
+  const logFor = () => {
+    const entry = current.getStore();
+    return entry ? logger.child({ requestId: entry.requestId }) : logger;
+  };
+  const yogaLogger: YogaLogger = {
+    debug: (...args) => logFor().debug(describe(args)),
+    info: (...args) => logFor().info(describe(args)),
+    warn: (...args) => logFor().warn(describe(args)),
+    error: (...args) => logFor().error(describe(args)),
+  };
+
+  const plugin: Plugin = {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const header = request.headers.get('x-request-id');
+        const entry: RequestLog = {
+          requestId: header && CALLER_REQUEST_ID.test(header) ? header : randomUUID(),
+          startedAt: now(),
+          operationNames: [],
+        };
+        requests.set(request, entry);
+        return current.run(entry, wrapped);
+      },
+    },
+    onParams({ params, request }) {
+      // Both come straight from the client: anything but a string is not a name to log.
+      const query = typeof params.query === 'string' ? params.query : '';
+      const given = typeof params.operationName === 'string' ? params.operationName : undefined;
+      const name = given ?? /\b(?:query|mutation|subscription)\s+([_A-Za-z]\w{0,100})/.exec(query)?.[1];
+      if (name) requests.get(request)?.operationNames.push(name.slice(0, 100));
+    },
+    onResultProcess({ request, result, setResult }) {
+      const entry = requests.get(request);
+      if (!entry) return;
+      if (Array.isArray(result)) setResult(result.map((r) => withRequestId(r, entry.requestId)));
+      else if (!isAsyncIterable(result)) setResult(withRequestId(result as ExecutionResult, entry.requestId));
+    },
+    onResponse({ request, response }) {
+      const entry = requests.get(request);
+      if (!entry) return;
+      response.headers.set('x-request-id', entry.requestId);
+      const path = new URL(request.url).pathname;
+      const line = {
+        requestId: entry.requestId,
+        method: request.method,
+        path,
+        operationName: entry.operationNames.join(',') || undefined,
+        status: response.status,
+        durationMs: Math.round((now() - entry.startedAt) * 10) / 10,
+      };
+      if (response.status >= 500) logger.error(line, 'request failed');
+      else if (QUIET_PATHS.has(path)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    },
+  };
+  return { plugin, yogaLogger };
+}
+
+function withRequestId(result: ExecutionResult, requestId: string): ExecutionResult {
+  if (!result?.errors?.length) return result;
+  // Copies, not edits: yoga caches validation errors and shares them between requests.
+  const errors = result.errors.map(
+    (error) =>
+      new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        originalError: error.originalError,
+        extensions: { ...error.extensions, requestId },
+      }),
+  );
+  return { ...result, errors };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+}
+
+/** yoga logs with console-style arguments; pino wants one object or message. */
+function describe(args: unknown[]): object | string {
+  const [first] = args;
+  if (first instanceof Error) return { err: first };
+  return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import { badInput } from '../errors.js';
+import { type IngestInput, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
+import { loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
+import { Article, Event, Person, Statement, StatementKind } from './refs.js';
+import { datesOrdered, rules } from './validation.js';
+import { isoDay, write } from './write.js';
+
+const IngestPersonInput = builder.inputType('IngestPersonInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: { schema: rules.name } }),
+    aliases: t.stringList({ validate: { schema: rules.aliases } }),
+    description: t.string({ validate: { schema: rules.description } }),
+  }),
+});
+
+const IngestSpanInput = builder.inputType('IngestSpanInput', {
+  fields: (t) => ({
+    start: t.int({ required: true, validate: { schema: z.number().int().min(0, 'must not be negative') } }),
+    end: t.int({ required: true, validate: { schema: z.number().int().min(1, 'must be positive') } }),
+  }),
+  validate: [(span) => span.end > span.start, { message: 'end must be after start', path: ['end'] }],
+});
+
+const IngestStatementInput = builder.inputType('IngestStatementInput', {
+  fields: (t) => ({
+    text: t.string({ required: true, validate: { schema: rules.statementText } }),
+    kind: t.field({ type: StatementKind, required: true }),
+    speakerName: t.string({ validate: { schema: rules.name }, description: 'Matched to a stored person by name or alias, created otherwise.' }),
+    speakerLabel: t.string({ validate: { schema: rules.optionalShortText }, description: 'For unnamed sources: "a source".' }),
+    channel: t.string({ validate: { schema: rules.optionalShortText } }),
+    saidAt: t.field({ type: 'DateTime', description: "Defaults to the article's publication time." }),
+    span: t.field({ type: IngestSpanInput }),
+    mentions: t.stringList({ validate: { schema: z.array(rules.name).max(100, 'at most 100 mentions') }, description: 'Names of people it refers to.' }),
+    eventName: t.string({ validate: { schema: rules.shortText }, description: 'Name of one of the events in this input.' }),
+  }),
+});
+
+const IngestParticipantInput = builder.inputType('IngestParticipantInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: { schema: rules.name } }),
+    role: t.string({ required: true, validate: { schema: rules.name } }),
+  }),
+});
+
+const IngestEventInput = builder.inputType('IngestEventInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: { schema: rules.shortText } }),
+    kind: t.string({ required: true, validate: { schema: rules.name } }),
+    startDate: t.field({ type: 'Date' }),
+    endDate: t.field({ type: 'Date' }),
+    location: t.string({ validate: { schema: rules.optionalShortText } }),
+    description: t.string({ validate: { schema: rules.description } }),
+    participants: t.field({ type: [IngestParticipantInput], validate: { maxLength: [200, { message: 'at most 200 participants' }] } }),
+  }),
+  validate: [datesOrdered, { message: 'must not be before startDate', path: ['endDate'] }],
+});
+
+builder.relayMutationField(
+  'ingestArticle',
+  {
+    inputFields: (t) => ({
+      url: t.string({ required: true, validate: { schema: rules.url } }),
+      headline: t.string({ required: true, validate: { schema: rules.shortText } }),
+      source: t.string({ required: true, validate: { schema: rules.name } }),
+      publishedAt: t.field({ type: 'DateTime', required: true }),
+      body: t.string({ required: true, validate: { schema: rules.body } }),
+      people: t.field({ type: [IngestPersonInput], validate: { maxLength: [500, { message: 'at most 500 people' }] } }),
+      statements: t.field({ type: [IngestStatementInput], validate: { maxLength: [2_000, { message: 'at most 2000 statements' }] } }),
+      events: t.field({ type: [IngestEventInput], validate: { maxLength: [200, { message: 'at most 200 events' }] } }),
+    }),
+  },
+  {
+    description:
+      'Stores an article with its people, statements, events and links in one transaction. People are matched to stored ones by name or alias. Ingesting a stored URL again updates that article. Given only the article fields, the entities are extracted from the body.',
+    resolve: (_root, { input }, ctx) => {
+      const article = { url: input.url, headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body };
+      const given = input.people != null || input.statements != null || input.events != null;
+      const ingest: IngestInput | null = given
+        ? {
+            ...article,
+            people: input.people,
+            statements: input.statements,
+            events: input.events?.map((e) => ({ ...e, startDate: isoDay(e.startDate), endDate: isoDay(e.endDate) })),
+          }
+        : null;
+      if (ingest) checkIngestInput(ingest);
+      return write(ctx, async (tx) => {
+        const full = ingest ?? withExtractedEntities(article, await loadKnownPeople(tx));
+        if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
+        return ingestInTransaction(tx, full, ctx.clock.now());
+      });
+    },
+  },
+  {
+    outputFields: (t) => ({
+      article: t.field({ type: Article, resolve: async (r, _a, ctx) => (await ctx.loaders.article.load(r.articleId))! }),
+      created: t.boolean({ description: 'False when the URL was already stored and the article was updated.', resolve: (r) => r.created }),
+      people: t.field({
+        type: [Person],
+        description: 'Everyone the article names, matched or created.',
+        resolve: async (r, _a, ctx) => (await ctx.loaders.person.loadMany(r.personIds)).filter(isRow),
+      }),
+      statements: t.field({
+        type: [Statement],
+        description: 'In input order.',
+        resolve: async (r, _a, ctx) => (await ctx.loaders.statement.loadMany(r.statementIds)).filter(isRow),
+      }),
+      events: t.field({
+        type: [Event],
+        resolve: async (r, _a, ctx) => (await ctx.loaders.event.loadMany(r.eventIds)).filter(isRow),
+      }),
+    }),
+  },
+);
+
+const isRow = <T>(row: T | null | Error): row is T => row != null && !(row instanceof Error);

@@ -1,0 +1,102 @@
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { userError } from '../errors.js';
+import { type LogPosition, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
+import type { StatementAddedMessage } from '../live/statement-log.js';
+import { type StatementNode, createLoaders } from '../loaders.js';
+import { Article, Event, Person, Statement } from './refs.js';
+
+const StatementAddedFilter = builder.inputType('StatementAddedFilter', {
+  description: 'Only statements matching every given field.',
+  fields: (t) => ({
+    speakerId: t.globalID({ for: Person }),
+    articleId: t.globalID({ for: Article }),
+    eventId: t.globalID({ for: Event }),
+    mentionsPersonId: t.globalID({ for: Person }),
+  }),
+});
+
+interface StatementAddedEvent {
+  statement: StatementNode;
+  at: LogPosition;
+}
+
+const StatementAddedEventRef = builder.objectRef<StatementAddedEvent>('StatementAddedEvent').implement({
+  description: 'A statement just stored, with the cursor to resume after it.',
+  fields: (t) => ({
+    statement: t.field({ type: Statement, resolve: (event) => event.statement }),
+    cursor: t.string({
+      description: 'Pass as `after` when subscribing again to get every statement added since, exactly once.',
+      resolve: (event) => encodeLogCursor(event.at),
+    }),
+  }),
+});
+
+interface Filter {
+  speakerId: number | null;
+  articleId: number | null;
+  eventId: number | null;
+  mentionsPersonId: number | null;
+}
+
+const matches = (m: StatementAddedMessage, f: Filter) =>
+  (f.speakerId == null || m.speakerId === f.speakerId) &&
+  (f.articleId == null || m.articleId === f.articleId) &&
+  (f.eventId == null || m.eventId === f.eventId) &&
+  (f.mentionsPersonId == null || m.mentionIds.includes(f.mentionsPersonId));
+
+/**
+ * Matching messages as events, each statement read with loaders made for that event alone.
+ * A plain iterator, not an async generator: `return()` must reach the feed at once, even while a
+ * `next()` is waiting for the next statement (a generator would queue it behind that wait).
+ */
+function statementAddedEvents(
+  ctx: Context,
+  messages: AsyncIterableIterator<StatementAddedMessage>,
+  filter: Filter,
+): AsyncIterableIterator<StatementAddedEvent> {
+  return {
+    async next() {
+      for (;;) {
+        const { value: message, done } = await messages.next();
+        if (done) return { value: undefined, done: true };
+        if (!matches(message, filter)) continue;
+        ctx.loaders = createLoaders(ctx.db);
+        const statement = await ctx.loaders.statement.load(message.statementId);
+        if (statement) return { value: { statement, at: message.at }, done: false }; // deleted meanwhile: skip
+      }
+    },
+    async return() {
+      await messages.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+builder.subscriptionField('statementAdded', (t) =>
+  t.field({
+    type: StatementAddedEventRef,
+    description:
+      'Every statement stored from now on (by any instance, or by plain SQL), or, with `after`, every one stored since that cursor first.',
+    args: {
+      filter: t.arg({ type: StatementAddedFilter }),
+      after: t.arg.string({ description: 'A `cursor` from an earlier event: replay from just after it, then continue live.' }),
+    },
+    subscribe: (_root, args, ctx) => {
+      if (!ctx.live) throw userError('SERVICE_UNAVAILABLE', 'Live statements are not available on this instance.');
+      const after = args.after == null ? null : decodeLogCursor(args.after, 'after');
+      const f = args.filter ?? {};
+      const filter: Filter = {
+        speakerId: f.speakerId ? Number(f.speakerId.id) : null,
+        articleId: f.articleId ? Number(f.articleId.id) : null,
+        eventId: f.eventId ? Number(f.eventId.id) : null,
+        mentionsPersonId: f.mentionsPersonId ? Number(f.mentionsPersonId.id) : null,
+      };
+      return statementAddedEvents(ctx, ctx.live.subscribe(after), filter);
+    },
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,99 @@
+// Looking ahead at the GraphQL selection, so one SQL statement can fetch a page together with the
+// rows its resolvers will ask for next (a statement's speaker, each event's participants...).
+// The resolvers still ask their loaders as usual; the answers are simply already there.
+import type { GraphQLResolveInfo } from 'graphql';
+import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info';
+import type { Context } from '../context.js';
+import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, relationOrdering } from '../loaders.js';
+import { type PageArgs, parsePage } from '../pagination.js';
+
+/** Connection fields backed by a relation, by parent type. */
+const connectionRelations: Record<string, Record<string, RelationName>> = {
+  Article: { statements: 'articleStatements', people: 'articlePeople', events: 'articleEvents' },
+  Person: { statements: 'personStatements', mentionedIn: 'personMentionedIn', events: 'personEvents', articles: 'personArticles' },
+  Event: { participants: 'eventParticipants', statements: 'eventStatements', articles: 'eventArticles' },
+};
+
+const nodeTypeOf: Record<RelationName, string> = {
+  articleStatements: 'Statement',
+  articlePeople: 'Person',
+  articleEvents: 'Event',
+  personStatements: 'Statement',
+  personMentionedIn: 'Statement',
+  personEvents: 'Event',
+  personArticles: 'Article',
+  eventParticipants: 'Person',
+  eventStatements: 'Statement',
+  eventArticles: 'Article',
+};
+
+/** To-one fields a page query can carry along, by node type. */
+const toOneFields: Record<string, Record<string, ToOneName>> = {
+  Statement: { speaker: 'statementSpeaker', article: 'statementArticle', event: 'statementEvent' },
+};
+
+/** Deeper levels still load through their own (batched) statements: this bounds one query's size. */
+const MAX_NESTING = 2;
+
+const childrenNamed = (tree: ResolveTree, name: string): ResolveTree[] =>
+  Object.values(tree.fieldsByTypeName).flatMap((fields) => Object.values(fields).filter((f) => f.name === name));
+
+/** The fields selected on the nodes of a connection field, whatever aliases or fragments carry them. */
+function nodeFields(connection: ResolveTree, nodeType: string): ResolveTree[] {
+  return childrenNamed(connection, 'edges')
+    .flatMap((edges) => childrenNamed(edges, 'node'))
+    .flatMap((node) => Object.values(node.fieldsByTypeName[nodeType] ?? {}));
+}
+
+function planForFields(fields: ResolveTree[], nodeType: string, depth: number): FetchPlan {
+  const withNames = new Set<ToOneName>();
+  const nested = new Map<string, FetchPlan['nested'][number]>();
+  for (const field of fields) {
+    const toOne = toOneFields[nodeType]?.[field.name];
+    if (toOne) withNames.add(toOne);
+    const relation = connectionRelations[nodeType]?.[field.name];
+    if (!relation || depth >= MAX_NESTING) continue;
+    const args = field.args as PageArgs;
+    try {
+      parsePage(args, relationOrdering(relation));
+    } catch {
+      continue; // bad arguments: leave the error to the field's own resolver, at its own path
+    }
+    const plan = planForFields(nodeFields(field, nodeTypeOf[relation]), nodeTypeOf[relation], depth + 1);
+    const entry = { relation, args: { first: args.first, after: args.after, last: args.last, before: args.before }, plan };
+    nested.set(JSON.stringify(entry), entry);
+  }
+  if (withNames.size === 0 && nested.size === 0) return EMPTY_PLAN;
+  return { with: [...withNames].sort(), nested: [...nested.values()] };
+}
+
+/** The plan for the page a connection field's resolver is about to load. */
+export function planFor(ctx: Context, info: GraphQLResolveInfo, nodeType: string): FetchPlan {
+  const cached = ctx.loaders.plans.get(info.fieldNodes);
+  if (cached) return cached;
+  const tree = parseResolveInfo(info) as ResolveTree | null;
+  const plan = tree ? planForFields(nodeFields(tree, nodeType), nodeType, 0) : EMPTY_PLAN;
+  ctx.loaders.plans.set(info.fieldNodes, plan);
+  return plan;
+}
+
+/**
+ * `node(id)` knows its id before the row is loaded: start the pages its selection asks for at
+ * once, so they run alongside the row's own look-up instead of after it.
+ */
+export function prefetchNodeRelations(ctx: Context, info: GraphQLResolveInfo, typename: string, id: number): void {
+  const tree = parseResolveInfo(info) as ResolveTree | null;
+  const fields = Object.values(tree?.fieldsByTypeName[typename] ?? {});
+  for (const field of fields) {
+    const relation = connectionRelations[typename]?.[field.name];
+    if (!relation) continue;
+    const nodeType = nodeTypeOf[relation];
+    try {
+      const plan = planForFields(nodeFields(field, nodeType), nodeType, 0);
+      // The field's resolver awaits the same cached promise and reports any failure there.
+      ctx.loaders.relation(relation, field.args as PageArgs, id, plan).catch(() => {});
+    } catch {
+      // Invalid arguments: the field's resolver raises the error at the right path.
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { ZodError } from 'zod';
+import { z } from 'zod';
+import { badInput } from '../errors.js';
+
+/** The first zod issue as a BAD_USER_INPUT naming its field ("input.statements.2.text"). */
+export function zodInputError(error: ZodError) {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  return badInput(field ? `"${field}": ${issue!.message}` : (issue?.message ?? 'Invalid input.'), field);
+}
+
+// Shared field rules for the mutation inputs.
+export const rules = {
+  name: z
+    .string()
+    .transform((value) => value.replace(/\s+/gu, ' ').trim())
+    .pipe(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')),
+  shortText: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  optionalShortText: z.string().trim().max(500, 'must be at most 500 characters'),
+  description: z.string().trim().max(2_000, 'must be at most 2000 characters'),
+  statementText: z.string().trim().min(1, 'must not be empty').max(10_000, 'must be at most 10000 characters'),
+  body: z.string().min(1, 'must not be empty').max(1_000_000, 'must be at most 1000000 characters'),
+  url: z
+    .string()
+    .trim()
+    .max(2_000, 'must be at most 2000 characters')
+    .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
+  aliases: z.array(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')).max(50, 'at most 50 aliases'),
+};
+
+/** End not before start, for anything with optional start/end dates. */
+export function datesOrdered(value: { startDate?: Date | null; endDate?: Date | null }) {
+  return !(value.startDate && value.endDate && value.endDate < value.startDate);
+}
