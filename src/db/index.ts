@@ -31,7 +31,7 @@ export interface DbOptions {
   /** PGlite data directory (`memory://` for in-memory). */
   pgliteDir?: string | undefined;
   /** Called with the text of every SQL statement issued through drizzle (tests count them). */
-  onQuery?: (query: string) => void;
+  onQuery?: (query: string, params: unknown[]) => void;
   /** postgres.js pool size. */
   maxConnections?: number;
   /** PostgreSQL server only: cancel any statement running longer than this (0: no limit). */
@@ -41,7 +41,7 @@ export interface DbOptions {
 }
 
 export async function createDb(options: DbOptions): Promise<Database> {
-  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
+  const logger = options.onQuery ? { logQuery: (query: string, params: unknown[]) => options.onQuery!(query, params) } : undefined;
   return options.databaseUrl
     ? createPostgresDb(options.databaseUrl, logger, options.maxConnections, options)
     : createPgliteDb(options.pgliteDir ?? './data', logger);

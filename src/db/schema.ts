@@ -73,7 +73,7 @@ export const events = pgTable(
   (t) => [
     check('events_dates_ordered', sql`${t.endDate} IS NULL OR ${t.startDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
     // Query.events orders by start date, newest first, undated last.
-    index('events_start_idx').on(sql`coalesce(${t.startDate}, '-infinity'::date) DESC`, t.id.desc()),
+    index('events_start_idx').on(sql`coalesce(${t.startDate}, '-infinity'::date) DESC NULLS LAST`, t.id.desc()),
   ],
 );
 

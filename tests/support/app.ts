@@ -12,7 +12,11 @@ export interface GraphQLResponse<T = any> {
 /** The seeded service behind `yoga.fetch`, with a count of the SQL statements it issues. */
 export async function createTestApp(deps: Partial<Omit<AppDeps, 'db'>> = {}) {
   const sqlLog: string[] = [];
-  const database = await createTestDatabase((query) => sqlLog.push(query));
+  const sqlParams: unknown[][] = [];
+  const database = await createTestDatabase((query, params) => {
+    sqlLog.push(query);
+    sqlParams.push(params);
+  });
   await database.migrate();
   await seedAll(database.db, seedArticles);
   const yoga = createApp({ db: database.db, ...deps });
@@ -35,7 +39,7 @@ export async function createTestApp(deps: Partial<Omit<AppDeps, 'db'>> = {}) {
   async function countStatements(query: string, variables?: Record<string, unknown>) {
     const before = sqlLog.length;
     const result = await gql(query, variables);
-    return { result, statements: sqlLog.length - before, sql: sqlLog.slice(before) };
+    return { result, statements: sqlLog.length - before, sql: sqlLog.slice(before), params: sqlParams.slice(before) };
   }
 
   return { yoga, database, db: database.db, gql, request, countStatements, close: () => database.drop() };

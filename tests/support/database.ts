@@ -6,7 +6,7 @@ import { type Database, createDb } from '../../src/db/index.js';
  * A fresh, empty database for one test file: in-memory PGlite by default, or a throwaway
  * database on the server named by TEST_DATABASE_URL (so files can run in parallel).
  */
-export async function createTestDatabase(onQuery?: (query: string) => void): Promise<Database & { drop(): Promise<void> }> {
+export async function createTestDatabase(onQuery?: (query: string, params: unknown[]) => void): Promise<Database & { drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = await createDb({ pgliteDir: 'memory://', onQuery });
