@@ -36,6 +36,13 @@ import {
 
 /** Statement columns without the stored tsvector, which no resolver reads. */
 export const { search: _search, ...statementColumns } = getTableColumns(statements);
+
+/**
+ * Article columns without the body: lists and joins never ship whole articles; `Article.body`
+ * loads it on its own when a query asks for it.
+ */
+export const { body: _body, ...articleColumns } = getTableColumns(articles);
+export type ArticleNode = Omit<ArticleRow, 'body'> & { body?: string };
 export type StatementNode = Omit<typeof statements.$inferSelect, 'search'>;
 
 
@@ -121,7 +128,7 @@ const relations = {
   },
   personArticles: {
     target: articles,
-    columns: getTableColumns(articles),
+    columns: articleColumns,
     ordering: articlesNewestFirst,
     parentColumn: articlePeople.personId,
     link: { table: articlePeople, targetColumn: articlePeople.articleId },
@@ -145,7 +152,7 @@ const relations = {
   },
   eventArticles: {
     target: articles,
-    columns: getTableColumns(articles),
+    columns: articleColumns,
     ordering: articlesNewestFirst,
     parentColumn: articleEvents.eventId,
     link: { table: articleEvents, targetColumn: articleEvents.articleId },
@@ -164,10 +171,10 @@ interface RelationShapes {
   personStatements: { node: StatementNode };
   personMentionedIn: { node: StatementNode };
   personEvents: { node: EventRow; role: string };
-  personArticles: { node: ArticleRow };
+  personArticles: { node: ArticleNode };
   eventParticipants: { node: PersonRow; role: string };
   eventStatements: { node: StatementNode };
-  eventArticles: { node: ArticleRow };
+  eventArticles: { node: ArticleNode };
 }
 type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['node'], Omit<RelationShapes[N], 'node'>>;
 
@@ -230,7 +237,7 @@ function pageSelect(db: Db, source: PageSource, page: Page, where: SQL | undefin
   const extras: Record<string, SQL.Aliased> = {};
   for (const name of plan.with) {
     const { target, foreignKey } = toOneRelations[name];
-    extras[`with_${name}`] = sql`(select to_json(j) from (select ${columnList(getTableColumns(target))} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)}) j)`.as(`with_${name}`);
+    extras[`with_${name}`] = sql`(select to_json(j) from (select ${columnList(nodeColumns(target))} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)}) j)`.as(`with_${name}`);
   }
   plan.nested.forEach((nested, i) => {
     const spec: RelationSpec = relations[nested.relation];
@@ -267,6 +274,9 @@ function planShape(plan: FetchPlan): string {
 }
 
 type JsonRow = Record<string, unknown>;
+
+/** The columns a node of this table carries when it rides along with another page. */
+const nodeColumns = (table: PgTable): Record<string, PgColumn> => (table === articles ? articleColumns : getTableColumns(table));
 
 /** Turns a row that came back as JSON into the shape drizzle would have given it. */
 function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {
@@ -329,7 +339,12 @@ export function createLoaders(db: Db) {
   const pageLoaders = new Map<string, DataLoader<number, Connection<unknown, object>>>();
   const countLoaders = new Map<RelationName, DataLoader<number, number>>();
   const byId = {
-    article: byIdLoader<ArticleRow>(db, articles, getTableColumns(articles), statementCache),
+    article: byIdLoader<ArticleNode>(db, articles, articleColumns, statementCache),
+    articleBody: new DataLoader<number, string | null>(async (ids) => {
+      const rows = await db.select({ id: articles.id, body: articles.body }).from(articles).where(inArray(articles.id, [...ids]));
+      const bodies = new Map(rows.map((r) => [r.id, r.body]));
+      return ids.map((id) => bodies.get(id) ?? null);
+    }),
     person: byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache),
     event: byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache),
     statement: byIdLoader<StatementNode>(db, statements, statementColumns, statementCache),
@@ -353,7 +368,7 @@ export function createLoaders(db: Db) {
         for (const name of plan.with) {
           const joined = parseJson(row[`with_${name}`]) as JsonRow | null;
           const { target, loader } = toOneRelations[name];
-          if (joined) byId[loader].prime(Number(joined.id), decode(getTableColumns(target), joined) as never);
+          if (joined) byId[loader].prime(Number(joined.id), decode(nodeColumns(target), joined) as never);
         }
         plan.nested.forEach((nested, i) => {
           const spec: RelationSpec = relations[nested.relation];

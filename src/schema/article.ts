@@ -6,7 +6,8 @@ import { decodeId, encodeId, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { articlesNewestFirst } from '../db/orderings.js';
-import { type ArticleRow, articles } from '../db/schema.js';
+import { articles } from '../db/schema.js';
+import { type ArticleNode, articleColumns } from '../loaders.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {
@@ -18,7 +19,11 @@ builder.node(Article, {
     source: t.exposeString('source', { description: 'The publisher, e.g. "CNN".' }),
     url: t.exposeString('url'),
     publishedAt: t.expose('publishedAt', { type: 'DateTime' }),
-    body: t.exposeString('body', { description: 'The text exactly as published; statement spans index into it.' }),
+    body: t.string({
+      description: 'The text exactly as published; statement spans index into it.',
+      // Lists and joins leave the body out; a row that has it (a mutation's payload) keeps it.
+      resolve: async (article, _args, ctx) => article.body ?? (await ctx.loaders.articleBody.load(article.id)) ?? '',
+    }),
     statements: t.connection(
       {
         type: Statement,
@@ -61,11 +66,11 @@ builder.queryField('articles', (t) =>
       description: 'Articles, newest first.',
       args: { filter: t.arg({ type: ArticleFilter }) },
       resolve: (_root, args, ctx, info) =>
-        ctx.loaders.rootPage<ArticleRow>(
+        ctx.loaders.rootPage<ArticleNode>(
           {
             table: articles,
             cacheKey: 'articles',
-            columns: getTableColumns(articles),
+            columns: articleColumns,
             ordering: articlesNewestFirst,
             where: and(
               args.filter?.source != null ? eq(articles.source, args.filter.source) : undefined,

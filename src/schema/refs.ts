@@ -1,10 +1,10 @@
 // The object refs, declared apart from their fields so the type files can point at each other.
 import { brandWithType, getTypeBrand } from '@pothos/core';
 import { builder } from '../builder.js';
-import type { ArticleRow, EventRow, PersonRow } from '../db/schema.js';
-import type { StatementNode } from '../loaders.js';
+import type { EventRow, PersonRow } from '../db/schema.js';
+import type { ArticleNode, StatementNode } from '../loaders.js';
 
-export const Article = builder.objectRef<ArticleRow>('Article');
+export const Article = builder.objectRef<ArticleNode>('Article');
 export const Person = builder.objectRef<PersonRow>('Person');
 export const Statement = builder.objectRef<StatementNode>('Statement');
 export const Event = builder.objectRef<EventRow>('Event');
