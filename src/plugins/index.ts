@@ -1,7 +1,6 @@
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
 import type { Db } from '../db/index.js';
-import { maskError } from './errors.js';
 import { useReadiness } from './health.js';
 import { useInputSanity } from './input.js';
 import { useQueryLimits } from './limits.js';
@@ -49,7 +48,7 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   return {
     plugins,
     logging: logging.yogaLogger,
-    maskedErrors: { maskError, isDev: deps.exposeErrors ?? false },
+    maskedErrors: { maskError: logging.maskError, isDev: deps.exposeErrors ?? false },
     healthCheckEndpoint: '/health',
     maxRequestBodySize: settings.limits.maxBodyBytes,
     batching: settings.limits.maxBatch > 0 ? { limit: settings.limits.maxBatch } : false,
