@@ -4,7 +4,7 @@ import ZodPlugin from '@pothos/plugin-zod';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { badInput } from './errors.js';
-import { prefetchNodeRelations } from './schema/lookahead.js';
+import { prefetchNode } from './schema/lookahead.js';
 import { zodInputError } from './schema/validation.js';
 
 export interface PothosTypes {
@@ -35,8 +35,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodeQueryOptions: {
-      resolve: (_root, args, ctx, info, resolveNode) => {
-        prefetchNodeRelations(ctx, info, args.id.typename, Number(args.id.id));
+      resolve: async (_root, args, ctx, info, resolveNode) => {
+        await prefetchNode(ctx, info, args.id.typename, Number(args.id.id));
         return resolveNode(args.id);
       },
     },

@@ -189,6 +189,16 @@ const toOneRelations = {
 } as const;
 export type ToOneName = keyof typeof toOneRelations;
 
+/** The tables behind the Node types, for `node(id)` look-ahead. */
+const nodeTables = {
+  Article: { table: articles, columns: articleColumns, loader: 'article' },
+  Person: { table: people, columns: getTableColumns(people), loader: 'person' },
+  Event: { table: events, columns: getTableColumns(events), loader: 'event' },
+  Statement: { table: statements, columns: statementColumns, loader: 'statement' },
+} as const;
+export type NodeTypeName = keyof typeof nodeTables;
+export const isNodeType = (name: string): name is NodeTypeName => name in nodeTables;
+
 /**
  * What to fetch along with a page, decided by looking ahead at the GraphQL selection: to-one rows
  * and nested connections ride in the same SQL statement (as JSON) and prime the loaders that
@@ -471,6 +481,19 @@ export function createLoaders(db: Db) {
           .where(query.where)
           .then((r) => Number(r[0]?.count ?? 0)));
       return connectionOf(source, page, plan, rows.map((r) => parseJson(r.row) as JsonRow), count) as Connection<T>;
+    },
+
+    /** One node with the pages its selection asks for, in one statement; primes the loaders. */
+    async prefetchNode(type: NodeTypeName, id: number, plan: FetchPlan): Promise<void> {
+      const { table, columns, loader } = nodeTables[type];
+      const byIdOrder: Ordering = { tag: 'i', direction: 'asc', keys: [{ sql: sql`${columns.id}`, type: 'int' }] };
+      const page = await this.rootPage<{ id: number }>(
+        { table, columns, ordering: byIdOrder, where: eq(columns.id, id), cacheKey: `node:${type}` },
+        { first: 1 },
+        plan,
+      );
+      const node = page.edges[0]?.node;
+      if (node) byId[loader].prime(node.id, node as never);
     },
   };
 }

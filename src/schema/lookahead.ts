@@ -4,7 +4,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info';
 import type { Context } from '../context.js';
-import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, relationOrdering } from '../loaders.js';
+import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, isNodeType, relationOrdering } from '../loaders.js';
 import { type PageArgs, parsePage } from '../pagination.js';
 
 /** Connection fields backed by a relation, by parent type. */
@@ -32,8 +32,6 @@ const toOneFields: Record<string, Record<string, ToOneName>> = {
   Statement: { speaker: 'statementSpeaker', article: 'statementArticle', event: 'statementEvent' },
 };
 
-/** Deeper levels still load through their own (batched) statements: this bounds one query's size. */
-const MAX_NESTING = 2;
 
 const childrenNamed = (tree: ResolveTree, name: string): ResolveTree[] =>
   Object.values(tree.fieldsByTypeName).flatMap((fields) => Object.values(fields).filter((f) => f.name === name));
@@ -45,21 +43,24 @@ function nodeFields(connection: ResolveTree, nodeType: string): ResolveTree[] {
     .flatMap((node) => Object.values(node.fieldsByTypeName[nodeType] ?? {}));
 }
 
-function planForFields(fields: ResolveTree[], nodeType: string, depth: number): FetchPlan {
+// A plan depends only on the selection below it (the query depth limit bounds how deep it goes),
+// so the plan a parent nests for a child page is the plan that page's own resolver computes:
+// both name the same cached loader.
+function planForFields(fields: ResolveTree[], nodeType: string): FetchPlan {
   const withNames = new Set<ToOneName>();
   const nested = new Map<string, FetchPlan['nested'][number]>();
   for (const field of fields) {
     const toOne = toOneFields[nodeType]?.[field.name];
     if (toOne) withNames.add(toOne);
     const relation = connectionRelations[nodeType]?.[field.name];
-    if (!relation || depth >= MAX_NESTING) continue;
+    if (!relation) continue;
     const args = field.args as PageArgs;
     try {
       parsePage(args, relationOrdering(relation));
     } catch {
       continue; // bad arguments: leave the error to the field's own resolver, at its own path
     }
-    const plan = planForFields(nodeFields(field, nodeTypeOf[relation]), nodeTypeOf[relation], depth + 1);
+    const plan = planForFields(nodeFields(field, nodeTypeOf[relation]), nodeTypeOf[relation]);
     const entry = { relation, args: { first: args.first, after: args.after, last: args.last, before: args.before }, plan };
     nested.set(JSON.stringify(entry), entry);
   }
@@ -72,28 +73,22 @@ export function planFor(ctx: Context, info: GraphQLResolveInfo, nodeType: string
   const cached = ctx.loaders.plans.get(info.fieldNodes);
   if (cached) return cached;
   const tree = parseResolveInfo(info) as ResolveTree | null;
-  const plan = tree ? planForFields(nodeFields(tree, nodeType), nodeType, 0) : EMPTY_PLAN;
+  const plan = tree ? planForFields(nodeFields(tree, nodeType), nodeType) : EMPTY_PLAN;
   ctx.loaders.plans.set(info.fieldNodes, plan);
   return plan;
 }
 
 /**
- * `node(id)` knows its id before the row is loaded: start the pages its selection asks for at
- * once, so they run alongside the row's own look-up instead of after it.
+ * `node(id)` knows its id before the row is loaded: fetch the row together with everything its
+ * selection asks for below it, in one statement, and prime the loaders the resolvers will ask.
  */
-export function prefetchNodeRelations(ctx: Context, info: GraphQLResolveInfo, typename: string, id: number): void {
+export async function prefetchNode(ctx: Context, info: GraphQLResolveInfo, typename: string, id: number): Promise<void> {
+  if (!isNodeType(typename)) return;
   const tree = parseResolveInfo(info) as ResolveTree | null;
-  const fields = Object.values(tree?.fieldsByTypeName[typename] ?? {});
-  for (const field of fields) {
-    const relation = connectionRelations[typename]?.[field.name];
-    if (!relation) continue;
-    const nodeType = nodeTypeOf[relation];
-    try {
-      const plan = planForFields(nodeFields(field, nodeType), nodeType, 0);
-      // The field's resolver awaits the same cached promise and reports any failure there.
-      ctx.loaders.relation(relation, field.args as PageArgs, id, plan).catch(() => {});
-    } catch {
-      // Invalid arguments: the field's resolver raises the error at the right path.
-    }
+  const plan = planForFields(Object.values(tree?.fieldsByTypeName[typename] ?? {}), typename);
+  try {
+    await ctx.loaders.prefetchNode(typename, id, plan);
+  } catch {
+    // The node's own look-up (and each field's resolver) reports any failure at the right path.
   }
 }
