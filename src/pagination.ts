@@ -137,17 +137,27 @@ export function toConnection<R extends { sort_keys?: unknown }, T, E extends obj
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
-  const edges = pageRows.map((row) => ({
-    ...toEdge(row),
-    cursor: encodeCursor(ordering.tag, (typeof row.sort_keys === 'string' ? JSON.parse(row.sort_keys) : row.sort_keys) as string[]),
-  }));
+  // Cursors are encoded only when a client asks for them: most list views never do.
+  const cursorOf = (row: R) =>
+    encodeCursor(ordering.tag, (typeof row.sort_keys === 'string' ? JSON.parse(row.sort_keys) : row.sort_keys) as string[]);
+  const edges = pageRows.map((row) => {
+    const edge = toEdge(row) as Edge<T> & E;
+    let cursor: string | undefined;
+    return Object.defineProperty(edge, 'cursor', { enumerable: true, get: () => (cursor ??= cursorOf(row)) });
+  });
+  const first = pageRows[0];
+  const last = pageRows.at(-1);
   return {
     edges,
     pageInfo: {
       hasNextPage: page.backward ? page.cursor != null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.cursor != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return first ? edges[0]!.cursor : null;
+      },
+      get endCursor() {
+        return last ? edges.at(-1)!.cursor : null;
+      },
     },
     totalCount,
   };
