@@ -9,6 +9,8 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   NODE_ENV: z.string().default('development'),
+  LIVE_MAX_BUFFERED: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  LIVE_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   ...hardeningEnv,
 });
 

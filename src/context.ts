@@ -13,12 +13,15 @@ export interface Context {
   live: LiveStatements | undefined;
   /** The bearer token's check, made at most once per request and only when a field asks. */
   auth: () => Promise<TokenCheck>;
+  /** Cuts this request's connection (a subscriber that stopped reading); absent without one. */
+  disconnect: (() => void) | undefined;
 }
 
 export interface ContextOptions {
   clock?: Clock | undefined;
   live?: LiveStatements | undefined;
   authorization?: string | null | undefined;
+  disconnect?: (() => void) | undefined;
 }
 
 /** A fresh context (and so fresh loaders) for every request: nothing cached leaks between users. */
@@ -30,5 +33,6 @@ export function createContext(db: Db, options: ContextOptions = {}): Context {
     clock: options.clock ?? systemClock,
     live: options.live,
     auth: () => (check ??= checkAuthorization(db, options.authorization)),
+    disconnect: options.disconnect,
   };
 }

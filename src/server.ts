@@ -30,12 +30,24 @@ if (database.driver === 'pglite') {
   if (seeded.created > 0) log.info(seeded, 'seeded the embedded database');
   // Stored hashed like any token, so this is the only time it can be shown.
   const devToken = await ensureDevelopmentToken(database.db);
-  if (devToken) log.warn({ token: devToken }, 'created a development editor token (shown once): send "Authorization: Bearer <token>" to write');
+  if (devToken) {
+    // A plain line on stdout, outside the structured log: tokens never go into log lines.
+    process.stdout.write(`\nDevelopment editor token (shown only now; send "Authorization: Bearer <token>" to write):\n  ${devToken}\n\n`);
+    log.warn('created a development editor token; it was printed once to stdout, outside the log');
+  }
 }
 
 // New statements, from this instance or any other writer, announced by the database (src/live/).
-const live = createLiveStatements({ database, logger: log });
+const live = createLiveStatements({
+  database,
+  logger: log,
+  maxBuffered: config.LIVE_MAX_BUFFERED,
+  stallTimeoutMs: config.LIVE_STALL_TIMEOUT_MS,
+});
 await live.start();
+
+const metrics = createMetrics();
+metrics.observeLive(live.stats);
 
 let stopping = false;
 const yoga = createApp({
@@ -43,7 +55,7 @@ const yoga = createApp({
   live,
   exposeErrors: config.NODE_ENV === 'development',
   logger: log,
-  metrics: createMetrics(),
+  metrics,
   hardening: settingsFromConfig(config),
   draining: () => stopping,
 });

@@ -137,6 +137,40 @@ describe(`the feed itself (${backendName})`, () => {
     expect(await pending).toEqual({ value: undefined, done: true });
   });
 
+  it('a subscriber further behind than its buffer catches up from the log, losing and repeating nothing', async () => {
+    const feed = createLiveStatements({ database: app.database, maxBuffered: 3, stallTimeoutMs: 60_000 });
+    await feed.start();
+    const messages = feed.subscribe(null);
+    const written: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      written.push(rawId((await addStatement()).id));
+      await feed.refresh(); // published one by one, so the buffer of 3 overflows several times
+    }
+    const ids: number[] = [];
+    for (let i = 0; i < written.length; i++) ids.push((await messages.next()).value!.statementId);
+    expect(ids).toEqual(written);
+    expect(feed.stats.subscribers()).toBe(1);
+    await messages.return!();
+    expect(feed.stats.subscribers()).toBe(0);
+    await feed.stop();
+  });
+
+  it('ends a subscriber that stopped reading and calls its onStall', async () => {
+    const feed = createLiveStatements({ database: app.database, maxBuffered: 2, stallTimeoutMs: 100 });
+    await feed.start();
+    let stalled = 0;
+    const messages = feed.subscribe(null, { onStall: () => stalled++ });
+    await new Promise((r) => setTimeout(r, 150));
+    for (let i = 0; i < 4 && stalled === 0; i++) {
+      await addStatement();
+      await feed.refresh();
+    }
+    expect(stalled).toBe(1);
+    expect(feed.stats.subscribers()).toBe(0);
+    expect(await messages.next()).toEqual({ value: undefined, done: true });
+    await feed.stop();
+  });
+
   it('cursors are opaque and checked: garbage is BAD_USER_INPUT, a real one round-trips', () => {
     expect(() => decodeLogCursor('c2E6MTI=')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
     const at = { xid: 123456789012n, position: 42 };

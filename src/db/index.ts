@@ -21,6 +21,8 @@ export interface Database {
    * connection was down are lost: catch up from the database there).
    */
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  /** Whether the LISTEN connection is up (PGlite: always, it is in-process). */
+  listenConnected(): boolean;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
       onListen?.();
       return unlisten;
     },
+    listenConnected: () => true,
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     close: () => client.close(),
   };
@@ -92,6 +95,7 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts:
       listener ??= createPostgresListener(url);
       return listener.listen(channel, onNotify, onListen);
     },
+    listenConnected: () => listener?.connected() ?? false,
     async migrate() {
       // Several instances may start at once against one database: migrate one at a time, holding
       // a session advisory lock on a dedicated single connection.

@@ -5,6 +5,8 @@ type Listener = { onNotify: (payload: string) => void; onListen?: (() => void) |
 export interface PostgresListener {
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** True while the LISTEN connection is up and listening (false before the first listen). */
+  connected(): boolean;
 }
 
 /** Application name of the LISTEN connection, so operators (and tests) can find it. */
@@ -22,6 +24,7 @@ export function createPostgresListener(url: string, onError: (error: unknown) =>
   const channels = new Map<string, Set<Listener>>();
   let closed = false;
   let relistenTimer: NodeJS.Timeout | undefined;
+  let connected = false;
 
   const sql = postgres(url, {
     max: 1,
@@ -35,6 +38,7 @@ export function createPostgresListener(url: string, onError: (error: unknown) =>
       onnotify: (channel: string, payload: string) => channels.get(channel)?.forEach((l) => l.onNotify(payload)),
     } as object),
     onclose: () => {
+      connected = false;
       if (!closed && channels.size > 0) scheduleRelisten(0);
     },
   });
@@ -54,6 +58,7 @@ export function createPostgresListener(url: string, onError: (error: unknown) =>
       scheduleRelisten(attempt + 1);
       return;
     }
+    connected = true;
     for (const listeners of channels.values()) listeners.forEach((l) => l.onListen?.());
   }
 
@@ -65,6 +70,7 @@ export function createPostgresListener(url: string, onError: (error: unknown) =>
       listeners.add(listener);
       channels.set(channel, listeners);
       if (first) await sql.unsafe(`listen ${quoteChannel(channel)}`);
+      connected = true;
       onListen?.();
       return async () => {
         listeners.delete(listener);
@@ -74,6 +80,7 @@ export function createPostgresListener(url: string, onError: (error: unknown) =>
         }
       };
     },
+    connected: () => connected && !closed,
     async close() {
       closed = true;
       clearTimeout(relistenTimer);

@@ -1,6 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
 import type { Database } from '../db/index.js';
-import { userError } from '../errors.js';
 import { type LogPosition, compareLogPositions } from './cursor.js';
 import { type StatementAddedMessage, currentLogHorizon, hasWaitingEntries, readStatementLog } from './statement-log.js';
 
@@ -13,14 +12,21 @@ export interface LiveLogger {
 }
 
 export interface LiveOptions {
-  database: Pick<Database, 'db' | 'listen'>;
+  database: Pick<Database, 'db' | 'listen'> & Partial<Pick<Database, 'listenConnected'>>;
   logger?: LiveLogger;
   /** Re-read the log this often even without a NOTIFY: a safety net, not the delivery path. */
   safetyPollMs?: number;
   /** How soon to look again while committed entries wait behind an older open transaction. */
   waitingPollMs?: number;
-  /** A subscriber this far behind is ended with an error; it resumes with its last cursor. */
+  /** Messages held per subscriber; past this a subscriber catches up from the log instead. */
   maxBuffered?: number;
+  /** A subscriber with messages waiting that has not read for this long is disconnected. */
+  stallTimeoutMs?: number;
+}
+
+export interface SubscribeHooks {
+  /** Cuts the subscriber's connection: it stopped reading (its transport is stuck). */
+  onStall?: () => void;
 }
 
 export type LiveStatements = ReturnType<typeof createLiveStatements>;
@@ -34,7 +40,8 @@ export function createLiveStatements(options: LiveOptions) {
   const { db } = options.database;
   const safetyPollMs = options.safetyPollMs ?? 5_000;
   const waitingPollMs = options.waitingPollMs ?? 50;
-  const maxBuffered = options.maxBuffered ?? 10_000;
+  const maxBuffered = options.maxBuffered ?? 1_000;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
   const eventTarget = new EventTarget();
   const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
 
@@ -85,12 +92,21 @@ export function createLiveStatements(options: LiveOptions) {
     waitingTimer.unref();
   }
 
+  let listening = false;
+
   return {
     pubsub,
+
+    /** For /metrics (`metrics.observeLive(live.stats)`). */
+    stats: {
+      subscribers: () => subscribers.size,
+      listenConnected: () => listening && !stopped && (options.database.listenConnected?.() ?? true),
+    },
 
     async start() {
       published = await currentLogHorizon(db);
       unlisten = await options.database.listen(STATEMENT_ADDED_CHANNEL, requestRead, requestRead);
+      listening = true;
       safetyTimer = setInterval(requestRead, safetyPollMs);
       safetyTimer.unref();
     },
@@ -113,20 +129,47 @@ export function createLiveStatements(options: LiveOptions) {
     /**
      * Every statement added after `after` (when given), then every new one, in log order with
      * none twice. Listening starts before the replay reads, so nothing falls between the two.
+     *
+     * Memory per subscriber is bounded: at most `maxBuffered` messages wait for a consumer. A
+     * consumer that falls further behind loses nothing (the buffer is dropped and it catches up
+     * from the log, like a replay); one that has not asked for the next event for
+     * `stallTimeoutMs` while messages keep coming has stopped reading: it is ended and
+     * `onStall` cuts its connection.
      */
-    subscribe(after: LogPosition | null): AsyncIterableIterator<StatementAddedMessage> {
-      const buffered: StatementAddedMessage[] = [];
+    subscribe(after: LogPosition | null, hooks: SubscribeHooks = {}): AsyncIterableIterator<StatementAddedMessage> {
+      let buffered: StatementAddedMessage[] = [];
       let wake: (() => void) | null = null;
-      let overflow = false;
       let done = false;
+      /** Bumped whenever the buffer is dropped: a replay read running across a drop reads again. */
+      let drops = 0;
+      let pulling = false;
+      let idleSince = Date.now();
       const onMessage = (event: Event) => {
-        if (buffered.length >= maxBuffered) overflow = true;
-        else buffered.push((event as CustomEvent<StatementAddedMessage>).detail);
-        wake?.();
+        if (buffered.length < maxBuffered) {
+          buffered.push((event as CustomEvent<StatementAddedMessage>).detail);
+          wake?.();
+          return;
+        }
+        if (!pulling && Date.now() - idleSince >= stallTimeoutMs) {
+          options.logger?.warn(
+            { buffered: buffered.length, stalledMs: Date.now() - idleSince },
+            'disconnected a statementAdded subscriber that stopped reading',
+          );
+          finish();
+          hooks.onStall?.();
+          return;
+        }
+        // Too far behind: drop what waits and catch up from the log (which has all of it).
+        const first = buffered[0]!.at;
+        last ??= { xid: first.xid, position: first.position - 1 }; // just before the first one dropped
+        buffered = [];
+        drops++;
+        replaying = true;
       };
       eventTarget.addEventListener('statementAdded', onMessage);
       const finish = () => {
         done = true;
+        buffered = [];
         subscribers.delete(finish);
         eventTarget.removeEventListener('statementAdded', onMessage);
         wake?.();
@@ -137,21 +180,18 @@ export function createLiveStatements(options: LiveOptions) {
       let replaying = after != null;
       let replayed: StatementAddedMessage[] = [];
 
-      async function next(): Promise<IteratorResult<StatementAddedMessage>> {
+      async function pull(): Promise<IteratorResult<StatementAddedMessage>> {
         while (!done) {
           const replay = replayed.shift();
           if (replay) return { value: replay, done: false };
           if (replaying) {
+            const dropsBefore = drops;
             const page = await readStatementLog(db, last!);
             replayed = page.messages;
             // `last` moves to the page end at once: live copies of these entries are then dropped.
             if (page.end) last = page.end;
-            replaying = page.full;
+            replaying = page.full || drops !== dropsBefore;
             continue;
-          }
-          if (overflow) {
-            finish();
-            throw userError('SERVICE_UNAVAILABLE', 'The subscriber fell too far behind; subscribe again with "after" set to the last cursor received.');
           }
           const message = buffered.shift();
           if (!message) {
@@ -167,7 +207,15 @@ export function createLiveStatements(options: LiveOptions) {
       }
 
       return {
-        next,
+        async next() {
+          pulling = true;
+          try {
+            return await pull();
+          } finally {
+            pulling = false;
+            idleSince = Date.now();
+          }
+        },
         async return() {
           finish();
           return { value: undefined, done: true };

@@ -95,7 +95,8 @@ builder.subscriptionField('statementAdded', (t) =>
         eventId: f.eventId ? Number(f.eventId.id) : null,
         mentionsPersonId: f.mentionsPersonId ? Number(f.mentionsPersonId.id) : null,
       };
-      return statementAddedEvents(ctx, ctx.live.subscribe(after), filter);
+      // A subscriber that stops reading is disconnected rather than buffered for without end.
+      return statementAddedEvents(ctx, ctx.live.subscribe(after, { onStall: ctx.disconnect }), filter);
     },
     resolve: (event) => event,
   }),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp } from '../support/app.js';
+import { type LiveTestApp, createLiveTestApp } from '../support/live.js';
 
 /** Debian's chromium, if installed (.ci/run installs it; locally the test skips without it). */
 function chromiumPath(): string | undefined {
@@ -20,14 +20,14 @@ function chromiumPath(): string | undefined {
 const executablePath = chromiumPath();
 
 describe.skipIf(!executablePath)('GraphiQL in a real browser', () => {
-  let app: TestApp;
+  let app: LiveTestApp;
   let server: Server;
   let browser: BrowserContext;
   let userDataDir: string;
   let baseUrl: string;
 
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createLiveTestApp();
     server = createServer(app.yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,5 +80,32 @@ describe.skipIf(!executablePath)('GraphiQL in a real browser', () => {
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
     await page.close();
+  }, 90_000);
+
+  it('runs a statementAdded subscription and shows a statement stored after it started', async () => {
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const subscription = 'subscription { statementAdded { statement { text speaker { name } } } }';
+    // GraphiQL takes the operation from ?query=, as in a shared link.
+    await page.goto(`${baseUrl}/graphql?query=${encodeURIComponent(subscription)}`, { headers: { accept: 'text/html' } } as never);
+    const run = page.locator('.graphiql-execute-button');
+    await run.waitFor({ timeout: 30_000 });
+    await run.click();
+    // The browser's subscription has reached the server...
+    await expect.poll(() => app.live.stats.subscribers(), { timeout: 30_000 }).toBe(1);
+    // ...and a statement stored now shows up in GraphiQL's result pane.
+    const text = `Seen in GraphiQL ${Date.now()}`;
+    const { data } = await app.gql('{ articles(first: 1) { edges { node { id } } } }');
+    const created = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
+      input: { articleId: data.articles.edges[0].node.id, text, kind: 'PARAPHRASE' },
+    });
+    expect(created.errors).toBeUndefined();
+    const result = page.locator('.result-window, .graphiql-response');
+    await expect.poll(async () => (await result.first().innerText()).replace(/\s+/g, ' '), { timeout: 30_000 }).toContain(`"text": "${text}"`);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+    // Leaving the page ends the subscription on the server.
+    await expect.poll(() => app.live.stats.subscribers(), { timeout: 30_000 }).toBe(0);
   }, 90_000);
 });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startServerProcess } from '../support/server-process.js';
 
 /** The real server process (src/server.ts) on a free port, its JSON log lines collected. */
 async function startServer(env: Record<string, string> = {}) {
@@ -100,5 +101,23 @@ describe('graceful shutdown of the real server', () => {
     agent.destroy();
     expect(code).toBe(0);
     expect(at - signalledAt).toBeLessThan(5_000);
+  }, 90_000);
+
+  it('prints the first-start development token once to stdout, outside the structured log', async () => {
+    const server = await startServerProcess({ LOG_LEVEL: 'trace' });
+    running = server.child;
+    const token = server.plain.join('\n').match(/ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/)?.[0];
+    expect(token).toBeDefined();
+    expect(server.lines.some((l) => l.msg.includes('development editor token'))).toBe(true);
+    const created = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation { createPerson(input: { name: "Token Tester" }) { person { name } } }' }),
+    });
+    expect(((await created.json()) as any).data.createPerson.person.name).toBe('Token Tester');
+    server.child.kill('SIGTERM');
+    await server.exited;
+    // Not in any log line, at any level, start-up to shut-down.
+    expect(JSON.stringify(server.lines)).not.toContain('ngt_');
   }, 90_000);
 });

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** The JSON log lines (pino) seen so far. */
+  lines: any[];
+  /** Every other stdout line (plain human messages such as the development token). */
+  plain: string[];
+  exited: Promise<{ code: number | null; at: number }>;
+  /** Sends SIGKILL if it is still running (for afterEach/afterAll). */
+  kill(): void;
+}
+
+/**
+ * The real server (src/server.ts) in its own process on a free loopback port: in-memory PGlite
+ * unless `env` says otherwise. Resolves once it logs that it is listening.
+ */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: any[] = [];
+  const plain: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: any;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        plain.push(line);
+        return;
+      }
+      lines.push(entry);
+      if (entry.msg === 'Newsgraph is listening') {
+        clearTimeout(timer);
+        resolve(entry.port);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => {
+    if (child.exitCode !== null) resolve({ code: child.exitCode, at: Date.now() });
+    child.once('exit', (code) => resolve({ code, at: Date.now() }));
+  });
+  return {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    lines,
+    plain,
+    exited,
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** The value of one Prometheus sample on /metrics (NaN when absent). */
+export async function metricValue(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
