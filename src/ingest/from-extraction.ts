@@ -1,20 +1,77 @@
-import { asc } from 'drizzle-orm';
+// The bridge between the extractor (src/extract/) and the ingest core. The extractor pulls in
+// compromise's lexicon (~85 MB RSS, a second or more to load), so it is imported on first use
+// only: a service that never extracts never pays for it.
+import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { people } from '../db/schema.js';
-import { extract } from '../extract/index.js';
-import type { KnownPerson } from '../extract/types.js';
-import type { IngestInput } from './index.js';
+import type { ExtractInput, Extraction, KnownPerson } from '../extract/types.js';
+import { normalizeWhitespace } from '../text.js';
+import type { IngestEvent, IngestInput } from './index.js';
 
 type ArticleFields = Pick<IngestInput, 'url' | 'headline' | 'source' | 'publishedAt' | 'body'>;
 
-/** The stored people the extractor should recognise (and match to) in a new article. */
-export async function loadKnownPeople(db: Db): Promise<KnownPerson[]> {
-  return db.select({ id: people.id, name: people.name, aliases: people.aliases }).from(people).orderBy(asc(people.id));
+/** The extractor module, loaded on the first call (a cached dynamic import, not a singleton of ours). */
+export const loadExtractor = () => import('../extract/index.js');
+
+/** Runs the extractor over a text (loading it on first use). */
+export async function runExtractor(input: ExtractInput, knownPeople: KnownPerson[] = []): Promise<Extraction> {
+  const { extract } = await loadExtractor();
+  return extract(input, knownPeople);
 }
 
-/** Runs the extractor (src/extract/) over an article's body and shapes its result for the ingest core. */
-export function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): IngestInput {
-  const extraction = extract(
+// The extractor recognises a stored person only when a name it reads in the text, lowercased,
+// equals the person's name or one of their aliases (src/extract/names.ts, `buildKnownIndex`). The
+// names it reads are 1-4 consecutive words (capitalised, or a lowercase particle such as "de" or
+// "van"), a possessive 's dropped from the last. So the candidates are every such word sequence of
+// the body, and only people named by one of them are loaded.
+const WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu;
+const MAX_NAME_WORDS = 4;
+const NAME_WORD = (word: string) => /^\p{Lu}/u.test(word) || (word.length <= 3 && /^\p{Ll}+$/u.test(word));
+const possessiveStem = (word: string) => /^(.+?)['’]s$/u.exec(word)?.[1] ?? (/s['’]$/u.test(word) ? word.slice(0, -1) : null);
+
+/** Every word sequence in `body` that could be a person's name, as the extractor reads names. */
+export function nameCandidates(body: string): string[] {
+  const words = [...body.matchAll(WORD)].map((m) => m[0]);
+  const out = new Set<string>();
+  for (let first = 0; first < words.length; first++) {
+    for (let end = first + 1; end <= Math.min(words.length, first + MAX_NAME_WORDS); end++) {
+      const last = words[end - 1]!;
+      if (!NAME_WORD(last)) break;
+      const phrase = words.slice(first, end);
+      if (!phrase.some((word) => /^\p{Lu}/u.test(word))) continue; // a name has a capital somewhere
+      out.add(phrase.join(' '));
+      const stem = possessiveStem(last);
+      if (stem) out.add([...phrase.slice(0, -1), stem].join(' '));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The stored people the extractor should recognise (and match to) in this article: only those
+ * whose name or an alias occurs in the body as a whole name (short aliases like "Al" match only as
+ * whole words, never inside "Alpha").
+ */
+export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson[]> {
+  const candidates = nameCandidates(body);
+  if (candidates.length === 0) return [];
+  // One pass over (id, name form) pairs, hash-joined with the candidates. Without an index on the
+  // lowercased forms this is still a scan of `people`, but a cheap one (~3x faster than reading
+  // every person out, and only the matches travel).
+  return db
+    .select({ id: people.id, name: people.name, aliases: people.aliases })
+    .from(people)
+    .where(
+      sql`${people.id} in (
+        select f.id from (select p.id, unnest(array_append(p.aliases, p.name)) as form from ${people} p) f
+        where lower(f.form) in (select lower(c) from jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) c))`,
+    )
+    .orderBy(asc(people.id));
+}
+
+/** Runs the extractor over an article's body and shapes its result for the ingest core. */
+export async function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): Promise<IngestInput> {
+  const extraction = await runExtractor(
     { body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline },
     knownPeople,
   );
@@ -30,13 +87,39 @@ export function withExtractedEntities(article: ArticleFields, knownPeople: Known
       span: s.span,
       mentions: s.mentions,
     })),
-    events: extraction.events.map((e) => ({
-      name: e.name,
-      kind: e.kind,
-      startDate: e.startDate,
-      endDate: e.endDate,
-      location: e.location,
-      participants: e.participants.map((name) => ({ name, role: 'participant' })),
-    })),
+    events: mergeEvents(extraction.events),
   };
+}
+
+/**
+ * The extractor may report one event more than once under one name ("meeting: Paul" at two places
+ * in the text); the core keys events by name, so they become one, with the first known dates and
+ * place and everyone who took part.
+ */
+function mergeEvents(found: Extraction['events']): IngestEvent[] {
+  const byName = new Map<string, IngestEvent & { participants: { name: string; role: string }[] }>();
+  for (const e of found) {
+    const key = normalizeWhitespace(e.name).toLowerCase();
+    const event = byName.get(key);
+    if (!event) {
+      byName.set(key, {
+        name: e.name,
+        kind: e.kind,
+        startDate: e.startDate,
+        endDate: e.endDate,
+        location: e.location,
+        participants: e.participants.map((name) => ({ name, role: 'participant' })),
+      });
+      continue;
+    }
+    if (event.startDate == null && event.endDate == null) {
+      event.startDate = e.startDate;
+      event.endDate = e.endDate;
+    }
+    event.location ??= e.location;
+    for (const name of e.participants) {
+      if (!event.participants.some((p) => p.name === name)) event.participants.push({ name, role: 'participant' });
+    }
+  }
+  return [...byName.values()];
 }

@@ -68,8 +68,12 @@ export interface IngestResult {
   /** False when the URL was already stored and has been updated. */
   created: boolean;
   personIds: number[];
+  /** The people this ingest created (the rest of `personIds` were stored already). */
+  newPersonIds: number[];
   eventIds: number[];
   statementIds: number[];
+  /** The statements this ingest inserted (the rest of `statementIds` were kept, with their ids). */
+  newStatementIds: number[];
 }
 
 const nameKey = (name: string) => normalizeWhitespace(name).toLowerCase();
@@ -115,7 +119,7 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
     .returning({ id: articles.id, created: sql<boolean>`(xmax = 0)` });
   const articleId = article!.id;
 
-  const personIdByName = await resolvePeople(tx, input, now);
+  const { personIdByName, newPersonIds } = await resolvePeople(tx, input, now);
   const personIdOf = (name: string) => personIdByName.get(nameKey(name))!;
 
   const allPersonIds = [...new Set(personIdByName.values())];
@@ -125,14 +129,16 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
   }
 
   const eventIdByName = await storeEvents(tx, articleId, input.events ?? [], personIdOf, now);
-  const statementIds = await storeStatements(tx, articleId, input, personIdOf, eventIdByName, now);
+  const { ids: statementIds, newIds: newStatementIds } = await storeStatements(tx, articleId, input, personIdOf, eventIdByName, now);
 
   return {
     articleId,
     created: Boolean(article!.created),
     personIds: allPersonIds,
+    newPersonIds,
     eventIds: [...eventIdByName.values()],
     statementIds,
+    newStatementIds,
   };
 }
 
@@ -140,7 +146,7 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
  * Every name the input uses (people, speakers, mentions, participants) -> a person id: the input's
  * own people first (by name or alias), then stored people by name or alias, created otherwise.
  */
-async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map<string, number>> {
+async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<{ personIdByName: Map<string, number>; newPersonIds: number[] }> {
   const wanted: IngestPerson[] = (input.people ?? []).map((p) => ({ ...p, name: normalizeWhitespace(p.name) }));
   const inputPersonByName = new Map<string, IngestPerson>();
   for (const person of wanted) {
@@ -158,7 +164,7 @@ async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map
     wanted.push(implicit);
     inputPersonByName.set(nameKey(name), implicit);
   }
-  if (wanted.length === 0) return new Map();
+  if (wanted.length === 0) return { personIdByName: new Map(), newPersonIds: [] };
 
   const keys = [...inputPersonByName.keys()];
   const matchIds = wanted.map((p) => p.matchId).filter((id): id is number => id != null);
@@ -203,8 +209,9 @@ async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map
   for (const person of fresh) bySlug.set(slugify(person.name), [...(bySlug.get(slugify(person.name)) ?? []), person]);
   const slugs = [...bySlug.keys()].sort();
   const idBySlug = new Map<string, number>();
+  const newPersonIds: number[] = [];
   if (slugs.length > 0) {
-    await tx
+    const inserted = await tx
       .insert(people)
       .values(
         slugs.map((slug) => {
@@ -213,7 +220,9 @@ async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map
           return { slug, name: first!.name, aliases, description: first!.description ?? more.find((m) => m.description)?.description ?? null };
         }),
       )
-      .onConflictDoNothing({ target: people.slug });
+      .onConflictDoNothing({ target: people.slug })
+      .returning({ id: people.id });
+    newPersonIds.push(...inserted.map((row) => row.id));
     const rows = await tx.select({ id: people.id, slug: people.slug }).from(people).where(inArray(people.slug, slugs));
     for (const row of rows) idBySlug.set(row.slug, row.id);
   }
@@ -222,7 +231,7 @@ async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<Map
   for (const [key, person] of inputPersonByName) {
     result.set(key, stored.get(person)?.id ?? idBySlug.get(slugify(person.name))!);
   }
-  return result;
+  return { personIdByName: result, newPersonIds };
 }
 
 function mergeAliases(name: string, current: string[], more: string[]): string[] {
@@ -311,7 +320,7 @@ async function storeStatements(
   personIdOf: (name: string) => number,
   eventIdByName: Map<string, number>,
   now: Date,
-): Promise<number[]> {
+): Promise<{ ids: number[]; newIds: number[] }> {
   const keyed = <T extends { text: string; spanStart: number | null }>(rows: T[]) => {
     const seen = new Map<string, number>();
     return rows.map((row) => {
@@ -372,5 +381,5 @@ async function storeStatements(
   }
   const mentions = wanted.flatMap(({ row }, i) => row.mentionIds.map((personId) => ({ statementId: ids[i]!, personId })));
   if (mentions.length > 0) await tx.insert(statementMentions).values(mentions).onConflictDoNothing();
-  return ids;
+  return { ids, newIds: freshIds };
 }

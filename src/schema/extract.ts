@@ -1,8 +1,7 @@
 import { builder, TextSpan } from '../builder.js';
-import { extract } from '../extract/index.js';
 import type { ExtractedEvent, ExtractedPerson, ExtractedStatement, Extraction } from '../extract/types.js';
 import { badInput } from '../errors.js';
-import { loadKnownPeople } from '../ingest/from-extraction.js';
+import { loadKnownPeople, runExtractor } from '../ingest/from-extraction.js';
 import { Person, StatementKind } from './refs.js';
 
 /** Articles longer than this are not news articles; refusing them keeps extraction fast and bounded. */
@@ -83,8 +82,8 @@ builder.queryField('extract', (t) =>
     resolve: async (_root, { input }, ctx) => {
       if (input.body.trim().length === 0) throw badInput('"input.body" must not be empty.', 'input.body');
       if (input.body.length > MAX_EXTRACT_BODY) throw badInput(`"input.body" must be at most ${MAX_EXTRACT_BODY} characters.`, 'input.body');
-      const knownPeople = await loadKnownPeople(ctx.db);
-      return extract(
+      const knownPeople = await loadKnownPeople(ctx.db, input.body);
+      return runExtractor(
         { body: input.body, publishedAt: input.publishedAt ?? null, source: input.source ?? null, headline: input.headline ?? null },
         knownPeople,
       );

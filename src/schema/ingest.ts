@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { type IngestInput, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
-import { loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
+import { loadExtractor, loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
 import { Article, Event, Person, Statement, StatementKind } from './refs.js';
 import { datesOrdered, rules } from './validation.js';
 import { isoDay, write } from './write.js';
@@ -74,7 +74,7 @@ builder.relayMutationField(
   {
     description:
       'Stores an article with its people, statements, events and links in one transaction. People are matched to stored ones by name or alias. Ingesting a stored URL again updates that article. Given only the article fields, the entities are extracted from the body.',
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const article = { url: input.url, headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body };
       const given = input.people != null || input.statements != null || input.events != null;
       const ingest: IngestInput | null = given
@@ -85,9 +85,12 @@ builder.relayMutationField(
             events: input.events?.map((e) => ({ ...e, startDate: isoDay(e.startDate), endDate: isoDay(e.endDate) })),
           }
         : null;
+      if (input.body.trim().length === 0) throw badInput('"input.body": must not be empty.', 'input.body');
       if (ingest) checkIngestInput(ingest);
+      // Loading the extractor takes a moment the first time: not inside the transaction.
+      else await loadExtractor();
       return write(ctx, async (tx) => {
-        const full = ingest ?? withExtractedEntities(article, await loadKnownPeople(tx));
+        const full = ingest ?? (await withExtractedEntities(article, await loadKnownPeople(tx, article.body)));
         if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
         return ingestInTransaction(tx, full, ctx.clock.now());
       });

@@ -1,0 +1,394 @@
+// Bulk ingest (`npm run ingest`): articles from .txt files, folders of them and .jsonl files, each
+// checked, extracted (unless it carries its entities) and stored through the ingest core in its own
+// transaction. A bad input is reported with its reason and skipped; it never stops the run.
+import { createReadStream } from 'node:fs';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { Db } from '../db/index.js';
+import { rules } from '../schema/validation.js';
+import { translateDbError } from '../schema/write.js';
+import { loadKnownPeople, withExtractedEntities } from './from-extraction.js';
+import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } from './index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Input validation: the API's rules (src/schema/validation.ts), for values read from files.
+
+const isoDate = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date or date-time')
+  .transform((value) => new Date(value));
+const day = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+const kind = z.enum(['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE'], 'must be DIRECT_QUOTE, PARTIAL_QUOTE or PARAPHRASE');
+const body = rules.body.refine((value) => value.trim().length > 0, 'must not be empty');
+
+const articleFields = {
+  url: rules.url,
+  headline: rules.shortText,
+  source: rules.name,
+  publishedAt: isoDate,
+  body,
+};
+
+/** One line of a .jsonl file: the article, and optionally its entities as `ingestArticle` takes them. */
+const jsonArticle = z.object({
+  ...articleFields,
+  people: optional(
+    z
+      .array(z.object({ name: rules.name, aliases: optional(rules.aliases), description: optional(rules.description) }))
+      .max(500, 'at most 500 people'),
+  ),
+  statements: optional(
+    z
+      .array(
+        z.object({
+          text: rules.statementText,
+          kind,
+          speakerName: optional(rules.name),
+          speakerLabel: optional(rules.optionalShortText),
+          channel: optional(rules.optionalShortText),
+          saidAt: optional(isoDate),
+          span: optional(
+            z
+              .object({ start: z.number().int().min(0, 'must not be negative'), end: z.number().int().min(1, 'must be positive') })
+              .refine((span) => span.end > span.start, { message: 'end must be after start', path: ['end'] }),
+          ),
+          mentions: optional(z.array(rules.name).max(100, 'at most 100 mentions')),
+          eventName: optional(rules.shortText),
+        }),
+      )
+      .max(2_000, 'at most 2000 statements'),
+  ),
+  events: optional(
+    z
+      .array(
+        z
+          .object({
+            name: rules.shortText,
+            kind: rules.name,
+            startDate: optional(day),
+            endDate: optional(day),
+            location: optional(rules.optionalShortText),
+            description: optional(rules.description),
+            participants: optional(z.array(z.object({ name: rules.name, role: rules.name })).max(200, 'at most 200 participants')),
+          })
+          .refine((e) => !(e.startDate && e.endDate && e.endDate < e.startDate), { message: 'must not be before startDate', path: ['endDate'] }),
+      )
+      .max(200, 'at most 200 events'),
+  ),
+});
+
+/** What a .txt file's header lines or its sidecar .json may set. */
+const textMetadata = z.object({
+  url: optional(rules.url),
+  headline: optional(rules.shortText),
+  source: optional(rules.name),
+  publishedAt: optional(isoDate),
+});
+
+/** An article ready for the ingest core; `extract` when its entities are to come from the body. */
+export interface BulkArticle {
+  input: IngestInput;
+  extract: boolean;
+}
+
+/** A reason an input is skipped (shown to the user as is). */
+export class InputError extends Error {}
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new InputError(field ? `"${field}": ${issue.message}` : issue.message);
+}
+
+/** Decodes UTF-8 strictly: a file that is not text is refused, not stored as replacement characters. */
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new InputError('not valid UTF-8 text');
+  }
+}
+
+export function parseJsonLine(line: string): BulkArticle {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new InputError(`invalid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('not a JSON object');
+  const article = check(jsonArticle, value);
+  const given = article.people != null || article.statements != null || article.events != null;
+  const input: IngestInput = {
+    ...article,
+    statements: article.statements?.map((s) => ({ ...s, saidAt: s.saidAt ?? null })),
+  };
+  if (given) checkInput(input);
+  return { input, extract: !given };
+}
+
+/** The core's own checks (event names, spans inside the body), as an input error without "input.". */
+function checkInput(input: IngestInput): void {
+  try {
+    checkIngestInput(input);
+  } catch (error) {
+    if (error instanceof GraphQLError) throw new InputError(error.message.replace(/"input\./g, '"'));
+    throw error;
+  }
+}
+
+const HEADER = /^(url|source|published|headline)[ \t]*:[ \t]*(.*)$/i;
+const HEADER_FIELD = { url: 'url', source: 'source', published: 'publishedAt', headline: 'headline' } as const;
+
+/**
+ * A .txt article: optional header lines at the top (`URL:`, `Headline:`, `Source:`, `Published:`,
+ * any case, any order), then a blank line, then the body. Without header lines the whole file is
+ * the body. Header lines win over the sidecar `<name>.json`; without either, the URL is the file's
+ * own `file://` URL (so ingesting it again updates it), the headline its first line, the source
+ * "file" and the publication time the file's modification time.
+ */
+export function parseTextArticle(text: string, defaults: { fileUrl: string; modifiedAt: Date; sidecar?: Record<string, unknown> }): BulkArticle {
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const header: Record<string, string> = {};
+  let first = 0;
+  for (; first < lines.length; first++) {
+    const match = HEADER.exec(lines[first]!);
+    if (!match) break;
+    header[HEADER_FIELD[match[1]!.toLowerCase() as keyof typeof HEADER_FIELD]] = match[2]!.trim();
+  }
+  const body = lines.slice(first).join('\n').trim();
+  if (body.length === 0) throw new InputError('empty body');
+  const meta = check(textMetadata, { ...defaults.sidecar, ...header });
+  const firstLine = body.split('\n', 1)[0]!.replace(/\s+/g, ' ').trim();
+  const input: IngestInput = {
+    url: meta.url ?? defaults.fileUrl,
+    headline: meta.headline ?? (firstLine.length > 500 ? `${firstLine.slice(0, 499)}…` : firstLine),
+    source: meta.source ?? 'file',
+    publishedAt: meta.publishedAt ?? defaults.modifiedAt,
+    body: check(rules.body, body),
+  };
+  return { input, extract: true };
+}
+
+async function readTextArticle(file: string): Promise<BulkArticle> {
+  let bytes: Buffer;
+  let modifiedAt: Date;
+  let fileUrl: string;
+  try {
+    bytes = await readFile(file);
+    modifiedAt = (await stat(file)).mtime;
+    fileUrl = pathToFileURL(await realpath(file)).href;
+  } catch (error) {
+    throw new InputError(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const sidecarPath = file.replace(/\.txt$/i, '.json');
+  let sidecar: Record<string, unknown> | undefined;
+  const sidecarText = await readFile(sidecarPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new InputError(`cannot read ${path.basename(sidecarPath)} (${error.code ?? error.message})`);
+  });
+  if (sidecarText !== undefined) {
+    try {
+      sidecar = JSON.parse(sidecarText);
+    } catch (error) {
+      throw new InputError(`${path.basename(sidecarPath)}: invalid JSON (${(error as Error).message})`);
+    }
+    if (typeof sidecar !== 'object' || sidecar === null || Array.isArray(sidecar)) throw new InputError(`${path.basename(sidecarPath)}: not a JSON object`);
+  }
+  return parseTextArticle(decodeText(bytes), { fileUrl, modifiedAt, ...(sidecar ? { sidecar } : {}) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources: what the paths on the command line hold.
+
+export type Source =
+  | { kind: 'text'; file: string }
+  | { kind: 'jsonl'; file: string; lines: number }
+  | { kind: 'error'; file: string; reason: string };
+
+/** One article to ingest, or one that could not even be read. */
+export interface BulkItem {
+  label: string;
+  load: () => Promise<BulkArticle>;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walk(full)));
+    else if (/\.(txt|jsonl)$/i.test(entry.name)) files.push(full);
+  }
+  return files;
+}
+
+/** Counts the non-blank lines of a file without holding it in memory. */
+async function countLines(file: string): Promise<number> {
+  let count = 0;
+  for await (const line of readLines(file)) if (line.bytes.some((b) => b !== 0x20 && b !== 0x09 && b !== 0x0d)) count++;
+  return count;
+}
+
+/** A file's lines as raw bytes (decoded later, strictly), with 1-based line numbers. */
+async function* readLines(file: string): AsyncGenerator<{ number: number; bytes: Buffer }> {
+  let rest = Buffer.alloc(0);
+  let number = 0;
+  for await (const chunk of createReadStream(file)) {
+    let buffer = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    let newline;
+    while ((newline = buffer.indexOf(0x0a)) >= 0) {
+      yield { number: ++number, bytes: buffer.subarray(0, newline) };
+      buffer = buffer.subarray(newline + 1);
+    }
+    rest = Buffer.from(buffer);
+  }
+  if (rest.length > 0) yield { number: ++number, bytes: rest };
+}
+
+/** Resolves the command line's paths into sources, in order; a missing or unknown path is an error source. */
+export async function planSources(paths: readonly string[]): Promise<Source[]> {
+  const sources: Source[] = [];
+  const add = async (file: string) => {
+    if (/\.jsonl$/i.test(file)) {
+      try {
+        sources.push({ kind: 'jsonl', file, lines: await countLines(file) });
+      } catch (error) {
+        sources.push({ kind: 'error', file, reason: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+      }
+    } else sources.push({ kind: 'text', file });
+  };
+  for (const given of paths) {
+    const info = await stat(given).catch((error: NodeJS.ErrnoException) => error);
+    if (info instanceof Error) {
+      sources.push({ kind: 'error', file: given, reason: info.code === 'ENOENT' ? 'no such file or folder' : `cannot read (${info.code ?? info.message})` });
+    } else if (info.isDirectory()) {
+      const files = await walk(given).catch((error: NodeJS.ErrnoException) => error);
+      if (files instanceof Error) sources.push({ kind: 'error', file: given, reason: `cannot read the folder (${files.code ?? files.message})` });
+      else for (const file of files) await add(file);
+    } else if (/\.(txt|jsonl)$/i.test(given)) await add(given);
+    else sources.push({ kind: 'error', file: given, reason: 'not a .txt file, a .jsonl file or a folder' });
+  }
+  return sources;
+}
+
+export const itemCount = (sources: readonly Source[]) => sources.reduce((n, s) => n + (s.kind === 'jsonl' ? s.lines : 1), 0);
+
+/** Every article the sources hold, read one at a time. */
+export async function* bulkItems(sources: readonly Source[]): AsyncGenerator<BulkItem> {
+  for (const source of sources) {
+    const label = source.file; // as given on the command line, joined with the folder's own paths
+    if (source.kind === 'error') {
+      yield { label, load: () => Promise.reject(new InputError(source.reason)) };
+    } else if (source.kind === 'text') {
+      yield { label, load: () => readTextArticle(source.file) };
+    } else {
+      try {
+        for await (const line of readLines(source.file)) {
+          const text = (() => {
+            try {
+              return decodeText(line.bytes);
+            } catch (error) {
+              return error as InputError;
+            }
+          })();
+          if (typeof text === 'string' && text.trim() === '') continue;
+          yield { label: `${label}:${line.number}`, load: async () => (typeof text === 'string' ? parseJsonLine(text) : Promise.reject(text)) };
+        }
+      } catch (error) {
+        yield { label, load: () => Promise.reject(new InputError(`cannot read the rest of the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)) };
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+export type ItemOutcome = { label: string; ok: true; result: IngestResult } | { label: string; ok: false; reason: string };
+
+export interface BulkSummary {
+  inputs: number;
+  created: number;
+  updated: number;
+  newPeople: number;
+  matchedPeople: number;
+  statements: number;
+  newStatements: number;
+  events: number;
+  failures: { label: string; reason: string }[];
+  seconds: number;
+}
+
+/** Stores one article: extraction (outside the transaction), then the core in one transaction. */
+export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<IngestResult> {
+  const input = article.extract ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body)) : article.input;
+  return ingestArticle(db, input, now);
+}
+
+/** Why an article was not stored, in words for the summary. */
+export function failureReason(error: unknown): string {
+  if (error instanceof InputError) return error.message;
+  const translated = error instanceof GraphQLError ? error : translateDbError(error);
+  if (translated) return translated.message.replace(/"input\./g, '"');
+  return `not stored: ${(error as Error)?.message ?? String(error)}`;
+}
+
+/** Ingests every item, one after the other, reporting each; stops early (between articles) when `signal` aborts. */
+export async function runBulkIngest(
+  db: Db,
+  items: AsyncIterable<BulkItem>,
+  options: { onItem?: (outcome: ItemOutcome) => void; signal?: AbortSignal; now?: () => Date } = {},
+): Promise<BulkSummary> {
+  const started = performance.now();
+  const created = new Set<number>();
+  const updated = new Set<number>();
+  const newPeople = new Set<number>();
+  const seenPeople = new Set<number>();
+  const events = new Set<number>();
+  let statements = 0;
+  let newStatements = 0;
+  let inputs = 0;
+  const failures: BulkSummary['failures'] = [];
+  for await (const item of items) {
+    if (options.signal?.aborted) break;
+    inputs++;
+    try {
+      const article = await item.load();
+      const result = await ingestBulkArticle(db, article, options.now?.() ?? new Date());
+      (result.created ? created : updated).add(result.articleId);
+      for (const id of result.newPersonIds) newPeople.add(id);
+      for (const id of result.personIds) seenPeople.add(id);
+      for (const id of result.eventIds) events.add(id);
+      statements += result.statementIds.length;
+      newStatements += result.newStatementIds.length;
+      options.onItem?.({ label: item.label, ok: true, result });
+    } catch (error) {
+      const reason = failureReason(error);
+      failures.push({ label: item.label, reason });
+      options.onItem?.({ label: item.label, ok: false, reason });
+    }
+  }
+  return {
+    inputs,
+    created: created.size,
+    updated: [...updated].filter((id) => !created.has(id)).length,
+    newPeople: newPeople.size,
+    matchedPeople: [...seenPeople].filter((id) => !newPeople.has(id)).length,
+    statements,
+    newStatements,
+    events: events.size,
+    failures,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
