@@ -7,6 +7,7 @@ import { useQueryLimits } from './limits.js';
 import { createRequestLogging } from './logging.js';
 import { type Metrics, useMetrics } from './metrics.js';
 import { type HardeningSettings, defaultLimits } from './settings.js';
+import { useCompiledExecution } from './jit.js';
 import { useTracing } from './tracing.js';
 
 export interface HardeningDeps {
@@ -30,6 +31,7 @@ export const defaultSettings: HardeningSettings = {
   corsOrigins: undefined,
   metrics: true,
   tracing: false,
+  jit: true,
 };
 
 /** Everything that makes the yoga instance fit for the public internet, as yoga options. */
@@ -45,6 +47,7 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   ];
   if (deps.metrics && settings.metrics) plugins.push(useMetrics(deps.metrics));
   if (settings.tracing) plugins.push(useTracing());
+  if (settings.jit) plugins.push(...useCompiledExecution());
   return {
     plugins,
     logging: logging.yogaLogger,

@@ -30,6 +30,8 @@ export const hardeningEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS: flag(true),
   OTEL_TRACING: flag(false),
+  /** Compile each operation to JavaScript (graphql-jit): ~20-30% less CPU per request. */
+  GRAPHQL_JIT: flag(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 };
 
@@ -52,6 +54,7 @@ export interface HardeningSettings {
   corsOrigins?: string[] | false | undefined;
   metrics: boolean;
   tracing: boolean;
+  jit: boolean;
 }
 
 export const defaultLimits: Limits = {
@@ -85,5 +88,6 @@ export function settingsFromConfig(config: HardeningEnv): HardeningSettings {
     corsOrigins: !cors ? undefined : cors === 'none' ? false : cors.split(',').map((origin) => origin.trim()),
     metrics: config.METRICS,
     tracing: config.OTEL_TRACING,
+    jit: config.GRAPHQL_JIT,
   };
 }
