@@ -4,7 +4,7 @@
 // See bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { type Corpus, ensureCorpus } from './corpus/index.js';
@@ -15,7 +15,9 @@ import { type ExplainFinding, explainAll } from './lib/explain.js';
 import { CountingProxy } from './lib/pgproxy.js';
 import { type ProfileSummary, summariseProfiles } from './lib/profile.js';
 import { BENCH_DIR, NODE22, ROOT_DIR, type RunningSystem, startSystem } from './lib/systems.js';
-import { createStatementPlan, createToken, liveFeatures, runFanout } from './live/writes.js';
+import {
+  createStatementPlan, createToken, floorWriteBody, liveFeatures, postgraphileCreateStatement, postgraphileWriteVariables, runFanout, writeArgs,
+} from './live/writes.js';
 import { type SystemName, canonical, firstDifference } from './workloads/canonical.js';
 import {
   READ_WORKLOADS, type ReadWorkload, WORKLOAD_TITLES, floorPath, newsgraphQueries, newsgraphRelationFields, newsgraphVariables,
@@ -40,6 +42,10 @@ const options = {
   reload: flag('reload'),
   profile: flag('profile'),
   embedded: !flag('no-embedded'),
+  w6Sse: Number(opt('w6-sse', '1000')),
+  w6Ws: Number(opt('w6-ws', '200')),
+  w6Rates: opt('w6-rate', '20').split(',').map(Number),
+  w6Seconds: Number(opt('w6-seconds', '10')),
   baseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
@@ -143,7 +149,7 @@ function runLoad(job: { url: string; method: 'GET' | 'POST'; items: string[]; he
 }
 
 // ---------------------------------------------------------------- results
-interface Row { size: Size; workload: string; system: SystemName; load?: LoadResult; sqlPerRequest?: number; rssMB?: number; peakMB?: number; note?: string }
+interface Row { size: Size; workload: string; system: SystemName; load?: LoadResult; sqlPerRequest?: number; rssMB?: number; peakMB?: number; loadavg?: number; note?: string }
 const rows: Row[] = [];
 const checks: { size: Size; workload: ReadWorkload; system: SystemName; compared: number; equal: number; difference?: string }[] = [];
 const explains: { size: Size; system: SystemName; workload: ReadWorkload; findings: ExplainFinding[] }[] = [];
@@ -204,13 +210,20 @@ async function benchSize(size: Size) {
     await proxy.close();
   }
 
-  // 2. Timed runs, straight to the database, one system at a time.
-  for (const name of options.systems) {
-    const profileDir = options.profile ? path.join(RESULTS, 'profiles', stamp, `${name}-${size}`) : undefined;
-    if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const sys = await startSystem(name, { databaseUrl: corpus.url, port: PORTS[name], logFile: path.join(WORK, `${name}-${size}.log`), profileDir });
-    try {
-      for (const w of readWorkloads) {
+  // 2. Timed runs, straight to the database. All systems are up at once (idle ones cost nothing) and
+  // take turns workload by workload, the order rotating, so machine noise spreads over all of them.
+  const running: RunningSystem[] = [];
+  const profileDirs = new Map<SystemName, string>();
+  try {
+    for (const name of options.systems) {
+      const profileDir = options.profile ? path.join(RESULTS, 'profiles', stamp, `${name}-${size}`) : undefined;
+      if (profileDir) mkdirSync(profileDir, { recursive: true }), profileDirs.set(name, profileDir);
+      running.push(await startSystem(name, { databaseUrl: corpus.url, port: PORTS[name], logFile: path.join(WORK, `${name}-${size}.log`), profileDir }));
+    }
+    const turn = (k: number) => running.map((_, i) => running[(i + k) % running.length]!);
+    for (const [k, w] of readWorkloads.entries()) {
+      for (const sys of turn(k)) {
+        const name = sys.name;
         const reqs = items.args[w].map((arg) => requestFor(name, w, arg));
         const load = await runLoad({
           url: sys.url,
@@ -221,56 +234,82 @@ async function benchSize(size: Size) {
         });
         const mem = sys.memory();
         const row = rows.find((r) => r.size === size && r.workload === w && r.system === name);
-        Object.assign(row ?? rows[rows.push({ size, workload: w, system: name }) - 1]!, { load, rssMB: mem.rssMB, peakMB: mem.peakMB });
-        log(`  ${w} ${name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}  rss ${mem.rssMB.toFixed(0)} MB`);
+        Object.assign(row ?? rows[rows.push({ size, workload: w, system: name }) - 1]!, { load, rssMB: mem.rssMB, peakMB: mem.peakMB, loadavg: loadavg()[0] });
+        log(`  ${w} ${name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}  rss ${mem.rssMB.toFixed(0)} MB  load ${loadavg()[0]!.toFixed(1)}`);
       }
-      if (name === 'newsgraph' && size === options.sizes[0]) await liveWorkloads(sys, corpus);
-    } finally {
-      await sys.stop();
     }
-    if (profileDir) profiles[`${name}-${size}`] = summariseProfiles(profileDir);
+    if (options.workloads.includes('W5')) await writeWorkload(running, corpus, items);
+    const ng = running.find((s) => s.name === 'newsgraph');
+    // W6 does not depend on the corpus size: at the first size only.
+    if (ng && options.workloads.includes('W6') && size === options.sizes[0]) for (const rate of options.w6Rates) await fanoutWorkload(ng, corpus, rate);
+  } finally {
+    for (const sys of running) await sys.stop();
+  }
+  for (const [name, dir] of profileDirs) profiles[`${name}-${size}`] = summariseProfiles(dir);
+}
+
+/** W5: createStatement (Newsgraph, with an editor token), PostGraphile's CRUD create, the floor's POST /w5. */
+async function writeWorkload(running: RunningSystem[], corpus: Corpus, items: Items) {
+  const size = corpus.size;
+  const ng = running.find((s) => s.name === 'newsgraph');
+  if (ng && !liveFeatures().createStatement) {
+    live[`W5-${size}`] = { status: 'pending', reason: 'createStatement is not in schema.graphql yet' };
+    return;
+  }
+  const args = await writeArgs(corpus.url, items.args.W1 as number[]);
+  for (const sys of running) {
+    try {
+      let job: { method: 'GET' | 'POST'; url: string; items: string[]; headers: Record<string, string> };
+      if (sys.name === 'newsgraph') {
+        const token = await createToken(corpus.url);
+        const plan = await createStatementPlan(sys.url);
+        live[`W5-${size}`] = { status: 'measured', document: plan.document };
+        job = {
+          method: 'POST', url: sys.url,
+          items: args.map((w) => JSON.stringify({ query: plan.document, variables: plan.variables(w) })),
+          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+        };
+      } else if (sys.name === 'postgraphile') {
+        job = {
+          method: 'POST', url: sys.url,
+          items: args.map((w) => JSON.stringify({ query: postgraphileCreateStatement, variables: postgraphileWriteVariables(w) })),
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+        };
+      } else {
+        job = { method: 'POST', url: `${sys.url}/w5`, items: args.map(floorWriteBody), headers: { 'content-type': 'application/json' } };
+      }
+      const probe = await fetch(job.url, { method: 'POST', headers: job.headers, body: job.items[0] });
+      const probeText = await probe.text();
+      if (!probe.ok || probeText.includes('"errors":[')) throw new Error(`the first write failed: HTTP ${probe.status} ${probeText.slice(0, 300)}`);
+      const load = await runLoad({ ...job, checkErrors: true });
+      const mem = sys.memory();
+      rows.push({ size, workload: 'W5', system: sys.name, load, rssMB: mem.rssMB, peakMB: mem.peakMB, loadavg: loadavg()[0] });
+      log(`  W5 ${sys.name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}`);
+    } catch (e) {
+      rows.push({ size, workload: 'W5', system: sys.name, note: (e as Error).message });
+      log(`  W5 ${sys.name} failed: ${(e as Error).message}`);
+    }
   }
 }
 
-async function liveWorkloads(sys: RunningSystem, corpus: Corpus) {
-  const features = liveFeatures();
-  if (options.workloads.includes('W5')) {
-    if (!features.createStatement) {
-      live.W5 = { status: 'pending', reason: 'createStatement is not in schema.graphql yet' };
-    } else {
-      try {
-        const token = await createToken(corpus.url);
-        const plan = await createStatementPlan(sys.url);
-        const r = rng(options.seed + 5);
-        const bodies = Array.from({ length: ITEMS }, (_, n) =>
-          JSON.stringify({ query: plan.document, variables: plan.variables(1_000_000 + n, r.int(1, corpus.articles), r.int(1, corpus.people)) }));
-        const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` };
-        const probe = await (await fetch(sys.url, { method: 'POST', headers, body: bodies[0] })).json() as { errors?: unknown };
-        if (probe.errors) throw new Error(`createStatement failed: ${JSON.stringify(probe.errors).slice(0, 300)}`);
-        const load = await runLoad({ url: sys.url, method: 'POST', items: bodies, headers, checkErrors: true });
-        const mem = sys.memory();
-        rows.push({ size: corpus.size, workload: 'W5', system: 'newsgraph', load, rssMB: mem.rssMB, peakMB: mem.peakMB });
-        live.W5 = { status: 'measured', document: plan.document };
-        log(`  W5 newsgraph     ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}`);
-      } catch (e) {
-        live.W5 = { status: 'failed', reason: (e as Error).message };
-        log(`  W5 failed: ${(e as Error).message}`);
-      }
-    }
+/** W6: statementAdded to SSE + graphql-ws subscribers while statements are inserted at a steady rate. */
+async function fanoutWorkload(sys: RunningSystem, corpus: Corpus, rate: number) {
+  const key = `W6-${corpus.size}-${rate}`;
+  if (!liveFeatures().statementAdded) {
+    live[key] = { status: 'pending', reason: 'statementAdded is not in schema.graphql yet' };
+    return;
   }
-  if (options.workloads.includes('W6')) {
-    if (!features.statementAdded) {
-      live.W6 = { status: 'pending', reason: 'statementAdded is not in schema.graphql yet' };
-    } else {
-      try {
-        const result = await runFanout({ url: sys.url, databaseUrl: corpus.url, sse: 1000, ws: 200, rate: 20, seconds: 10, articles: corpus.articles, people: corpus.people });
-        live.W6 = { status: 'measured', ...result, rssMB: sys.memory().rssMB };
-        log(`  W6 ${result.connected}/${result.subscribers} subscribers, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, lost ${result.lost}`);
-      } catch (e) {
-        live.W6 = { status: 'failed', reason: (e as Error).message };
-        log(`  W6 failed: ${(e as Error).message}`);
-      }
-    }
+  try {
+    const result = await runFanout({
+      url: sys.url, databaseUrl: corpus.url, sse: options.w6Sse, ws: options.w6Ws, rate, seconds: options.w6Seconds,
+      articles: corpus.articles, people: corpus.people, rss: () => sys.memory().rssMB,
+    });
+    live[key] = { status: 'measured', ...result };
+    log(`  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, lost ${result.lost}, ` +
+      `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms`);
+  } catch (e) {
+    live[key] = { status: 'failed', reason: (e as Error).message };
+    log(`  W6 failed: ${(e as Error).message}`);
   }
 }
 
@@ -289,11 +328,16 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     `Load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, from a separate process; ` +
     `everything (PostgreSQL, server, load) shares the same cores.`, '');
   out.push('Corpus: ' + corpora.map((c) => `${c.size} = ${c.articles} articles, ${c.statements} statements, ${c.people} people, ${c.events} events${c.reused ? '' : ` (loaded in ${c.seconds.toFixed(0)} s)`}`).join('; ') + '.', '');
-  out.push('| size | workload | system | req/s | p50 ms | p99 ms | SQL/req | errors | RSS MB (peak) | answers = floor |');
-  out.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of rows) {
+  out.push('| size | workload | system | req/s | p50 ms | p99 ms | SQL/req | errors | RSS MB (peak) | answers = floor | load avg |');
+  out.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  const order = (r: Row) => options.sizes.indexOf(r.size) * 100 + Number(r.workload.slice(1)) * 10 + options.systems.indexOf(r.system);
+  for (const r of [...rows].sort((a, b) => order(a) - order(b))) {
     const chk = checks.find((c) => c.size === r.size && c.workload === r.workload && c.system === r.system);
-    out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} |`);
+    if (r.note && !r.load) {
+      out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | failed: ${r.note.replace(/\|/g, '/').slice(0, 200)} | | | | | | | |`);
+      continue;
+    }
+    out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} | ${f1(r.loadavg)} |`);
   }
   out.push('', '## Targets (ratios from this run)', '', '| size | target | measured | |', '| --- | --- | --- | --- |');
   for (const size of options.sizes) {
@@ -303,6 +347,8 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     }
     const n1 = find(size, 'W1', 'newsgraph')?.load, fl = find(size, 'W1', 'floor')?.load;
     if (n1 && fl) out.push(`| ${size} | W1 req/s ≥ 0.5 × floor | ${f2(n1.rps / fl.rps)} × | ${pass(n1.rps >= 0.5 * fl.rps)} |`);
+    const n5 = find(size, 'W5', 'newsgraph')?.load, p5 = find(size, 'W5', 'postgraphile')?.load, f5 = find(size, 'W5', 'floor')?.load;
+    if (n5 && (p5 || f5)) out.push(`| ${size} | W5 writes (no target; for reference) | ${p5 ? `${f2(n5.rps / p5.rps)} × PostGraphile` : ''}${p5 && f5 ? ', ' : ''}${f5 ? `${f2(n5.rps / f5.rps)} × floor` : ''}; p99 ${f1(n5.p99)}${p5 ? ` vs ${f1(p5.p99)}` : ''}${f5 ? ` vs ${f1(f5.p99)}` : ''} ms | – |`);
     for (const w of readWorkloads) {
       const s = find(size, w, 'newsgraph')?.sqlPerRequest;
       if (s != null) out.push(`| ${size} | ${w} SQL/req ≤ relation fields (${newsgraphRelationFields[w].length}: ${newsgraphRelationFields[w].join(', ')}) | ${f1(s)} | ${pass(s <= newsgraphRelationFields[w].length)} |`);
@@ -329,12 +375,18 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     const sorts = [...new Set(e.findings.flatMap((f) => f.bigSorts))];
     out.push(`| ${e.system} | ${e.workload} | ${e.findings.length} | ${seq.length ? `❌ ${[...new Set(seq)].join(', ')}` : '✅ none'}${errs ? ` (${errs} not explained)` : ''} | ${sorts.length ? `⚠️ ${sorts.join('; ')}` : 'none'} |`);
   }
-  out.push('', '## Live workloads (Newsgraph)', '');
-  for (const [k, v] of Object.entries(live)) {
+  out.push('', '## Live workloads', '');
+  for (const [key, v] of Object.entries(live)) {
     const x = v as any;
-    if (x.status !== 'measured') out.push(`- ${k} ${WORKLOAD_TITLES[k as 'W5']}: **${x.status}** — ${x.reason}`);
-    else if (k === 'W6') out.push(`- W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers (1000 SSE + 200 graphql-ws), ${x.inserted} inserts at 20/s; commit→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (target ≤ 100 ms ${pass(x.p99 <= 100)}), lost ${x.lost} (target 0 ${pass(x.lost === 0)})`);
-    else out.push(`- W5 ${WORKLOAD_TITLES.W5}: see the table`);
+    const [k, size] = key.split('-') as ['W5' | 'W6', string, string?];
+    if (x.status !== 'measured') out.push(`- ${size} ${k} ${WORKLOAD_TITLES[k]}: **${x.status}** — ${x.reason}`);
+    else if (k === 'W6') {
+      out.push(`- ${size} W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers connected (${options.w6Sse} SSE + ${options.w6Ws} graphql-ws), ` +
+        `${x.inserted} INSERTs at ${x.rate}/s; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms ` +
+        `(target p99 ≤ 100 ms ${pass(x.p99 <= 100)}); delivered ${x.delivered}/${x.expectedDeliveries}, lost ${x.lost} (target 0 ${pass(x.lost === 0)}); ` +
+        `drained ${f1(x.drainMs / 1000)} s after the last INSERT; service RSS ${f0(x.rssBeforeMB)} MB → ${f0(x.rssConnectedMB)} MB subscribed → ${f0(x.rssAfterMB)} MB after the inserts → ${f0(x.rssClosedMB)} MB 2 s after the clients left; ` +
+        `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s`);
+    } else out.push(`- ${size} W5 ${WORKLOAD_TITLES.W5}: see the table; Newsgraph's document: \`${x.document}\``);
   }
   if (embedded) {
     out.push('', '## Embedded default (`npm start`, PGlite)', '');

@@ -87,7 +87,11 @@ await Promise.all(tasks);
 process.stdout.write(`READY ${connected} ${failed}\n`);
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
+  if (line.trim() === 'COUNT') {
+    process.stdout.write(`COUNT ${receipts.reduce((n, m) => n + m.size, 0)}\n`);
+    return;
+  }
   if (line.trim() !== 'STOP') return;
   const out = receipts.map((m) => Object.fromEntries(m));
-  process.stdout.write(JSON.stringify({ connected, failed, errors, sse: sseCount, ws: wsCount, receipts: out }) + '\n', () => process.exit(0));
+  process.stdout.write(JSON.stringify({ connected, failed, errors, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, sse: sseCount, ws: wsCount, receipts: out }) + '\n', () => process.exit(0));
 });

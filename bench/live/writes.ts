@@ -37,33 +37,38 @@ const named = (t: any): { name: string; kind: string; nonNull: boolean } => {
   return { name: t.name, kind: t.kind, nonNull };
 };
 
+/** One W5 write: an article and a speaker who already appears in it (so no new article-people link). */
+export interface WriteArgs { n: number; articleId: number; speakerId: number; saidAt: string }
+
+const w5Text = (n: number) => `We will not accept any deal on tariffs, bench-w5-${n}, said the official.`;
+
 /**
- * Builds `createStatement`'s document and a variables factory from introspection, filling fields by
- * name (article, speaker, text, kind, said-at); fails with a clear reason on a required field it
- * cannot fill.
+ * Newsgraph's `createStatement` document and a variables factory, built from introspection: fields
+ * filled by name (article, speaker, text, kind, said-at); fails with a clear reason on a required
+ * field it cannot fill. Selects the new statement's id (as an editor would).
  */
 export async function createStatementPlan(url: string) {
   const intro = await gql(url, `{ __schema { mutationType { fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } } } } }`);
   const field = intro.data?.__schema?.mutationType?.fields?.find((f: any) => f.name === 'createStatement');
   if (!field) throw new Error('createStatement is not in the schema');
-  const fill = async (typeName: string): Promise<(n: number, articleId: number, speakerId: number) => Record<string, unknown>> => {
+  const fill = async (typeName: string): Promise<(w: WriteArgs) => Record<string, unknown>> => {
     const t = await gql(url, `{ __type(name: "${typeName}") { inputFields { name type { ${TYPE_REF} } } } }`);
     const fields = t.data.__type.inputFields as { name: string; type: any }[];
-    const fillers: [string, (n: number, a: number, s: number) => unknown][] = [];
+    const fillers: [string, (w: WriteArgs) => unknown][] = [];
     for (const f of fields) {
       const { nonNull } = named(f.type);
       const k = f.name.toLowerCase();
-      if (/^article(id)?$/.test(k)) fillers.push([f.name, (_n, a) => globalId('Article', a)]);
-      else if (/^(speaker|speakerid|person|personid)$/.test(k)) fillers.push([f.name, (_n, _a, s) => globalId('Person', s)]);
-      else if (k === 'text' || k === 'quote') fillers.push([f.name, (n) => `We will not accept any deal on tariffs, bench-w6-${n}, said the official.`]);
+      if (/^article(id)?$/.test(k)) fillers.push([f.name, (w) => globalId('Article', w.articleId)]);
+      else if (/^(speaker|speakerid|person|personid)$/.test(k)) fillers.push([f.name, (w) => globalId('Person', w.speakerId)]);
+      else if (k === 'text' || k === 'quote') fillers.push([f.name, (w) => w5Text(w.n)]);
       else if (k === 'kind') fillers.push([f.name, () => 'DIRECT_QUOTE']);
-      else if (k === 'saidat') fillers.push([f.name, () => new Date().toISOString()]);
+      else if (k === 'saidat') fillers.push([f.name, (w) => w.saidAt]);
       else if (nonNull) throw new Error(`createStatement needs "${f.name}", which the bench does not know how to fill`);
     }
-    return (n, a, s) => Object.fromEntries(fillers.map(([name, fn]) => [name, fn(n, a, s)]));
+    return (w) => Object.fromEntries(fillers.map(([name, fn]) => [name, fn(w)]));
   };
   const argDefs: string[] = [], argUses: string[] = [];
-  const makers: [string, (n: number, a: number, s: number) => unknown][] = [];
+  const makers: [string, (w: WriteArgs) => unknown][] = [];
   for (const arg of field.args) {
     const t = named(arg.type);
     const typeText = (function render(x: any): string {
@@ -74,11 +79,39 @@ export async function createStatementPlan(url: string) {
     if (t.kind === 'INPUT_OBJECT') makers.push([arg.name, await fill(t.name)]);
     else if (t.nonNull) throw new Error(`createStatement's argument "${arg.name}" is not an input object`);
   }
-  const document = `mutation W5(${argDefs.join(', ')}) { createStatement(${argUses.join(', ')}) { __typename } }`;
+  const payload = named(field.type).name;
+  const p = await gql(url, `{ __type(name: "${payload}") { fields { name } } }`);
+  const selection = p.data?.__type?.fields?.some((f: any) => f.name === 'statement') ? 'statement { id }' : '__typename';
+  const document = `mutation W5(${argDefs.join(', ')}) { createStatement(${argUses.join(', ')}) { ${selection} } }`;
   return {
     document,
-    variables: (n: number, articleId: number, speakerId: number) => Object.fromEntries(makers.map(([name, fn]) => [name, (fn as any)(n, articleId, speakerId)])),
+    variables: (w: WriteArgs) => Object.fromEntries(makers.map(([name, fn]) => [name, fn(w)])),
   };
+}
+
+/** PostGraphile's generated CRUD mutation for the same insert (amber preset; no auth in the peer). */
+export const postgraphileCreateStatement = /* GraphQL */ `mutation W5($input: CreateStatementInput!) {
+  createStatement(input: $input) { statement { rowId } }
+}`;
+export const postgraphileWriteVariables = (w: WriteArgs) => ({
+  input: { statement: { articleId: w.articleId, speakerId: w.speakerId, kind: 'DIRECT_QUOTE', text: w5Text(w.n), saidAt: w.saidAt } },
+});
+/** The floor's POST /w5 body. */
+export const floorWriteBody = (w: WriteArgs) => JSON.stringify({ articleId: w.articleId, speakerId: w.speakerId, kind: 'DIRECT_QUOTE', text: w5Text(w.n), saidAt: w.saidAt });
+
+/** W5's (article, speaker) pairs: random articles, each with a person already linked to it. */
+export async function writeArgs(databaseUrl: string, articleIds: number[]): Promise<WriteArgs[]> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const pairs = await sql`select distinct on (article_id) article_id, person_id from article_people
+      where article_id = any(${articleIds}::int[]) order by article_id, person_id`;
+    const speakerOf = new Map(pairs.map((p) => [p.article_id as number, p.person_id as number]));
+    return articleIds
+      .filter((a) => speakerOf.has(a))
+      .map((articleId, n) => ({ n, articleId, speakerId: speakerOf.get(articleId)!, saidAt: '2026-01-01T12:00:00.000Z' }));
+  } finally {
+    await sql.end();
+  }
 }
 
 /** The subscription document: `statementAdded` with the statement's id and text, whatever its payload. */
@@ -107,8 +140,14 @@ const pct = (xs: number[], p: number) => {
  * database (the trigger announces every insert, whoever makes it). Latency runs from just before the
  * INSERT is sent to receipt (so it includes the commit itself).
  */
-export async function runFanout(opts: { url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number }) {
+export async function runFanout(opts: {
+  url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number;
+  /** The service's RSS, MB (for the growth while subscribers are connected). */
+  rss?: () => number;
+}) {
   const document = await statementAddedDocument(opts.url);
+  const rss = opts.rss ?? (() => NaN);
+  const rssBefore = rss();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/live/clients.ts', opts.url, String(opts.sse), String(opts.ws), document], {
     cwd: ROOT_DIR,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -118,6 +157,7 @@ export async function runFanout(opts: { url: string; databaseUrl: string; sse: n
   const ready = await nextLine();
   const [, connected, failed] = ready.split(' ').map(Number);
   await new Promise((r) => setTimeout(r, 1000));
+  const rssConnected = rss();
   const sql = postgres(opts.databaseUrl, { max: 4, onnotice: () => {} });
   const sent = new Map<number, number>();
   const total = opts.rate * opts.seconds;
@@ -134,18 +174,34 @@ export async function runFanout(opts: { url: string; databaseUrl: string; sse: n
   }
   await Promise.all(inserts);
   await sql.end();
-  await new Promise((r) => setTimeout(r, 3000));
+  // Drain: wait until every delivery has arrived, or none has arrived for 5 s (at most 120 s).
+  const expected = total * (opts.sse + opts.ws);
+  const drainStart = Date.now();
+  let last = -1, lastChange = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    child.stdin!.write('COUNT\n');
+    const n = Number((await nextLine()).split(' ')[1]);
+    if (n !== last) (last = n), (lastChange = Date.now());
+    if (n >= expected || Date.now() - lastChange > 5000 || Date.now() - drainStart > 120_000) break;
+  }
+  const drainMs = Date.now() - drainStart;
+  const rssAfter = rss();
   child.stdin!.write('STOP\n');
-  const result = JSON.parse(await nextLine()) as { connected: number; failed: number; errors: number; receipts: Record<string, number>[] };
-  const latencies: number[] = [];
+  const result = JSON.parse(await nextLine()) as { connected: number; failed: number; errors: number; cpuMs: number; receipts: Record<string, number>[] };
+  await new Promise((r) => setTimeout(r, 2000));
+  const rssClosed = rss();
+  const latencies: number[] = [], sseLat: number[] = [], wsLat: number[] = [];
   let lost = 0;
   result.receipts.forEach((r, client) => {
-    const connectedClient = Object.keys(r).length > 0 || client < opts.sse + opts.ws;
-    if (!connectedClient) return;
     for (let n = 0; n < total; n++) {
       const at = r[n];
       if (at == null) lost++;
-      else latencies.push(at - sent.get(n)!);
+      else {
+        const ms = at - sent.get(n)!;
+        latencies.push(ms);
+        (client < opts.sse ? sseLat : wsLat).push(ms);
+      }
     }
   });
   return {
@@ -157,8 +213,19 @@ export async function runFanout(opts: { url: string; databaseUrl: string; sse: n
     expectedDeliveries: total * (opts.sse + opts.ws),
     delivered: latencies.length,
     lost,
+    rate: opts.rate,
+    seconds: opts.seconds,
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
-    max: latencies.length ? Math.max(...latencies) : NaN,
+    max: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), -Infinity) : NaN,
+    sseP99: pct(sseLat, 99),
+    wsP99: pct(wsLat, 99),
+    streamErrors: result.errors,
+    clientCpuMs: result.cpuMs,
+    drainMs,
+    rssBeforeMB: rssBefore,
+    rssConnectedMB: rssConnected,
+    rssAfterMB: rssAfter,
+    rssClosedMB: rssClosed,
   };
 }

@@ -71,9 +71,40 @@ async function w4(q: string) {
   return rows.map((s) => ({ id: s.id, text: s.text, speaker: speaker(s as never) }));
 }
 
+// W5: the same write as Newsgraph's createStatement (article locked for share, speaker checked, said_at
+// defaulting to the article's publication, the article-people link), in one transaction.
+async function w5(input: { articleId: number; speakerId: number | null; kind: string; text: string; saidAt?: string }) {
+  return sql.begin(async (tx) => {
+    const [a] = await tx`select published_at from articles where id = ${input.articleId} for share`;
+    if (!a) throw new Error('no such article');
+    if (input.speakerId != null && !(await tx`select 1 from people where id = ${input.speakerId} for share`).length) throw new Error('no such person');
+    const [row] = await tx`insert into statements (article_id, speaker_id, kind, text, said_at)
+      values (${input.articleId}, ${input.speakerId}, ${input.kind}, ${input.text.replace(/\s+/g, ' ').trim()}, ${input.saidAt ? new Date(input.saidAt) : a.published_at})
+      returning id`;
+    if (input.speakerId != null) {
+      await tx`insert into article_people (article_id, person_id) values (${input.articleId}, ${input.speakerId}) on conflict do nothing`;
+    }
+    return { id: row!.id };
+  });
+}
+
+const readBody = (req: import('node:http').IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url!, 'http://floor');
+    if (req.method === 'POST' && url.pathname === '/w5') {
+      const text = JSON.stringify(await w5(JSON.parse(await readBody(req))));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      return;
+    }
     const id = Number(url.searchParams.get('id'));
     const body =
       url.pathname === '/w1' ? await w1(id)
