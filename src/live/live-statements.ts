@@ -46,6 +46,7 @@ export function createLiveStatements(options: LiveOptions) {
   const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
 
   let published: LogPosition | null = null;
+  const eventLoaders = new WeakMap<StatementAddedMessage, object>();
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -136,6 +137,16 @@ export function createLiveStatements(options: LiveOptions) {
      * `stallTimeoutMs` while messages keep coming has stopped reading: it is ended and
      * `onStall` cuts its connection.
      */
+    /**
+     * One set of loaders per event, shared by every subscriber it reaches: a statement published
+     * to a thousand subscribers is read once, not a thousand times.
+     */
+    loadersFor<L extends object>(message: StatementAddedMessage, create: () => L): L {
+      let loaders = eventLoaders.get(message) as L | undefined;
+      if (!loaders) eventLoaders.set(message, (loaders = create()));
+      return loaders;
+    },
+
     subscribe(after: LogPosition | null, hooks: SubscribeHooks = {}): AsyncIterableIterator<StatementAddedMessage> {
       let buffered: StatementAddedMessage[] = [];
       let wake: (() => void) | null = null;

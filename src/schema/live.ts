@@ -61,7 +61,7 @@ function statementAddedEvents(
         const { value: message, done } = await messages.next();
         if (done) return { value: undefined, done: true };
         if (!matches(message, filter)) continue;
-        ctx.loaders = createLoaders(ctx.db);
+        ctx.loaders = ctx.live!.loadersFor(message, () => createLoaders(ctx.db));
         const statement = await ctx.loaders.statement.load(message.statementId);
         if (statement) return { value: { statement, at: message.at }, done: false }; // deleted meanwhile: skip
       }

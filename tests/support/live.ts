@@ -13,8 +13,8 @@ import { createTestDatabase } from './database.js';
  * The service with writes and live statements: a started feed, an editor token, helpers for
  * mutations and SSE subscriptions, and (on demand) a real port for WebSocket clients.
  */
-export async function createLiveTestApp(options: { seed?: boolean } = {}) {
-  const database = await createTestDatabase();
+export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (query: string) => void } = {}) {
+  const database = await createTestDatabase(options.onQuery);
   await database.migrate();
   if (options.seed ?? true) await seedAll(database.db, seedArticles);
   // A long safety poll: tests see NOTIFY-driven delivery, not the fallback.
