@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import type { SeedArticle } from '../../seeds/types.js';
+import { projectPath } from '../paths.js';
 import { normalizeWhitespace } from '../text.js';
 import type { Db } from './index.js';
 import {
@@ -14,7 +16,7 @@ import {
   statements,
 } from './schema.js';
 
-const SEEDS_DIR = new URL('../../seeds/', import.meta.url);
+const SEEDS_DIR = projectPath('seeds');
 
 /** Offsets of the n-th occurrence of `quote` in `body`; throws when the seed does not match the text. */
 export function locate(body: string, quote: string, occurrence = 0): { start: number; end: number } {
@@ -31,7 +33,7 @@ export function locate(body: string, quote: string, occurrence = 0): { start: nu
  * Idempotent: an article whose URL is already stored is left as it is.
  */
 export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' | 'skipped'> {
-  const body = readFileSync(new URL(seed.bodyFile, SEEDS_DIR), 'utf8');
+  const body = readFileSync(path.join(SEEDS_DIR, seed.bodyFile), 'utf8');
   return db.transaction(async (tx) => {
     const existing = await tx.select({ id: articles.id }).from(articles).where(eq(articles.url, seed.url));
     if (existing.length > 0) return 'skipped';
@@ -111,8 +113,11 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
 }
 
 export async function seedAll(db: Db, seeds: SeedArticle[]): Promise<{ created: number; skipped: number }> {
+  // One read decides what is missing, so a start on a seeded database opens no write transaction.
+  const stored = new Set(
+    (await db.select({ url: articles.url }).from(articles).where(inArray(articles.url, seeds.map((s) => s.url)))).map((r) => r.url),
+  );
   let created = 0;
-  let skipped = 0;
-  for (const seed of seeds) ((await seedArticle(db, seed)) === 'created' ? created++ : skipped++);
-  return { created, skipped };
+  for (const seed of seeds.filter((s) => !stored.has(s.url))) if ((await seedArticle(db, seed)) === 'created') created++;
+  return { created, skipped: seeds.length - created };
 }
