@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { createContext } from './context.js';
 import { type TransportContext, transportDisconnect } from './live/disconnect.js';
 import type { LiveStatements } from './live/live-statements.js';
+import { useSharedSubscriptionResults } from './live/shared-results.js';
 import type { Db } from './db/index.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { schema } from './schema/index.js';
@@ -53,6 +54,7 @@ query WhoSaidWhat {
 const stringParam = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function createApp(deps: AppDeps) {
+  const hardened = hardenedYogaOptions(deps);
   return createYoga({
     schema,
     // Over HTTP the token comes in the Authorization header; over WebSocket in connectionParams.
@@ -66,7 +68,9 @@ export function createApp(deps: AppDeps) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Limits, masking (maskError), request ids and logs, /health, /ready, /metrics: src/plugins/.
-    ...hardenedYogaOptions(deps),
+    ...hardened,
+    // Last, so its subscribe function is the one used (after graphql-jit's).
+    plugins: [...hardened.plugins, useSharedSubscriptionResults()],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

@@ -45,4 +45,26 @@ describe(`statementAdded fan-out (${backendName})`, () => {
     expect(byIdReads('articles', delivery)).toBeLessThanOrEqual(1);
     expect(before).toBeLessThan(afterMutation);
   });
+
+  it('subscribers with different operations or variables still get their own answers', async () => {
+    const { data } = await app.gql(`{ articles(first: 1) { edges { node { id } } } people(first: 2) { edges { node { id name } } } }`);
+    const [first, second] = data.people.edges.map((e: any) => e.node);
+    const byText = await app.subscribe(`subscription { statementAdded { statement { text } } }`);
+    const byId = await app.subscribe(`subscription { statementAdded { statement { id speaker { name } } } }`);
+    const filtered = `subscription($speaker: ID) { statementAdded(filter: { speakerId: $speaker }) { statement { speaker { name } } } }`;
+    const forFirst = await app.subscribe(filtered, { speaker: first.id });
+    const forSecond = await app.subscribe(filtered, { speaker: second.id });
+    const created = await app.gql(
+      `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
+      { input: { articleId: data.articles.edges[0].node.id, speakerId: second.id, text: 'Shape check', kind: 'PARAPHRASE' } },
+    );
+    expect(created.errors).toBeUndefined();
+    expect((await byText.next()).data.statementAdded.statement).toEqual({ text: 'Shape check' });
+    expect((await byId.next()).data.statementAdded.statement).toEqual({
+      id: created.data.createStatement.statement.id,
+      speaker: { name: second.name },
+    });
+    expect((await forSecond.next()).data.statementAdded.statement.speaker.name).toBe(second.name);
+    expect(await forFirst.nothingWithin(500)).toBe(true);
+  });
 });

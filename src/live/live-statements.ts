@@ -46,7 +46,7 @@ export function createLiveStatements(options: LiveOptions) {
   const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
 
   let published: LogPosition | null = null;
-  const eventLoaders = new WeakMap<StatementAddedMessage, object>();
+  const eventState = new WeakMap<StatementAddedMessage, object>();
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -138,13 +138,13 @@ export function createLiveStatements(options: LiveOptions) {
      * `onStall` cuts its connection.
      */
     /**
-     * One set of loaders per event, shared by every subscriber it reaches: a statement published
-     * to a thousand subscribers is read once, not a thousand times.
+     * State shared by every subscriber an event reaches (its loaders, its payload): a statement
+     * published to a thousand subscribers is read once, not a thousand times.
      */
-    loadersFor<L extends object>(message: StatementAddedMessage, create: () => L): L {
-      let loaders = eventLoaders.get(message) as L | undefined;
-      if (!loaders) eventLoaders.set(message, (loaders = create()));
-      return loaders;
+    sharedPerEvent<S extends object>(message: StatementAddedMessage, create: () => S): S {
+      let shared = eventState.get(message) as S | undefined;
+      if (!shared) eventState.set(message, (shared = create()));
+      return shared;
     },
 
     subscribe(after: LogPosition | null, hooks: SubscribeHooks = {}): AsyncIterableIterator<StatementAddedMessage> {

@@ -61,9 +61,18 @@ function statementAddedEvents(
         const { value: message, done } = await messages.next();
         if (done) return { value: undefined, done: true };
         if (!matches(message, filter)) continue;
-        ctx.loaders = ctx.live!.loadersFor(message, () => createLoaders(ctx.db));
-        const statement = await ctx.loaders.statement.load(message.statementId);
-        if (statement) return { value: { statement, at: message.at }, done: false }; // deleted meanwhile: skip
+        // One payload object per event for all subscribers: its statement is read once, and the
+        // event is executed once per operation (src/live/shared-results.ts).
+        const shared = ctx.live!.sharedPerEvent(message, () => {
+          const loaders = createLoaders(ctx.db);
+          const event = loaders.statement
+            .load(message.statementId)
+            .then((statement) => (statement ? { statement, at: message.at } : null));
+          return { loaders, event };
+        });
+        ctx.loaders = shared.loaders;
+        const event = await shared.event;
+        if (event) return { value: event, done: false }; // deleted meanwhile: skip
       }
     },
     async return() {
