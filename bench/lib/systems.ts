@@ -52,7 +52,8 @@ export async function startSystem(name: SystemName, opts: StartOptions): Promise
   };
   let child: ChildProcess;
   if (name === 'newsgraph') {
-    child = spawn(process.execPath, ['--import', 'tsx', ...prof, 'src/server.ts'], { cwd: NEWSGRAPH_DIR, env });
+    // WEB_CONCURRENCY (from the environment) > 1 runs that many node:cluster workers.
+    child = spawn(process.execPath, ['--import', 'tsx', ...prof, 'src/main.ts'], { cwd: NEWSGRAPH_DIR, env });
   } else if (name === 'postgraphile') {
     if (!existsSync(NODE22)) throw new Error(`PostGraphile v5 needs Node 22: ${NODE22} is missing (npm --prefix bench ci)`);
     child = spawn(NODE22, [...prof, 'systems/postgraphile.mjs'], { cwd: BENCH_DIR, env });
