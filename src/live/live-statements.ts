@@ -147,6 +147,11 @@ export function createLiveStatements(options: LiveOptions) {
       return shared;
     },
 
+    /** Drops an event's shared state (its load failed), so the next attempt reads again. */
+    forgetEvent(message: StatementAddedMessage): void {
+      eventState.delete(message);
+    },
+
     subscribe(after: LogPosition | null, hooks: SubscribeHooks = {}): AsyncIterableIterator<StatementAddedMessage> {
       let buffered: StatementAddedMessage[] = [];
       let wake: (() => void) | null = null;

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { classifyDatabaseError } from '../plugins/errors.js';
 import { type LogPosition, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
 import type { StatementAddedMessage } from '../live/statement-log.js';
 import { type StatementNode, createLoaders } from '../loaders.js';
@@ -15,6 +16,9 @@ const StatementAddedFilter = builder.inputType('StatementAddedFilter', {
     mentionsPersonId: t.globalID({ for: Person }),
   }),
 });
+
+/** About a minute of retries (backing off to 2 s) before a subscription gives up on an outage. */
+const MAX_LOAD_ATTEMPTS = 35;
 
 interface StatementAddedEvent {
   statement: StatementNode;
@@ -55,6 +59,7 @@ function statementAddedEvents(
   messages: AsyncIterableIterator<StatementAddedMessage>,
   filter: Filter,
 ): AsyncIterableIterator<StatementAddedEvent> {
+  let closed = false;
   return {
     async next() {
       for (;;) {
@@ -62,20 +67,33 @@ function statementAddedEvents(
         if (done) return { value: undefined, done: true };
         if (!matches(message, filter)) continue;
         // One payload object per event for all subscribers: its statement is read once, and the
-        // event is executed once per operation (src/live/shared-results.ts).
-        const shared = ctx.live!.sharedPerEvent(message, () => {
-          const loaders = createLoaders(ctx.db);
-          const event = loaders.statement
-            .load(message.statementId)
-            .then((statement) => (statement ? { statement, at: message.at } : null));
-          return { loaders, event };
-        });
-        ctx.loaders = shared.loaders;
-        const event = await shared.event;
+        // event is executed once per operation (src/live/shared-results.ts). A read that fails
+        // while the database is away is retried, so an outage delays delivery instead of ending
+        // the subscription.
+        let event: StatementAddedEvent | null = null;
+        for (let attempt = 0; ; attempt++) {
+          const shared = ctx.live!.sharedPerEvent(message, () => {
+            const loaders = createLoaders(ctx.db);
+            const loaded = loaders.statement
+              .load(message.statementId)
+              .then((statement) => (statement ? { statement, at: message.at } : null));
+            return { loaders, event: loaded };
+          });
+          try {
+            event = await shared.event;
+            ctx.loaders = shared.loaders;
+            break;
+          } catch (error) {
+            if (closed || attempt >= MAX_LOAD_ATTEMPTS || classifyDatabaseError(error) !== 'unavailable') throw error;
+            ctx.live!.forgetEvent(message);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+          }
+        }
         if (event) return { value: event, done: false }; // deleted meanwhile: skip
       }
     },
     async return() {
+      closed = true;
       await messages.return?.();
       return { value: undefined, done: true };
     },
