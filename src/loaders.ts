@@ -369,6 +369,12 @@ export function createLoaders(db: Db) {
   /** Shapes JSON rows of one page into a connection, priming the loaders with what rode along. */
   function connectionOf(source: PageSource, page: Page, plan: FetchPlan, rows: JsonRow[], total: () => Promise<number>) {
     const edgeColumns = source.edgeColumns ?? {};
+    // Each nested page is parsed once per page, not once per row.
+    const nestedPages = plan.nested.map((nested) => {
+      const spec: RelationSpec = relations[nested.relation];
+      const nestedPage = parsePage(nested.args, spec.ordering);
+      return { spec, page: nestedPage, loader: pageLoader(nested.relation, nestedPage, nested.plan) };
+    });
     return toConnection(
       rows,
       source.ordering,
@@ -381,11 +387,10 @@ export function createLoaders(db: Db) {
           if (joined) byId[loader].prime(Number(joined.id), decode(nodeColumns(target), joined) as never);
         }
         plan.nested.forEach((nested, i) => {
-          const spec: RelationSpec = relations[nested.relation];
-          const nestedPage = parsePage(nested.args, spec.ordering);
+          const { spec, page: nestedPage, loader } = nestedPages[i]!;
           const nestedRows = (parseJson(row[`nested_${i}`]) as JsonRow[] | null) ?? [];
           const connection = connectionOf(relationSource(spec), nestedPage, nested.plan, nestedRows, () => counts(nested.relation).load(node.id));
-          pageLoader(nested.relation, nestedPage, nested.plan).prime(node.id, connection);
+          loader.prime(node.id, connection);
         });
         return { node, ...decode<object>(edgeColumns, row) };
       },

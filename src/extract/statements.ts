@@ -77,7 +77,7 @@ export class StatementFinder {
   constructor(
     private readonly body: string,
     private readonly tokens: readonly Token[],
-    private readonly quotes: readonly Quote[],
+    quotes: readonly Quote[],
     private readonly sentences: readonly Sentence[],
     private readonly resolver: SpeakerResolver,
     private readonly isQuoted: (offset: number) => boolean,

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gte, lte } from 'drizzle-orm';
+import { and, eq, gte, lte } from 'drizzle-orm';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
 import { rules } from './validation.js';

@@ -77,7 +77,7 @@ builder.queryField('statements', (t) =>
       args: { filter: t.arg({ type: StatementFilter }) },
       resolve: (_root, args, ctx, info) => {
         const f = args.filter ?? {};
-        const search = f.search?.replace(/\s+/g, ' ').trim();
+        const search = f.search == null ? undefined : normalizeWhitespace(f.search);
         if (search && search.length > MAX_SEARCH_LENGTH) {
           throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
         }

@@ -1,6 +1,7 @@
 import type { ZodError } from 'zod';
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { normalizeWhitespace } from '../text.js';
 
 /** The first zod issue as a BAD_USER_INPUT naming its field ("input.statements.2.text"). */
 export function zodInputError(error: ZodError) {
@@ -13,7 +14,7 @@ export function zodInputError(error: ZodError) {
 export const rules = {
   name: z
     .string()
-    .transform((value) => value.replace(/\s+/gu, ' ').trim())
+    .transform(normalizeWhitespace)
     .pipe(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')),
   shortText: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
   optionalShortText: z.string().trim().max(500, 'must be at most 500 characters'),
