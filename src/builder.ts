@@ -22,6 +22,15 @@ export interface PothosTypes {
 
 const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event']);
 
+export function decodeGlobalID(globalID: string): { typename: string; id: string } {
+  const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(globalID) ? Buffer.from(globalID, 'base64url').toString('utf8') : '';
+  const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
+  if (!match || !GLOBAL_ID_TYPES.has(match[1]!) || Number(match[2]) > 2_147_483_647) {
+    throw badInput(`"${globalID.slice(0, 80)}" is not a valid Newsgraph ID.`);
+  }
+  return { typename: match[1]!, id: match[2]! };
+}
+
 export const builder = new SchemaBuilder<PothosTypes>({
   plugins: [RelayPlugin, ZodPlugin],
   defaultFieldNullability: false,
@@ -41,14 +50,7 @@ export const builder = new SchemaBuilder<PothosTypes>({
       },
     },
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'),
-    decodeGlobalID: (globalID) => {
-      const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(globalID) ? Buffer.from(globalID, 'base64url').toString('utf8') : '';
-      const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
-      if (!match || !GLOBAL_ID_TYPES.has(match[1]!) || Number(match[2]) > 2_147_483_647) {
-        throw badInput(`"${globalID.slice(0, 80)}" is not a valid Newsgraph ID.`);
-      }
-      return { typename: match[1]!, id: match[2]! };
-    },
+    decodeGlobalID,
   },
 });
 

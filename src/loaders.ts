@@ -72,7 +72,7 @@ function byIdLoader<T extends { id: number }>(db: Db, table: PgTable, columns: R
  * A relation from one parent row to a page of target rows, optionally through a link table
  * whose extra columns (e.g. a participant's `role`) ride on the edge.
  */
-interface RelationSpec {
+export interface RelationSpec {
   target: PgTable;
   columns: Record<string, PgColumn>;
   ordering: Ordering;
@@ -81,7 +81,7 @@ interface RelationSpec {
   link?: { table: PgTable; targetColumn: PgColumn; edgeColumns?: Record<string, PgColumn> };
 }
 
-const relations = {
+export const relations = {
   articleStatements: {
     target: statements,
     columns: statementColumns,
@@ -182,7 +182,7 @@ type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['
  * A to-one row a page query can carry along with each node (priming the by-id loader), so a
  * statement's speaker or article costs no statement of its own.
  */
-const toOneRelations = {
+export const toOneRelations = {
   statementSpeaker: { foreignKey: statements.speakerId, target: people, loader: 'person' },
   statementArticle: { foreignKey: statements.articleId, target: articles, loader: 'article' },
   statementEvent: { foreignKey: statements.eventId, target: events, loader: 'event' },
@@ -190,7 +190,7 @@ const toOneRelations = {
 export type ToOneName = keyof typeof toOneRelations;
 
 /** The tables behind the Node types, for `node(id)` look-ahead. */
-const nodeTables = {
+export const nodeTables = {
   Article: { table: articles, columns: articleColumns, loader: 'article' },
   Person: { table: people, columns: getTableColumns(people), loader: 'person' },
   Event: { table: events, columns: getTableColumns(events), loader: 'event' },
@@ -211,7 +211,7 @@ export interface FetchPlan {
 export const EMPTY_PLAN: FetchPlan = { with: [], nested: [] };
 
 /** A page source: a relation (child rows of a parent) or a root list. */
-interface PageSource {
+export interface PageSource {
   from: PgTable;
   columns: Record<string, PgColumn>;
   ordering: Ordering;
@@ -219,7 +219,7 @@ interface PageSource {
   edgeColumns?: Record<string, PgColumn>;
 }
 
-const relationSource = (spec: RelationSpec): PageSource => ({
+export const relationSource = (spec: RelationSpec): PageSource => ({
   from: spec.link ? spec.link.table : spec.target,
   columns: spec.columns,
   ordering: spec.ordering,
@@ -228,7 +228,7 @@ const relationSource = (spec: RelationSpec): PageSource => ({
 });
 
 /** "table"."column", always: inside nested subqueries drizzle would leave some names bare. */
-const qualified = (column: PgColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+export const qualified = (column: PgColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 const columnList = (columns: Record<string, PgColumn>) => sql.join(Object.values(columns).map(qualified), sql`, `);
 
 /**

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from './support/app.js';
 import { backendName } from './support/database.js';
 
+// The executor's loaders, which answer every shape the SQL compiler leaves alone (cursors,
+// pageInfo, mentions...): compiled reads are off here; tests/compiled-reads.test.ts covers them.
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp({ hardening: { compiledReads: false } });
 });
 afterAll(() => app?.close());
 

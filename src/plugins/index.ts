@@ -8,6 +8,7 @@ import { createRequestLogging } from './logging.js';
 import { type Metrics, useMetrics } from './metrics.js';
 import { type HardeningSettings, defaultLimits } from './settings.js';
 import { useCompiledExecution } from './jit.js';
+import { useCompiledReads } from './compiled-reads.js';
 import { useTracing } from './tracing.js';
 
 export interface HardeningDeps {
@@ -32,6 +33,7 @@ export const defaultSettings: HardeningSettings = {
   metrics: true,
   tracing: false,
   jit: true,
+  compiledReads: true,
 };
 
 /** Everything that makes the yoga instance fit for the public internet, as yoga options. */
@@ -48,6 +50,8 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   if (deps.metrics && settings.metrics) plugins.push(useMetrics(deps.metrics));
   if (settings.tracing) plugins.push(useTracing());
   if (settings.jit) plugins.push(...useCompiledExecution());
+  // After variable coercion (above), which answers bad variables first.
+  if (settings.compiledReads) plugins.push(useCompiledReads());
   return {
     plugins,
     logging: logging.yogaLogger,

@@ -7,7 +7,7 @@ import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { articlesNewestFirst } from '../db/orderings.js';
 import { articles } from '../db/schema.js';
-import { type ArticleNode, articleColumns } from '../loaders.js';
+import { type ArticleNode, type RootQuery, articleColumns } from '../loaders.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {
@@ -59,28 +59,28 @@ const ArticleFilter = builder.inputType('ArticleFilter', {
   }),
 });
 
+/** Query.articles' rows for a filter (also read by src/compiled-reads.ts). */
+export function articleList(filter: { source?: string | null; publishedAfter?: Date | null; publishedBefore?: Date | null } | null | undefined): RootQuery {
+  return {
+    table: articles,
+    cacheKey: 'articles',
+    columns: articleColumns,
+    ordering: articlesNewestFirst,
+    where: and(
+      filter?.source != null ? eq(articles.source, filter.source) : undefined,
+      filter?.publishedAfter ? gte(articles.publishedAt, filter.publishedAfter) : undefined,
+      filter?.publishedBefore ? lte(articles.publishedAt, filter.publishedBefore) : undefined,
+    ),
+  };
+}
+
 builder.queryField('articles', (t) =>
   t.connection(
     {
       type: Article,
       description: 'Articles, newest first.',
       args: { filter: t.arg({ type: ArticleFilter }) },
-      resolve: (_root, args, ctx, info) =>
-        ctx.loaders.rootPage<ArticleNode>(
-          {
-            table: articles,
-            cacheKey: 'articles',
-            columns: articleColumns,
-            ordering: articlesNewestFirst,
-            where: and(
-              args.filter?.source != null ? eq(articles.source, args.filter.source) : undefined,
-              args.filter?.publishedAfter ? gte(articles.publishedAt, args.filter.publishedAfter) : undefined,
-              args.filter?.publishedBefore ? lte(articles.publishedAt, args.filter.publishedBefore) : undefined,
-            ),
-          },
-          args,
-          planFor(ctx, info, 'Article'),
-        ),
+      resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<ArticleNode>(articleList(args.filter), args, planFor(ctx, info, 'Article')),
     },
     ArticleConnection,
   ),

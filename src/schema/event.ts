@@ -9,6 +9,7 @@ import { planFor } from './lookahead.js';
 import { eventsNewestFirst } from '../db/orderings.js';
 import { type EventRow, articleEvents, articles, eventParticipants, events, people } from '../db/schema.js';
 import { likePattern } from './person.js';
+import type { RootQuery } from '../loaders.js';
 import { Article, ArticleConnection, Event, Person, Statement, StatementConnection } from './refs.js';
 
 builder.node(Event, {
@@ -60,32 +61,29 @@ const EventFilter = builder.inputType('EventFilter', {
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Query.events' rows for a filter (also read by src/compiled-reads.ts). */
+export function eventList(filter: { search?: string | null; from?: Date | null; to?: Date | null } | null | undefined): RootQuery {
+  const { search, from, to } = filter ?? {};
+  const pattern = search ? likePattern(search, 'filter.search') : null;
+  return {
+    table: events,
+    cacheKey: 'events',
+    columns: getTableColumns(events),
+    ordering: eventsNewestFirst,
+    where: and(
+      pattern ? sql`concat_ws(' ', ${events.name}, ${events.kind}, ${events.location}, ${events.description}) ilike ${pattern}` : undefined,
+      from ? sql`coalesce(${events.endDate}, ${events.startDate}) >= ${isoDay(from)}::date` : undefined,
+      to ? sql`${events.startDate} <= ${isoDay(to)}::date` : undefined,
+    ),
+  };
+}
+
 builder.queryField('events', (t) =>
   t.connection({
     type: Event,
     description: 'Events, newest first; undated events last.',
     args: { filter: t.arg({ type: EventFilter }) },
-    resolve: (_root, args, ctx, info) => {
-      const { search, from, to } = args.filter ?? {};
-      const pattern = search ? likePattern(search, 'filter.search') : null;
-      return ctx.loaders.rootPage<EventRow>(
-        {
-          table: events,
-          cacheKey: 'events',
-          columns: getTableColumns(events),
-          ordering: eventsNewestFirst,
-          where: and(
-            pattern
-              ? sql`concat_ws(' ', ${events.name}, ${events.kind}, ${events.location}, ${events.description}) ilike ${pattern}`
-              : undefined,
-            from ? sql`coalesce(${events.endDate}, ${events.startDate}) >= ${isoDay(from)}::date` : undefined,
-            to ? sql`${events.startDate} <= ${isoDay(to)}::date` : undefined,
-          ),
-        },
-        args,
-        planFor(ctx, info, 'Event'),
-      );
-    },
+    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<EventRow>(eventList(args.filter), args, planFor(ctx, info, 'Event')),
   }),
 );
 

@@ -8,6 +8,7 @@ import { planFor } from './lookahead.js';
 import { peopleByName } from '../db/orderings.js';
 import { type PersonRow, articlePeople, eventParticipants, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
+import type { RootQuery } from '../loaders.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
 
 builder.node(Person, {
@@ -70,28 +71,24 @@ export function likePattern(term: string, field: string): string {
   return `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Query.people's rows for a filter (also read by src/compiled-reads.ts). */
+export function personList(filter: { search?: string | null } | null | undefined): RootQuery {
+  const pattern = filter?.search ? likePattern(filter.search, 'filter.search') : null;
+  return {
+    table: people,
+    cacheKey: 'people',
+    columns: getTableColumns(people),
+    ordering: peopleByName,
+    where: pattern ? sql`(${people.name} ilike ${pattern} or array_to_string(${people.aliases}, ' | ') ilike ${pattern})` : undefined,
+  };
+}
+
 builder.queryField('people', (t) =>
   t.connection({
     type: Person,
     description: 'People, by name.',
     args: { filter: t.arg({ type: PersonFilter }) },
-    resolve: (_root, args, ctx, info) => {
-      const search = args.filter?.search;
-      const pattern = search ? likePattern(search, 'filter.search') : null;
-      return ctx.loaders.rootPage<PersonRow>(
-        {
-          table: people,
-          cacheKey: 'people',
-          columns: getTableColumns(people),
-          ordering: peopleByName,
-          where: pattern
-            ? sql`(${people.name} ilike ${pattern} or array_to_string(${people.aliases}, ' | ') ilike ${pattern})`
-            : undefined,
-        },
-        args,
-        planFor(ctx, info, 'Person'),
-      );
-    },
+    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<PersonRow>(personList(args.filter), args, planFor(ctx, info, 'Person')),
   }),
 );
 

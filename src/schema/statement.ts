@@ -10,7 +10,7 @@ import { planFor } from './lookahead.js';
 import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
 import { articlePeople, articles, events, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type StatementNode, statementColumns } from '../loaders.js';
+import { type RootQuery, type StatementNode, statementColumns } from '../loaders.js';
 import { MAX_SEARCH_LENGTH } from './person.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
 
@@ -69,6 +69,42 @@ const StatementFilter = builder.inputType('StatementFilter', {
   }),
 });
 
+/** Query.statements' filter, with its IDs decoded. */
+export interface StatementListFilter {
+  speakerId?: number | undefined;
+  articleId?: number | undefined;
+  eventId?: number | undefined;
+  mentionsPersonId?: number | undefined;
+  kind?: (typeof statements.$inferSelect)['kind'] | null | undefined;
+  search?: string | null | undefined;
+  saidAfter?: Date | null | undefined;
+  saidBefore?: Date | null | undefined;
+}
+
+/** Query.statements' rows for a filter (also read by src/compiled-reads.ts). */
+export function statementList(f: StatementListFilter): RootQuery {
+  const search = f.search == null ? undefined : normalizeWhitespace(f.search);
+  if (search && search.length > MAX_SEARCH_LENGTH) {
+    throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
+  }
+  const query = search ? sql`websearch_to_tsquery('english', ${search})` : null;
+  const ordering = query ? statementsByRank(sql`ts_rank(${statements.search}, ${query})`) : statementsNewestFirst;
+  const conditions: (SQL | undefined)[] = [
+    f.speakerId ? eq(statements.speakerId, f.speakerId) : undefined,
+    f.articleId ? eq(statements.articleId, f.articleId) : undefined,
+    f.eventId ? eq(statements.eventId, f.eventId) : undefined,
+    f.mentionsPersonId
+      ? sql`exists (select 1 from ${statementMentions} where ${statementMentions.statementId} = ${statements.id} and ${statementMentions.personId} = ${f.mentionsPersonId})`
+      : undefined,
+    f.kind ? eq(statements.kind, f.kind) : undefined,
+    query ? sql`${statements.search} @@ ${query}` : undefined,
+    f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
+    f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
+  ];
+  // A ranked search's ordering carries the search terms, so it is not prepared.
+  return { table: statements, columns: statementColumns, ordering, where: and(...conditions), cacheKey: query ? undefined : 'statements' };
+}
+
 builder.queryField('statements', (t) =>
   t.connection(
     {
@@ -77,30 +113,9 @@ builder.queryField('statements', (t) =>
       args: { filter: t.arg({ type: StatementFilter }) },
       resolve: (_root, args, ctx, info) => {
         const f = args.filter ?? {};
-        const search = f.search == null ? undefined : normalizeWhitespace(f.search);
-        if (search && search.length > MAX_SEARCH_LENGTH) {
-          throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
-        }
-        const query = search ? sql`websearch_to_tsquery('english', ${search})` : null;
-        const ordering = query ? statementsByRank(sql`ts_rank(${statements.search}, ${query})`) : statementsNewestFirst;
-        const conditions: (SQL | undefined)[] = [
-          f.speakerId ? eq(statements.speakerId, Number(f.speakerId.id)) : undefined,
-          f.articleId ? eq(statements.articleId, Number(f.articleId.id)) : undefined,
-          f.eventId ? eq(statements.eventId, Number(f.eventId.id)) : undefined,
-          f.mentionsPersonId
-            ? sql`exists (select 1 from ${statementMentions} where ${statementMentions.statementId} = ${statements.id} and ${statementMentions.personId} = ${Number(f.mentionsPersonId.id)})`
-            : undefined,
-          f.kind ? eq(statements.kind, f.kind) : undefined,
-          query ? sql`${statements.search} @@ ${query}` : undefined,
-          f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
-          f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
-        ];
-        return ctx.loaders.rootPage<StatementNode>(
-          // A ranked search's ordering carries the search terms, so it is not prepared.
-          { table: statements, columns: statementColumns, ordering, where: and(...conditions), cacheKey: query ? undefined : 'statements' },
-          args,
-          planFor(ctx, info, 'Statement'),
-        );
+        const id = (value: { id: string } | null | undefined) => (value ? Number(value.id) : undefined);
+        const filter = { ...f, speakerId: id(f.speakerId), articleId: id(f.articleId), eventId: id(f.eventId), mentionsPersonId: id(f.mentionsPersonId) };
+        return ctx.loaders.rootPage<StatementNode>(statementList(filter), args, planFor(ctx, info, 'Statement'));
       },
     },
     StatementConnection,

@@ -1,0 +1,141 @@
+// Compiled reads (src/compiled-reads.ts) must answer exactly what the executor answers. Every query
+// here runs on two apps over the same seed: one compiling reads to a single SQL statement, one
+// with the compiler off (the reference). Shapes the compiler leaves alone must fall back, still
+// with the same answers and errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newsgraphQueries } from '../bench/workloads/queries.js';
+import { type TestApp, createTestApp, globalId } from './support/app.js';
+import { backendName } from './support/database.js';
+
+let compiled: TestApp;
+let reference: TestApp;
+
+// A said_at with microseconds: the DateTime scalar shows milliseconds, truncated.
+const fractionalTime = `update statements set said_at = '2018-08-08 12:34:56.789999+00' where id = 3`;
+
+beforeAll(async () => {
+  [compiled, reference] = await Promise.all([createTestApp(), createTestApp({ hardening: { compiledReads: false } })]);
+  const { sql } = await import('drizzle-orm');
+  await Promise.all([compiled.db.execute(sql.raw(fractionalTime)), reference.db.execute(sql.raw(fractionalTime))]);
+});
+afterAll(async () => {
+  await compiled?.close();
+  await reference?.close();
+});
+
+/** The response without request ids, which differ between the two apps by design. */
+function comparable(result: unknown) {
+  return JSON.parse(JSON.stringify(result), (key, value) => (key === 'requestId' ? undefined : value));
+}
+
+async function both(query: string, variables?: Record<string, unknown>) {
+  const [fast, slow] = await Promise.all([compiled.countStatements(query, variables), reference.gql(query, variables)]);
+  expect(comparable(fast.result)).toEqual(comparable(slow));
+  return { ...fast, slow, wasCompiled: fast.statements === 1 && /^select \(json_build_object/.test(fast.sql[0] ?? '') };
+}
+
+const fragments = /* GraphQL */ `
+  fragment Who on Person { __typename id name slug aliases description }
+  query Shapes($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Article {
+        title: headline url body publishedAt
+        statements(first: 4) { __typename totalCount edges { __typename node { id text speaker { ...Who } event { name kind } } } }
+      }
+      ... on Node { id }
+    }
+  }`;
+
+const compiledShapes: [string, string, Record<string, unknown>?][] = [
+  ['W1 article page', newsgraphQueries.W1, { id: globalId('Article', 1) }],
+  ['W2 person page', newsgraphQueries.W2, { id: globalId('Person', 1) }],
+  ['W2 for someone with no events', newsgraphQueries.W2, { id: globalId('Person', 6) }],
+  ['W3 front page', newsgraphQueries.W3],
+  ['W4 search', newsgraphQueries.W4, { q: 'letter Putin' }],
+  ['W4 search with no hits', newsgraphQueries.W4, { q: 'zzzqqq' }],
+  ['fragments, aliases and __typename', fragments.replace('node { id text', 'node { kind text saidAt span { start end __typename }'), { id: globalId('Article', 1) }],
+  ['a named fragment on the speaker', fragments, { id: globalId('Article', 1) }],
+  ['node of a type no fragment names', `query($id: ID!) { node(id: $id) { ... on Article { headline } } }`, { id: globalId('Person', 2) }],
+  ['node that does not exist', `query($id: ID!) { node(id: $id) { id ... on Person { name } } }`, { id: globalId('Person', 999999) }],
+  ['a statement by id with its to-one rows', `query($id: ID!) { node(id: $id) { ... on Statement { text kind channel speakerLabel saidAt span { end start } speaker { name } article { headline } event { name startDate endDate } } } }`, { id: globalId('Statement', 3) }],
+  ['an event with every field and relation', `query($id: ID!) { node(id: $id) { ... on Event { id name kind startDate endDate location description
+      participants(first: 3) { totalCount edges { role node { name events(first: 2) { edges { role node { name } } } } } }
+      statements(first: 2) { edges { node { text } } } articles { totalCount edges { node { headline } } } } } }`, { id: globalId('Event', 1) }],
+  ['people search with nested pages', `{ people(first: 3, filter: { search: "paul" }) { totalCount edges { node { name
+      articles(first: 2) { totalCount edges { node { headline } } } mentionedIn(first: 2) { edges { node { text } } }
+      statements(first: 3) { edges { node { saidAt text } } } } } } }`],
+  ['every event, newest first, undated last', `{ events(first: 50) { totalCount edges { node { name startDate } } } }`],
+  ['events filtered by words and dates', `{ events(filter: { search: "letter", from: "2018-01-01", to: "2018-12-31" }) { edges { node { name startDate endDate } } } }`],
+  ['articles filtered by source and date', `{ articles(first: 5, filter: { source: "CNN", publishedAfter: "2018-01-01T00:00:00Z" }) { totalCount edges { node { headline publishedAt } } } }`],
+  ['statements filtered by speaker and kind', `query($p: ID) { statements(first: 50, filter: { speakerId: $p, kind: DIRECT_QUOTE }) { totalCount edges { node { kind text } } } }`, { p: globalId('Person', 1) }],
+  ['statements mentioning someone', `query($p: ID) { statements(filter: { mentionsPersonId: $p, saidBefore: "2030-01-01T00:00:00Z" }) { edges { node { text } } } }`, { p: globalId('Person', 2) }],
+  ['an empty page', `{ statements(first: 0) { totalCount edges { node { id } } } }`],
+  ['two root fields and the root __typename', `{ __typename a: articles(first: 1) { edges { node { id } } } p: people(first: 2) { edges { node { id } } } }`],
+];
+
+describe(`compiled reads answer as the executor does (${backendName})`, () => {
+  it.each(compiledShapes)('%s: same answer, one statement', async (_title, query, variables) => {
+    const { result, wasCompiled, sql } = await both(query, variables);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toBeTruthy();
+    expect(wasCompiled, sql.join('\n')).toBe(true);
+  });
+
+  it('a page after a cursor compiles (the keyset condition), and matches', async () => {
+    const first = await reference.gql(`{ statements(first: 3) { edges { cursor } } }`);
+    const after = first.data.statements.edges[2].cursor;
+    const { result, wasCompiled } = await both(`query($after: String) { statements(first: 4, after: $after) { edges { node { id saidAt } } } }`, { after });
+    expect(result.data.statements.edges).toHaveLength(4);
+    expect(wasCompiled).toBe(true);
+  });
+
+  it('the DateTime of a row with microseconds is truncated to milliseconds, as the executor does', async () => {
+    const { result } = await both(`query($id: ID!) { node(id: $id) { ... on Statement { saidAt } } }`, { id: globalId('Statement', 3) });
+    expect(result.data.node.saidAt).toBe('2018-08-08T12:34:56.789Z');
+  });
+});
+
+const fallbackShapes: [string, string, Record<string, unknown>?][] = [
+  ['cursors on edges', `{ statements(first: 2) { edges { cursor node { id } } } }`],
+  ['pageInfo', `{ articles(first: 1) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`],
+  ['a backward page', `{ people(last: 2) { edges { node { name } } } }`],
+  ['a directive', `query($yes: Boolean!) { people(first: 2) { edges { node { name @include(if: $yes) } } } }`, { yes: false }],
+  ['a list field without a page (mentions)', `{ statements(first: 3) { edges { node { mentions { name } } } } }`],
+  ['the same connection twice (merged selections)', `{ people(first: 2) { edges { node { name } } } people(first: 2) { edges { node { id } } } }`],
+  ['nodes(ids)', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [globalId('Person', 1), globalId('Article', 1)] }],
+  ['the extractor', `{ extract(input: { body: "\\"We will win,\\" said Jane Doe." }) { statements { text } } }`],
+];
+
+const errorShapes: [string, string, Record<string, unknown>?][] = [
+  ['a malformed ID', `query($id: ID!) { node(id: $id) { id } }`, { id: 'not an id' }],
+  ['a page too large', `{ statements(first: 1000) { edges { node { id } } } }`],
+  ['a negative page', `{ people(first: -1) { edges { node { id } } } }`],
+  ['a cursor from another list', `query($c: String) { people(after: $c) { edges { node { id } } } }`, { c: Buffer.from('["s","2018-01-01","1"]').toString('base64url') }],
+  ['a garbled cursor', `query($c: String) { statements(after: $c) { edges { node { id } } } }`, { c: '@@@' }],
+  ['an ID of the wrong type in a filter', `query($p: ID) { statements(filter: { speakerId: $p }) { edges { node { id } } } }`, { p: globalId('Article', 1) }],
+  ['a search too long', `query($q: String) { statements(filter: { search: $q }) { edges { node { id } } } }`, { q: 'word '.repeat(100) }],
+  ['a nested page too large', `query($id: ID!) { node(id: $id) { ... on Article { statements(first: 101) { edges { node { id } } } } } }`, { id: globalId('Article', 1) }],
+  ['a variable of the wrong type', `query($n: Int) { people(first: $n) { edges { node { id } } } }`, { n: 'many' }],
+];
+
+describe(`shapes the compiler leaves to the executor (${backendName})`, () => {
+  it.each(fallbackShapes)('%s: same answer, through the executor', async (_title, query, variables) => {
+    const { result, wasCompiled } = await both(query, variables);
+    expect(result.errors).toBeUndefined();
+    expect(wasCompiled).toBe(false);
+  });
+
+  it.each(errorShapes)('%s: the same error, with its code', async (_title, query, variables) => {
+    const { result, wasCompiled } = await both(query, variables);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(wasCompiled).toBe(false);
+  });
+
+  it('mutations are never compiled', async () => {
+    const { statements, sql } = await compiled.countStatements(`mutation { deletePerson(input: { id: "${globalId('Person', 999)}" }) { deletedId } }`);
+    expect(sql.some((q) => /json_build_object/.test(q))).toBe(false);
+    expect(statements).toBeGreaterThanOrEqual(0);
+  });
+});
