@@ -4,7 +4,7 @@
 // pages, directives, fields without a column) runs through the ordinary executor, which stays the
 // reference: tests/compiled-reads.test.ts compares both on every shape that compiles.
 import { type SQL, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import {
   type DocumentNode,
   type FieldNode,
@@ -20,6 +20,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { decodeGlobalID } from './builder.js';
+import type { Db } from './db/index.js';
 import { articles, events, people, statements } from './db/schema.js';
 import {
   type NodeTypeName,
@@ -47,9 +48,32 @@ function unsupported(): never {
 }
 
 type Variables = Record<string, unknown>;
-/** A compiled piece of the response: its SQL for one request's variables. */
-type Piece = (variables: Variables) => SQL;
+
+/** A request's parameter values; `add` returns the placeholder that stands for one. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * A compiled piece of the response: its SQL text for one request's variables. Text, not drizzle
+ * SQL objects: rendering a whole query tree through drizzle on every request cost more CPU than
+ * everything else the request does.
+ */
+type Piece = (variables: Variables, params: Params) => string;
 type Entry = { key: string; value: Piece };
+
+const dialect = new PgDialect();
+/** A drizzle fragment as text, its values added to the request's parameters. */
+function bind(fragment: SQL, params: Params): string {
+  const { sql: text, params: values } = dialect.sqlToQuery(fragment);
+  return text.replace(/\$(\d+)/g, (_, n: string) => params.add(values[Number(n) - 1]));
+}
+/** A drizzle fragment without values, as text (once, at compile time). */
+const render = (fragment: SQL): string => bind(fragment, new Params());
 
 interface Compiler {
   schema: GraphQLSchema;
@@ -82,13 +106,14 @@ function collectFields(type: GraphQLObjectType, selectionSet: SelectionSetNode |
   return out;
 }
 
-const constant = (value: SQL): Piece => () => value;
-const literal = (text: string) => sql.raw(`'${text.replace(/'/g, "''")}'`);
+const constant = (text: string): Piece => () => text;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function jsonObject(entries: Entry[]): Piece {
   // json_build_object takes at most 100 arguments.
   if (entries.length > 50) unsupported();
-  return (variables) => sql`json_build_object(${sql.join(entries.map((e) => sql`${literal(e.key)}, ${e.value(variables)}`), sql`, `)})`;
+  const keys = entries.map((e) => literal(e.key));
+  return (variables, params) => `json_build_object(${entries.map((e, i) => `${keys[i]}, ${e.value(variables, params)}`).join(', ')})`;
 }
 
 /** Compiles each selected field with `compileField`; `__typename` is the type's name. */
@@ -114,13 +139,14 @@ const objectType = (c: Compiler, definition: GraphQLField<unknown, unknown>) => 
 
 // --- Values as the executor serializes them ---------------------------------------------------
 
-const column = (c: PgColumn) => constant(qualified(c));
+const columnName = (c: PgColumn) => render(qualified(c));
+const column = (c: PgColumn) => constant(columnName(c));
 /** DateTime: ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString`. */
-const timestamp = (c: PgColumn) => constant(sql`to_char(${qualified(c)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-const day = (c: PgColumn) => constant(sql`to_char(${qualified(c)}, 'YYYY-MM-DD')`);
+const timestamp = (c: PgColumn) => constant(`to_char(${columnName(c)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const day = (c: PgColumn) => constant(`to_char(${columnName(c)}, 'YYYY-MM-DD')`);
 /** The Relay global ID: base64url of "Type:id", unpadded. */
 const globalId = (type: NodeTypeName, id: PgColumn) =>
-  constant(sql`rtrim(translate(encode(convert_to(${literal(`${type}:`)} || ${qualified(id)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`);
+  constant(`rtrim(translate(encode(convert_to(${literal(`${type}:`)} || ${columnName(id)}, 'UTF8'), 'base64'), '+/', '-_'), '=')`);
 
 // --- Objects -----------------------------------------------------------------------------------
 
@@ -136,7 +162,8 @@ const toOne =
   (field, definition, c) => {
     const { target, foreignKey } = toOneRelations[name];
     const object = compileObject(objectType(c, definition), field.selectionSet, c);
-    return (variables) => sql`(select ${object(variables)} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)})`;
+    const from = ` from ${render(sql`${target}`)} where ${columnName(target.id)} = ${columnName(foreignKey)})`;
+    return (variables, params) => `(select ${object(variables, params)}${from}`;
   };
 
 const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
@@ -176,8 +203,8 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
       const span = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
         name === 'start' ? column(statements.spanStart) : name === 'end' ? column(statements.spanEnd) : unsupported(),
       );
-      return (variables) =>
-        sql`case when ${qualified(statements.spanStart)} is null or ${qualified(statements.spanEnd)} is null then null else ${span(variables)} end`;
+      const unplaced = `${columnName(statements.spanStart)} is null or ${columnName(statements.spanEnd)} is null`;
+      return (variables, params) => `case when ${unplaced} then null else ${span(variables, params)} end`;
     },
   },
   Event: {
@@ -220,35 +247,36 @@ function compileConnection(
       return edgeColumn ? column(edgeColumn) : unsupported();
     });
   };
-  const from = source.join ? sql`${source.from} inner join ${source.join.table} on ${source.join.on}` : sql`${source.from}`;
+  const from = render(source.join ? sql`${source.from} inner join ${source.join.table} on ${source.join.on}` : sql`${source.from}`);
   // The rows of this field for the request being compiled: set before its entries are evaluated
   // (synchronously, once per request), read by them.
   let current: ReturnType<typeof rows> | undefined;
   const object = compileSelection(type, field.selectionSet, c, (name, subfield, definition) => {
     if (name === 'edges') {
       const edge = edgeParts(definition, subfield);
-      return (variables) => {
+      return (variables, params) => {
         const { where, ordering, args } = current!;
         const page = parsePage(args, ordering);
         if (page.backward) unsupported();
         const conditions = [where, keysetCondition(ordering, page)].filter((s): s is SQL => s !== undefined);
-        const filter = conditions.length ? sql` where ${sql.join(conditions, sql` and `)}` : sql``;
-        return sql`(select coalesce(json_agg(page.edge), '[]'::json) from (select ${edge(variables)} as edge from ${from}${filter} order by ${sql.join(orderByClause(ordering, page), sql`, `)} limit ${sql.raw(String(page.limit))}) page)`;
+        const filter = conditions.length ? ` where ${bind(sql.join(conditions, sql` and `), params)}` : '';
+        const order = bind(sql.join(orderByClause(ordering, page), sql`, `), params);
+        return `(select coalesce(json_agg(page.edge), '[]'::json) from (select ${edge(variables, params)} as edge from ${from}${filter} order by ${order} limit ${page.limit}) page)`;
       };
     }
     if (name === 'totalCount') {
-      return () => {
+      return (_variables, params) => {
         const { where } = current!;
-        return sql`(select count(*)::int from ${from}${where ? sql` where ${where}` : sql``})`;
+        return `(select count(*)::int from ${from}${where ? ` where ${bind(where, params)}` : ''})`;
       };
     }
     return unsupported();
   });
-  return (variables) => {
+  return (variables, params) => {
     current = rows(variables);
     // Bad page arguments are the executor's to report, at the field's path.
     parsePage(current.args, current.ordering);
-    return object(variables);
+    return object(variables, params);
   };
 }
 
@@ -303,12 +331,14 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
       const byType = Object.fromEntries(
         (Object.keys(nodeTables) as NodeTypeName[]).map((t) => [t, compileObject(c.schema.getType(t) as GraphQLObjectType, field.selectionSet, c)]),
       ) as Record<NodeTypeName, Piece>;
-      return (variables) => {
+      const from = Object.fromEntries(
+        Object.entries(nodeTables).map(([t, { table }]) => [t, ` from ${render(sql`${table}`)} where ${columnName(table.id)} = `]),
+      ) as Record<NodeTypeName, string>;
+      return (variables, params) => {
         const { id } = getArgumentValues(definition, field, variables);
         const { typename, id: rowId } = decodeGlobalID(String(id));
         if (!isNodeType(typename)) unsupported();
-        const { table } = nodeTables[typename];
-        return sql`(select ${byType[typename](variables)} from ${table} where ${qualified(table.id)} = ${Number(rowId)})`;
+        return `(select ${byType[typename](variables, params)}${from[typename]}${params.add(Number(rowId))})`;
       };
     }
     const list = rootLists[name];
@@ -322,10 +352,18 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
   });
 }
 
-/** A query operation as one SQL statement returning its `data` as JSON text; null when it does not compile. */
-export type CompiledQuery = (variables: Variables) => SQL | null;
+/**
+ * A query operation compiled: for one request's variables, its `data` as JSON text from one SQL
+ * statement, or null when the executor must answer.
+ */
+export type CompiledQuery = (variables: Variables) => Promise<string | undefined> | null;
 
-export function compileQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null {
+type Prepared = { execute(values: Record<string, unknown>): Promise<{ data: string }[]> };
+
+/** Shapes (page sizes, filters, cursors...) one document is prepared for, at most. */
+const MAX_SHAPES = 64;
+
+export function compileQuery(db: Db, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null {
   const queryType = schema.getQueryType();
   if (operation.operation !== 'query' || !queryType) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -337,12 +375,30 @@ export function compileQuery(schema: GraphQLSchema, document: DocumentNode, oper
     if (error instanceof Unsupported) return null;
     throw error;
   }
+  // Prepared per text: every request of a shape has the same text (values are parameters), so
+  // PostgreSQL plans it once instead of on every request (planning cost more than running it).
+  const prepared = new Map<string, Prepared>();
   return (variables) => {
+    const params = new Params();
+    let text: string;
     try {
-      return sql`select (${root(variables)})::text as data`;
+      text = root(variables, params);
     } catch {
       // An argument the resolvers would refuse (or a shape known only now): the executor answers.
       return null;
     }
+    let statement = prepared.get(text);
+    if (!statement) {
+      const chunks = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.placeholder(`p${part}`)));
+      statement = db
+        .select({ data: sql<string>`(${sql.join(chunks)})::text`.as('data') })
+        .from(sql`(values (1)) as one`)
+        .prepare('compiled_read');
+      if (prepared.size >= MAX_SHAPES) prepared.clear();
+      prepared.set(text, statement);
+    }
+    const values: Record<string, unknown> = {};
+    params.values.forEach((value, i) => (values[`p${i + 1}`] = value));
+    return statement.execute(values).then((rows) => rows[0]?.data);
   };
 }

@@ -2,7 +2,6 @@ import { type DocumentNode, type ExecutionResult, getOperationAST, getVariableVa
 import type { Plugin } from 'graphql-yoga';
 import { type CompiledQuery, compileQuery } from '../compiled-reads.js';
 import type { Context } from '../context.js';
-import { rowsOf } from '../db/index.js';
 
 /**
  * Read queries that compile (src/compiled-reads.ts) are answered by one SQL statement whose JSON
@@ -18,16 +17,16 @@ export function useCompiledReads(): Plugin {
       let byName = compiled.get(args.document);
       if (!byName) compiled.set(args.document, (byName = new Map()));
       let query = byName.get(args.operationName ?? '');
-      if (query === undefined) byName.set(args.operationName ?? '', (query = compileQuery(args.schema, args.document, operation)));
+      if (query === undefined) byName.set(args.operationName ?? '', (query = compileQuery((args.contextValue as unknown as Context).db, args.schema, args.document, operation)));
       if (!query) return;
       const variables = operation.variableDefinitions?.length
         ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
         : { coerced: {} };
-      const statement = variables.coerced && query(variables.coerced);
-      if (!statement) return;
+      const answer = variables.coerced && query(variables.coerced);
+      if (!answer) return;
       let text: string | undefined;
       try {
-        text = rowsOf<{ data: string }>(await (args.contextValue as unknown as Context).db.execute(statement))[0]?.data;
+        text = await answer;
       } catch {
         // A failing database is reported by the executor (which will meet it too), through the
         // usual error masking and codes.
