@@ -75,6 +75,22 @@ function bind(fragment: SQL, params: Params): string {
 /** A drizzle fragment without values, as text (once, at compile time). */
 const render = (fragment: SQL): string => bind(fragment, new Params());
 
+/**
+ * `bind`, remembered by `key` when the fragment holds no values (a relation's join condition, a
+ * list's ordering), so the usual request renders nothing through drizzle.
+ */
+const constantTexts = new WeakMap<object, string>();
+function bindOnce(key: object, fragment: () => SQL, params: Params): string {
+  const known = constantTexts.get(key);
+  if (known !== undefined) return known;
+  const { sql: text, params: values } = dialect.sqlToQuery(fragment());
+  if (values.length === 0) {
+    constantTexts.set(key, text);
+    return text;
+  }
+  return text.replace(/\$(\d+)/g, (_, n: string) => params.add(values[Number(n) - 1]));
+}
+
 interface Compiler {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
@@ -258,16 +274,18 @@ function compileConnection(
         const { where, ordering, args } = current!;
         const page = parsePage(args, ordering);
         if (page.backward) unsupported();
-        const conditions = [where, keysetCondition(ordering, page)].filter((s): s is SQL => s !== undefined);
-        const filter = conditions.length ? ` where ${bind(sql.join(conditions, sql` and `), params)}` : '';
-        const order = bind(sql.join(orderByClause(ordering, page), sql`, `), params);
+        const keyset = keysetCondition(ordering, page);
+        const conditions = [where && bindOnce(where, () => where, params), keyset && bind(keyset, params)].filter(Boolean);
+        const filter = conditions.length ? ` where ${conditions.join(' and ')}` : '';
+        // Forward pages only, so the ordering alone decides the text.
+        const order = bindOnce(ordering, () => sql.join(orderByClause(ordering, page), sql`, `), params);
         return `(select coalesce(json_agg(page.edge), '[]'::json) from (select ${edge(variables, params)} as edge from ${from}${filter} order by ${order} limit ${page.limit}) page)`;
       };
     }
     if (name === 'totalCount') {
       return (_variables, params) => {
         const { where } = current!;
-        return `(select count(*)::int from ${from}${where ? ` where ${bind(where, params)}` : ''})`;
+        return `(select count(*)::int from ${from}${where ? ` where ${bindOnce(where, () => where, params)}` : ''})`;
       };
     }
     return unsupported();

@@ -53,7 +53,7 @@ describe(`health, readiness and metrics (${backendName})`, () => {
     let subscribers = 3;
     metrics.observeLive({ subscribers: () => subscribers, listenConnected: () => true });
     const first = await (await get('/metrics')).text();
-    expect(first).toMatch(/graphql_envelop_request_duration_bucket/);
+    expect(first).toMatch(/graphql_yoga_http_duration_bucket/);
     expect(first).toMatch(/graphql_envelop_error_result\{[^}]*phase="validate"[^}]*\} [1-9]/);
     expect(first).toMatch(/graphql_yoga_http_duration_count\{[^}]*statusCode="200"[^}]*\} [1-9]/);
     expect(first).toMatch(/^newsgraph_subscribers 3$/m);
