@@ -302,11 +302,12 @@ async function fanoutWorkload(sys: RunningSystem, corpus: Corpus, rate: number) 
   try {
     const result = await runFanout({
       url: sys.url, databaseUrl: corpus.url, sse: options.w6Sse, ws: options.w6Ws, rate, seconds: options.w6Seconds,
-      articles: corpus.articles, people: corpus.people, rss: () => sys.memory().rssMB,
+      articles: corpus.articles, people: corpus.people, rss: () => sys.memory().rssMB, serverPid: sys.pid,
     });
     live[key] = { status: 'measured', ...result };
     log(`  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, lost ${result.lost}, ` +
-      `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms`);
+      `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms; ` +
+      `over ${(result.loadMs / 1000).toFixed(1)} s of inserts and drain: server CPU ${result.serverCpuMs.toFixed(0)} ms, subscriber process CPU ${result.clientLoadCpuMs.toFixed(0)} ms`);
   } catch (e) {
     live[key] = { status: 'failed', reason: (e as Error).message };
     log(`  W6 failed: ${(e as Error).message}`);
@@ -385,7 +386,7 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
         `${x.inserted} INSERTs at ${x.rate}/s; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms ` +
         `(target p99 ≤ 100 ms ${pass(x.p99 <= 100)}); delivered ${x.delivered}/${x.expectedDeliveries}, lost ${x.lost} (target 0 ${pass(x.lost === 0)}); ` +
         `drained ${f1(x.drainMs / 1000)} s after the last INSERT; service RSS ${f0(x.rssBeforeMB)} MB → ${f0(x.rssConnectedMB)} MB subscribed → ${f0(x.rssAfterMB)} MB after the inserts → ${f0(x.rssClosedMB)} MB 2 s after the clients left; ` +
-        `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s`);
+        `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s; over the ${f1(x.loadMs / 1000)} s of inserts and drain, CPU: service ${f1(x.serverCpuMs / 1000)} s, subscriber process ${f1(x.clientLoadCpuMs / 1000)} s`);
     } else out.push(`- ${size} W5 ${WORKLOAD_TITLES.W5}: see the table; Newsgraph's document: \`${x.document}\``);
   }
   if (embedded) {

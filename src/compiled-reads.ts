@@ -1,8 +1,8 @@
 // Read queries compiled into one SQL statement that builds the response JSON itself (the approach
 // of PostGraphile v4 and Hasura): Node only forwards the text, with no resolvers, loaders or JSON
-// round trip in between. Only the shapes below compile; anything else (cursors, pageInfo, backward
-// pages, directives, fields without a column) runs through the ordinary executor, which stays the
-// reference: tests/compiled-reads.test.ts compares both on every shape that compiles.
+// round trip in between. Only the shapes below compile; anything else (backward pages, directives,
+// `nodes`, `mentions`, merged selections, the extractor) runs through the ordinary executor, which
+// stays the reference: tests/compiled-reads.test.ts compares both on every shape that compiles.
 import { type SQL, sql } from 'drizzle-orm';
 import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import {
@@ -35,7 +35,7 @@ import {
   relations,
   toOneRelations,
 } from './loaders.js';
-import { type Ordering, keysetCondition, orderByClause, parsePage } from './pagination.js';
+import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } from './pagination.js';
 import { articleList } from './schema/article.js';
 import { eventList } from './schema/event.js';
 import { personList } from './schema/person.js';
@@ -248,8 +248,19 @@ function compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode |
 // --- Connections -------------------------------------------------------------------------------
 
 /**
- * A connection's JSON: its edges as one ordered, limited subquery (the keyset page the loaders
- * would read) and its totalCount as a count over the same rows.
+ * An edge's cursor as `encodeCursor` writes it: base64url of the JSON array [tag, ...sort keys as
+ * text], unpadded. Spelled out so the text matches JSON.stringify's byte for byte.
+ */
+function cursorText(ordering: Ordering, params: Params): string {
+  const keys = bindOnce(ordering.keys, () => sql.join(ordering.keys.map((k) => sql`to_json((${k.sql})::text)::text`), sql` || ',' || `), params);
+  const json = `${literal(`[${JSON.stringify(ordering.tag)},`)} || ${keys} || ']'`;
+  return `replace(replace(replace(replace(encode(convert_to(${json}, 'UTF8'), 'base64'), chr(10), ''), '+', '-'), '/', '_'), '=', '')`;
+}
+
+/**
+ * A connection's JSON: its page as one ordered, limited subquery (the keyset page the loaders
+ * would read), its totalCount as a count over the same rows. With pageInfo, the page reads one
+ * row more (is there a next page?) and is aggregated once for edges and pageInfo alike.
  */
 function compileConnection(
   type: GraphQLObjectType,
@@ -258,32 +269,47 @@ function compileConnection(
   source: PageSource,
   rows: (variables: Variables) => { where: SQL | undefined; ordering: Ordering; args: Record<string, unknown> },
 ): Piece {
-  const edgeParts = (edgesDefinition: GraphQLField<unknown, unknown>, edgesField: FieldNode) => {
-    const edgeType = objectType(c, edgesDefinition);
-    return compileSelection(edgeType, edgesField.selectionSet, c, (name, edgeField, definition) => {
-      if (name === 'node') return compileObject(objectType(c, definition), edgeField.selectionSet, c);
-      const edgeColumn = source.edgeColumns?.[name];
-      return edgeColumn ? column(edgeColumn) : unsupported();
-    });
-  };
   const from = render(source.join ? sql`${source.from} inner join ${source.join.table} on ${source.join.on}` : sql`${source.from}`);
-  // The rows of this field for the request being compiled: set before its entries are evaluated
-  // (synchronously, once per request), read by them.
-  let current: ReturnType<typeof rows> | undefined;
+  const withPageInfo = [...collectFields(type, field.selectionSet, c).values()].some((f) => f.name.value === 'pageInfo');
+  // The request being compiled: set before the entries are evaluated (synchronously, once per
+  // request), read by them.
+  let current: { where: SQL | undefined; ordering: Ordering; page: Page } | undefined;
+  // With pageInfo, the one `edges` selection the aggregate builds (two would need two aggregates).
+  let aggregatedEdge: Piece | undefined;
+
+  /** The page's rows: each edge's JSON (and, with pageInfo, its cursor), in order. */
+  const pageRows = (edge: Piece, variables: Variables, params: Params, extra: number) => {
+    const { where, ordering, page } = current!;
+    const keyset = keysetCondition(ordering, page);
+    const conditions = [where && bindOnce(where, () => where, params), keyset && bind(keyset, params)].filter(Boolean);
+    const filter = conditions.length ? ` where ${conditions.join(' and ')}` : '';
+    // Forward pages only, so the ordering alone decides the text.
+    const order = bindOnce(ordering, () => sql.join(orderByClause(ordering, page), sql`, `), params);
+    const cursor = withPageInfo ? `, ${cursorText(ordering, params)} as cursor` : '';
+    return `select ${edge(variables, params)} as edge${cursor} from ${from}${filter} order by ${order} limit ${page.limit + extra}`;
+  };
+
   const object = compileSelection(type, field.selectionSet, c, (name, subfield, definition) => {
     if (name === 'edges') {
-      const edge = edgeParts(definition, subfield);
-      return (variables, params) => {
-        const { where, ordering, args } = current!;
-        const page = parsePage(args, ordering);
-        if (page.backward) unsupported();
-        const keyset = keysetCondition(ordering, page);
-        const conditions = [where && bindOnce(where, () => where, params), keyset && bind(keyset, params)].filter(Boolean);
-        const filter = conditions.length ? ` where ${conditions.join(' and ')}` : '';
-        // Forward pages only, so the ordering alone decides the text.
-        const order = bindOnce(ordering, () => sql.join(orderByClause(ordering, page), sql`, `), params);
-        return `(select coalesce(json_agg(page.edge), '[]'::json) from (select ${edge(variables, params)} as edge from ${from}${filter} order by ${order} limit ${page.limit}) page)`;
-      };
+      const edge = compileSelection(objectType(c, definition), subfield.selectionSet, c, (edgeName, edgeField, edgeDefinition) => {
+        if (edgeName === 'node') return compileObject(objectType(c, edgeDefinition), edgeField.selectionSet, c);
+        if (edgeName === 'cursor') return (_variables, params) => cursorText(current!.ordering, params);
+        const edgeColumn = source.edgeColumns?.[edgeName];
+        return edgeColumn ? column(edgeColumn) : unsupported();
+      });
+      if (!withPageInfo) return (variables, params) => `(select coalesce(json_agg(page.edge), '[]'::json) from (${pageRows(edge, variables, params, 0)}) page)`;
+      if (aggregatedEdge) unsupported();
+      aggregatedEdge = edge;
+      return constant('page.edges');
+    }
+    if (name === 'pageInfo') {
+      return compileSelection(objectType(c, definition), subfield.selectionSet, c, (infoName) => {
+        if (infoName === 'hasNextPage') return constant('page.more');
+        if (infoName === 'hasPreviousPage') return () => String(current!.page.cursor != null);
+        if (infoName === 'startCursor') return constant('page.start_cursor');
+        if (infoName === 'endCursor') return constant('page.end_cursor');
+        return unsupported();
+      });
     }
     if (name === 'totalCount') {
       return (_variables, params) => {
@@ -293,11 +319,23 @@ function compileConnection(
     }
     return unsupported();
   });
+
   return (variables, params) => {
-    current = rows(variables);
+    const { where, ordering, args } = rows(variables);
     // Bad page arguments are the executor's to report, at the field's path.
-    parsePage(current.args, current.ordering);
-    return object(variables, params);
+    const page = parsePage(args, ordering);
+    if (page.backward) unsupported();
+    current = { where, ordering, page };
+    if (!withPageInfo) return object(variables, params);
+    const limit = page.limit;
+    const inPage = `filter (where page.n <= ${limit})`;
+    const aggregated =
+      `select coalesce(json_agg(page.edge order by page.n) ${inPage}, '[]'::json) as edges, count(*) > ${limit} as more, ` +
+      `(array_agg(page.cursor order by page.n) ${inPage})[1] as start_cursor, ` +
+      `(array_agg(page.cursor order by page.n desc) ${inPage})[1] as end_cursor ` +
+      `from (select page_rows.*, row_number() over () as n from (${pageRows(aggregatedEdge ?? constant('null'), variables, params, 1)}) page_rows) page`;
+    // `object` reads the aggregate's columns (page.edges, page.more...).
+    return `(select ${object(variables, params)} from (${aggregated}) page)`;
   };
 }
 

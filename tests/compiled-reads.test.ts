@@ -83,6 +83,37 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
     expect(wasCompiled, sql.join('\n')).toBe(true);
   });
 
+  it.each([
+    ['cursors and pageInfo on a root list', `{ statements(first: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } edges { cursor node { id } } } }`],
+    ['pageInfo alone, on the last page', `{ articles(first: 5) { totalCount pageInfo { hasNextPage endCursor } } }`],
+    ['pageInfo on nested pages, people cursors carrying names', `{ people(first: 2, filter: { search: "a" }) { pageInfo { endCursor hasNextPage } edges { cursor node { name
+        events(first: 1) { pageInfo { hasNextPage startCursor } edges { cursor role node { name } } }
+        statements(first: 2) { edges { cursor node { text } } } } } } }`],
+    ['an empty page with pageInfo', `{ statements(first: 0) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } }`],
+    ['search results with cursors (ranked)', `{ statements(first: 2, filter: { search: "Putin" }) { pageInfo { hasNextPage endCursor } edges { cursor node { text } } } }`],
+  ])('%s: same answer, one statement', async (_title, query) => {
+    const { result, wasCompiled, sql } = await both(query);
+    expect(result.errors).toBeUndefined();
+    expect(wasCompiled, sql.join('\n')).toBe(true);
+  });
+
+  it('walking a list page by page with endCursor gives every row once, as the executor does', async () => {
+    const query = `query($after: String) { people(first: 2, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { name } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const { result, wasCompiled } = await both(query, { after });
+      expect(wasCompiled).toBe(true);
+      const { pageInfo, edges } = result.data.people;
+      expect(pageInfo.hasPreviousPage).toBe(after !== null);
+      seen.push(...edges.map((e: { node: { name: string } }) => e.node.name));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+  });
+
   it('a page after a cursor compiles (the keyset condition), and matches', async () => {
     const first = await reference.gql(`{ statements(first: 3) { edges { cursor } } }`);
     const after = first.data.statements.edges[2].cursor;
@@ -98,8 +129,7 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
 });
 
 const fallbackShapes: [string, string, Record<string, unknown>?][] = [
-  ['cursors on edges', `{ statements(first: 2) { edges { cursor node { id } } } }`],
-  ['pageInfo', `{ articles(first: 1) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`],
+  ['two edges selections beside pageInfo', `{ articles(first: 1) { pageInfo { hasNextPage } a: edges { node { id } } b: edges { cursor } } }`],
   ['a backward page', `{ people(last: 2) { edges { node { name } } } }`],
   ['a directive', `query($yes: Boolean!) { people(first: 2) { edges { node { name @include(if: $yes) } } } }`, { yes: false }],
   ['a list field without a page (mentions)', `{ statements(first: 3) { edges { node { mentions { name } } } } }`],

@@ -129,6 +129,17 @@ export async function statementAddedDocument(url: string): Promise<string> {
   return `subscription W6 { statementAdded { ${sub.name} { id text } } }`;
 }
 
+/** utime + stime of a process, ms (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -144,6 +155,8 @@ export async function runFanout(opts: {
   url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number;
   /** The service's RSS, MB (for the growth while subscribers are connected). */
   rss?: () => number;
+  /** The service's pid: its CPU time over the inserts and the drain is reported (serverCpuMs). */
+  serverPid?: number;
 }) {
   const document = await statementAddedDocument(opts.url);
   const rss = opts.rss ?? (() => NaN);
@@ -159,6 +172,9 @@ export async function runFanout(opts: {
   await new Promise((r) => setTimeout(r, 1000));
   const rssConnected = rss();
   const sql = postgres(opts.databaseUrl, { max: 4, onnotice: () => {} });
+  // CPU of both sides over the inserts and the drain: which one is the bottleneck.
+  const serverCpu0 = opts.serverPid ? cpuMsOf(opts.serverPid) : NaN;
+  const clientCpu0 = cpuMsOf(child.pid!);
   const sent = new Map<number, number>();
   const total = opts.rate * opts.seconds;
   const t0 = performance.now();
@@ -186,6 +202,9 @@ export async function runFanout(opts: {
     if (n >= expected || Date.now() - lastChange > 5000 || Date.now() - drainStart > 120_000) break;
   }
   const drainMs = Date.now() - drainStart;
+  const serverCpuMs = opts.serverPid ? cpuMsOf(opts.serverPid) - serverCpu0 : NaN;
+  const clientLoadCpuMs = cpuMsOf(child.pid!) - clientCpu0;
+  const loadMs = performance.now() - t0;
   const rssAfter = rss();
   child.stdin!.write('STOP\n');
   const result = JSON.parse(await nextLine()) as { connected: number; failed: number; errors: number; cpuMs: number; receipts: Record<string, number>[] };
@@ -222,6 +241,10 @@ export async function runFanout(opts: {
     wsP99: pct(wsLat, 99),
     streamErrors: result.errors,
     clientCpuMs: result.cpuMs,
+    /** CPU over the inserts and the drain (loadMs of wall time), server and subscriber process. */
+    loadMs,
+    serverCpuMs,
+    clientLoadCpuMs,
     drainMs,
     rssBeforeMB: rssBefore,
     rssConnectedMB: rssConnected,
