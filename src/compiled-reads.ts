@@ -1,7 +1,7 @@
 // Read queries compiled into one SQL statement that builds the response JSON itself (the approach
 // of PostGraphile v4 and Hasura): Node only forwards the text, with no resolvers, loaders or JSON
-// round trip in between. Only the shapes below compile; anything else (backward pages, directives,
-// `nodes`, `mentions`, merged selections, the extractor) runs through the ordinary executor, which
+// round trip in between. Only the shapes below compile; anything else (directives, `nodes`,
+// `mentions`, merged selections, the extractor) runs through the ordinary executor, which
 // stays the reference: tests/compiled-reads.test.ts compares both on every shape that compiles.
 import { type SQL, sql } from 'drizzle-orm';
 import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
@@ -257,6 +257,15 @@ function cursorText(ordering: Ordering, params: Params): string {
   return `replace(replace(replace(replace(encode(convert_to(${json}, 'UTF8'), 'base64'), chr(10), ''), '+', '-'), '/', '_'), '=', '')`;
 }
 
+/** A stable key per ordering and reading direction, for the ORDER BY text `bindOnce` keeps. */
+const backwardKeys = new WeakMap<Ordering, object>();
+function directionKey(ordering: Ordering, page: Page): object {
+  if (!page.backward) return ordering;
+  let key = backwardKeys.get(ordering);
+  if (!key) backwardKeys.set(ordering, (key = {}));
+  return key;
+}
+
 /**
  * A connection's JSON: its page as one ordered, limited subquery (the keyset page the loaders
  * would read), its totalCount as a count over the same rows. With pageInfo, the page reads one
@@ -283,8 +292,7 @@ function compileConnection(
     const keyset = keysetCondition(ordering, page);
     const conditions = [where && bindOnce(where, () => where, params), keyset && bind(keyset, params)].filter(Boolean);
     const filter = conditions.length ? ` where ${conditions.join(' and ')}` : '';
-    // Forward pages only, so the ordering alone decides the text.
-    const order = bindOnce(ordering, () => sql.join(orderByClause(ordering, page), sql`, `), params);
+    const order = bindOnce(directionKey(ordering, page), () => sql.join(orderByClause(ordering, page), sql`, `), params);
     const cursor = withPageInfo ? `, ${cursorText(ordering, params)} as cursor` : '';
     return `select ${edge(variables, params)} as edge${cursor} from ${from}${filter} order by ${order} limit ${page.limit + extra}`;
   };
@@ -297,15 +305,24 @@ function compileConnection(
         const edgeColumn = source.edgeColumns?.[edgeName];
         return edgeColumn ? column(edgeColumn) : unsupported();
       });
-      if (!withPageInfo) return (variables, params) => `(select coalesce(json_agg(page.edge), '[]'::json) from (${pageRows(edge, variables, params, 0)}) page)`;
+      if (!withPageInfo) {
+        return (variables, params) => {
+          const rowsText = pageRows(edge, variables, params, 0);
+          // A backward page is read walking the index the other way, and shown in list order.
+          return current!.page.backward
+            ? `(select coalesce(json_agg(page.edge order by page.n desc), '[]'::json) from (select page_rows.*, row_number() over () as n from (${rowsText}) page_rows) page)`
+            : `(select coalesce(json_agg(page.edge), '[]'::json) from (${rowsText}) page)`;
+        };
+      }
       if (aggregatedEdge) unsupported();
       aggregatedEdge = edge;
       return constant('page.edges');
     }
     if (name === 'pageInfo') {
       return compileSelection(objectType(c, definition), subfield.selectionSet, c, (infoName) => {
-        if (infoName === 'hasNextPage') return constant('page.more');
-        if (infoName === 'hasPreviousPage') return () => String(current!.page.cursor != null);
+        // Read forward, one row more means a next page; read backward, a previous one.
+        if (infoName === 'hasNextPage') return () => (current!.page.backward ? String(current!.page.cursor != null) : 'page.more');
+        if (infoName === 'hasPreviousPage') return () => (current!.page.backward ? 'page.more' : String(current!.page.cursor != null));
         if (infoName === 'startCursor') return constant('page.start_cursor');
         if (infoName === 'endCursor') return constant('page.end_cursor');
         return unsupported();
@@ -324,15 +341,16 @@ function compileConnection(
     const { where, ordering, args } = rows(variables);
     // Bad page arguments are the executor's to report, at the field's path.
     const page = parsePage(args, ordering);
-    if (page.backward) unsupported();
     current = { where, ordering, page };
     if (!withPageInfo) return object(variables, params);
     const limit = page.limit;
     const inPage = `filter (where page.n <= ${limit})`;
+    // n counts rows in reading order; a backward page shows them the other way round.
+    const [listOrder, reversed] = page.backward ? ['page.n desc', 'page.n'] : ['page.n', 'page.n desc'];
     const aggregated =
-      `select coalesce(json_agg(page.edge order by page.n) ${inPage}, '[]'::json) as edges, count(*) > ${limit} as more, ` +
-      `(array_agg(page.cursor order by page.n) ${inPage})[1] as start_cursor, ` +
-      `(array_agg(page.cursor order by page.n desc) ${inPage})[1] as end_cursor ` +
+      `select coalesce(json_agg(page.edge order by ${listOrder}) ${inPage}, '[]'::json) as edges, count(*) > ${limit} as more, ` +
+      `(array_agg(page.cursor order by ${listOrder}) ${inPage})[1] as start_cursor, ` +
+      `(array_agg(page.cursor order by ${reversed}) ${inPage})[1] as end_cursor ` +
       `from (select page_rows.*, row_number() over () as n from (${pageRows(aggregatedEdge ?? constant('null'), variables, params, 1)}) page_rows) page`;
     // `object` reads the aggregate's columns (page.edges, page.more...).
     return `(select ${object(variables, params)} from (${aggregated}) page)`;

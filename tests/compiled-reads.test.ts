@@ -90,6 +90,9 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
         events(first: 1) { pageInfo { hasNextPage startCursor } edges { cursor role node { name } } }
         statements(first: 2) { edges { cursor node { text } } } } } } }`],
     ['an empty page with pageInfo', `{ statements(first: 0) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } }`],
+    ['a backward page', `{ people(last: 2) { edges { cursor node { name } } } }`],
+    ['a backward page with pageInfo, nested too', `{ people(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name
+        statements(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { saidAt } } } } } } }`],
     ['search results with cursors (ranked)', `{ statements(first: 2, filter: { search: "Putin" }) { pageInfo { hasNextPage endCursor } edges { cursor node { text } } } }`],
   ])('%s: same answer, one statement', async (_title, query) => {
     const { result, wasCompiled, sql } = await both(query);
@@ -114,6 +117,23 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
     expect(new Set(seen).size).toBe(6);
   });
 
+  it('walking back from the end with startCursor gives every row once, in list order per page', async () => {
+    const query = `query($before: String) { people(last: 2, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor } edges { node { name } } } }`;
+    const pages: string[][] = [];
+    let before: string | null = null;
+    for (let n = 0; n < 10; n++) {
+      const { result, wasCompiled } = await both(query, { before });
+      expect(wasCompiled).toBe(true);
+      const { pageInfo, edges } = result.data.people;
+      expect(pageInfo.hasNextPage).toBe(before !== null);
+      pages.unshift(edges.map((e: { node: { name: string } }) => e.node.name));
+      if (!pageInfo.hasPreviousPage) break;
+      before = pageInfo.startCursor;
+    }
+    const forward = await reference.gql(`{ people(first: 100) { edges { node { name } } } }`);
+    expect(pages.flat()).toEqual(forward.data.people.edges.map((e: { node: { name: string } }) => e.node.name));
+  });
+
   it('a page after a cursor compiles (the keyset condition), and matches', async () => {
     const first = await reference.gql(`{ statements(first: 3) { edges { cursor } } }`);
     const after = first.data.statements.edges[2].cursor;
@@ -130,7 +150,6 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
 
 const fallbackShapes: [string, string, Record<string, unknown>?][] = [
   ['two edges selections beside pageInfo', `{ articles(first: 1) { pageInfo { hasNextPage } a: edges { node { id } } b: edges { cursor } } }`],
-  ['a backward page', `{ people(last: 2) { edges { node { name } } } }`],
   ['a directive', `query($yes: Boolean!) { people(first: 2) { edges { node { name @include(if: $yes) } } } }`, { yes: false }],
   ['a list field without a page (mentions)', `{ statements(first: 3) { edges { node { mentions { name } } } } }`],
   ['the same connection twice (merged selections)', `{ people(first: 2) { edges { node { name } } } people(first: 2) { edges { node { id } } } }`],
