@@ -1,7 +1,7 @@
 // Read queries compiled into one SQL statement that builds the response JSON itself (the approach
 // of PostGraphile v4 and Hasura): Node only forwards the text, with no resolvers, loaders or JSON
 // round trip in between. Only the shapes below compile; anything else (directives, `nodes`,
-// `mentions`, merged selections, the extractor) runs through the ordinary executor, which
+// merged selections, the extractor) runs through the ordinary executor, which
 // stays the reference: tests/compiled-reads.test.ts compares both on every shape that compiles.
 import { type SQL, sql } from 'drizzle-orm';
 import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
@@ -21,7 +21,7 @@ import {
 } from 'graphql';
 import { decodeGlobalID } from './builder.js';
 import type { Db } from './db/index.js';
-import { articles, events, people, statements } from './db/schema.js';
+import { articles, events, people, statementMentions, statements } from './db/schema.js';
 import {
   type NodeTypeName,
   type PageSource,
@@ -218,6 +218,15 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     speaker: toOne('statementSpeaker'),
     article: toOne('statementArticle'),
     event: toOne('statementEvent'),
+    mentions: (field, definition, c) => {
+      // People the statement mentions, by name, as the statementMentions loader returns them.
+      const person = compileObject(objectType(c, definition), field.selectionSet, c);
+      const from =
+        ` from ${render(sql`${statementMentions}`)} inner join ${render(sql`${people}`)} on ${columnName(people.id)} = ${columnName(statementMentions.personId)}` +
+        ` where ${columnName(statementMentions.statementId)} = ${columnName(statements.id)}`;
+      const order = `${columnName(people.name)}, ${columnName(people.id)}`;
+      return (variables, params) => `(select coalesce(json_agg(${person(variables, params)} order by ${order}), '[]'::json)${from})`;
+    },
     span: (field, definition, c) => {
       const span = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
         name === 'start' ? column(statements.spanStart) : name === 'end' ? column(statements.spanEnd) : unsupported(),

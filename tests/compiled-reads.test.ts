@@ -90,6 +90,7 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
         events(first: 1) { pageInfo { hasNextPage startCursor } edges { cursor role node { name } } }
         statements(first: 2) { edges { cursor node { text } } } } } } }`],
     ['an empty page with pageInfo', `{ statements(first: 0) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } }`],
+    ['statements with the people they mention', `{ statements(first: 20, filter: { kind: PARAPHRASE }) { edges { node { text mentions { id name statements(first: 1) { edges { node { id } } } } } } } }`],
     ['a backward page', `{ people(last: 2) { edges { cursor node { name } } } }`],
     ['a backward page with pageInfo, nested too', `{ people(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name
         statements(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { saidAt } } } } } } }`],
@@ -151,7 +152,6 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
 const fallbackShapes: [string, string, Record<string, unknown>?][] = [
   ['two edges selections beside pageInfo', `{ articles(first: 1) { pageInfo { hasNextPage } a: edges { node { id } } b: edges { cursor } } }`],
   ['a directive', `query($yes: Boolean!) { people(first: 2) { edges { node { name @include(if: $yes) } } } }`, { yes: false }],
-  ['a list field without a page (mentions)', `{ statements(first: 3) { edges { node { mentions { name } } } } }`],
   ['the same connection twice (merged selections)', `{ people(first: 2) { edges { node { name } } } people(first: 2) { edges { node { id } } } }`],
   ['nodes(ids)', `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [globalId('Person', 1), globalId('Article', 1)] }],
   ['the extractor', `{ extract(input: { body: "\\"We will win,\\" said Jane Doe." }) { statements { text } } }`],
