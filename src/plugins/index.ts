@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import { useReadiness } from './health.js';
 import { useInputSanity } from './input.js';
-import { useQueryLimits } from './limits.js';
+import { useBodySizeLimit, useQueryLimits } from './limits.js';
 import { createRequestLogging } from './logging.js';
 import { type Metrics, useMetrics } from './metrics.js';
 import { type HardeningSettings, defaultLimits } from './settings.js';
@@ -52,12 +52,14 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   if (settings.jit) plugins.push(...useCompiledExecution());
   // After variable coercion (above), which answers bad variables first.
   if (settings.compiledReads) plugins.push(useCompiledReads());
+  // After every request parser is in place (it wraps the one chosen), as yoga's own would be.
+  plugins.push(useBodySizeLimit(settings.limits.maxBodyBytes));
   return {
     plugins,
     logging: logging.yogaLogger,
     maskedErrors: { maskError: logging.maskError, isDev: deps.exposeErrors ?? false },
     healthCheckEndpoint: '/health',
-    maxRequestBodySize: settings.limits.maxBodyBytes,
+    maxRequestBodySize: false, // useBodySizeLimit above
     batching: settings.limits.maxBatch > 0 ? { limit: settings.limits.maxBatch } : false,
     // No file uploads in this API: multipart parsing would only be attack surface.
     multipart: false,
