@@ -339,6 +339,11 @@ function parameterize(db: Db, where: SQL | undefined): { text: string; sql: SQL 
   return { text: rendered.sql, sql: sql.join(chunks), values };
 }
 
+const lazy = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+
 /** Everything a request reads goes through these; built fresh for every request and event. */
 /** Prepared page statements, per database and shape; they outlive requests, the loaders do not. */
 const preparedByDb = new WeakMap<Db, Map<string, PreparedStatement>>();
@@ -348,17 +353,35 @@ export function createLoaders(db: Db) {
   preparedByDb.set(db, statementCache);
   const pageLoaders = new Map<string, DataLoader<number, Connection<unknown, object>>>();
   const countLoaders = new Map<RelationName, DataLoader<number, number>>();
+  // Each loader is built when first asked for: a request answered by compiled SQL asks none.
   const byId = {
-    article: byIdLoader<ArticleNode>(db, articles, articleColumns, statementCache),
-    articleBody: new DataLoader<number, string | null>(async (ids) => {
-      const rows = await db.select({ id: articles.id, body: articles.body }).from(articles).where(inArray(articles.id, [...ids]));
-      const bodies = new Map(rows.map((r) => [r.id, r.body]));
-      return ids.map((id) => bodies.get(id) ?? null);
-    }),
-    person: byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache),
-    event: byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache),
-    statement: byIdLoader<StatementNode>(db, statements, statementColumns, statementCache),
+    article: lazy(() => byIdLoader<ArticleNode>(db, articles, articleColumns, statementCache)),
+    articleBody: lazy(
+      () =>
+        new DataLoader<number, string | null>(async (ids) => {
+          const rows = await db.select({ id: articles.id, body: articles.body }).from(articles).where(inArray(articles.id, [...ids]));
+          const bodies = new Map(rows.map((r) => [r.id, r.body]));
+          return ids.map((id) => bodies.get(id) ?? null);
+        }),
+    ),
+    person: lazy(() => byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache)),
+    event: lazy(() => byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache)),
+    statement: lazy(() => byIdLoader<StatementNode>(db, statements, statementColumns, statementCache)),
   };
+  const mentions = lazy(
+    () =>
+      new DataLoader<number, PersonRow[]>(async (statementIds) => {
+        const rows = await db
+          .select({ statementId: statementMentions.statementId, person: people })
+          .from(statementMentions)
+          .innerJoin(people, eq(people.id, statementMentions.personId))
+          .where(inArray(statementMentions.statementId, [...statementIds]))
+          .orderBy(asc(people.name), asc(people.id));
+        const byStatement = new Map<number, PersonRow[]>();
+        for (const row of rows) byStatement.set(row.statementId, [...(byStatement.get(row.statementId) ?? []), row.person]);
+        return statementIds.map((id) => byStatement.get(id) ?? []);
+      }),
+  );
 
   function counts(name: RelationName) {
     let loader = countLoaders.get(name);
@@ -384,7 +407,7 @@ export function createLoaders(db: Db) {
         for (const name of plan.with) {
           const joined = parseJson(row[`with_${name}`]) as JsonRow | null;
           const { target, loader } = toOneRelations[name];
-          if (joined) byId[loader].prime(Number(joined.id), decode(nodeColumns(target), joined) as never);
+          if (joined) byId[loader]().prime(Number(joined.id), decode(nodeColumns(target), joined) as never);
         }
         plan.nested.forEach((nested, i) => {
           const { spec, page: nestedPage, loader } = nestedPages[i]!;
@@ -434,22 +457,28 @@ export function createLoaders(db: Db) {
   }
 
   return {
-    ...byId,
+    get article() {
+      return byId.article();
+    },
+    get articleBody() {
+      return byId.articleBody();
+    },
+    get person() {
+      return byId.person();
+    },
+    get event() {
+      return byId.event();
+    },
+    get statement() {
+      return byId.statement();
+    },
 
     /** Look-ahead plans, per field of this request's operation (see src/schema/lookahead.ts). */
     plans: new WeakMap<readonly object[], FetchPlan>(),
 
-    statementMentions: new DataLoader<number, PersonRow[]>(async (statementIds) => {
-      const rows = await db
-        .select({ statementId: statementMentions.statementId, person: people })
-        .from(statementMentions)
-        .innerJoin(people, eq(people.id, statementMentions.personId))
-        .where(inArray(statementMentions.statementId, [...statementIds]))
-        .orderBy(asc(people.name), asc(people.id));
-      const byStatement = new Map<number, PersonRow[]>();
-      for (const row of rows) byStatement.set(row.statementId, [...(byStatement.get(row.statementId) ?? []), row.person]);
-      return statementIds.map((id) => byStatement.get(id) ?? []);
-    }),
+    get statementMentions() {
+      return mentions();
+    },
 
     /** The page of a relation for one parent, batched with every other parent asking the same page. */
     relation<N extends RelationName>(name: N, args: PageArgs, parentId: number, plan: FetchPlan = EMPTY_PLAN): Promise<RelationConnection<N>> {
@@ -498,7 +527,7 @@ export function createLoaders(db: Db) {
         plan,
       );
       const node = page.edges[0]?.node;
-      if (node) byId[loader].prime(node.id, node as never);
+      if (node) byId[loader]().prime(node.id, node as never);
     },
   };
 }

@@ -188,3 +188,30 @@ describe(`shapes the compiler leaves to the executor (${backendName})`, () => {
     expect(statements).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe(`compiled answers on every transport (${backendName})`, () => {
+  const query = `query($id: ID!) { node(id: $id) { ... on Person { name statements(first: 2) { edges { node { text } } } } } }`;
+  const variables = { id: globalId('Person', 1) };
+
+  it('in a batch, each result written as it came', async () => {
+    const send = (app: TestApp) => app.request([{ query, variables }, { query: '{ people(first: 1) { totalCount } }' }]).then((r) => r.json());
+    const [fast, slow] = await Promise.all([send(compiled), send(reference)]);
+    expect(fast).toEqual(slow);
+    expect(fast[0].data.node.name).toBe('Rand Paul');
+  });
+
+  it('over SSE (a query asked with Accept: text/event-stream)', async () => {
+    const send = async (app: TestApp) => {
+      const response = await app.yoga.fetch('http://newsgraph.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return JSON.parse(/data: (.*)\n/.exec(text)![1]!);
+    };
+    const [fast, slow] = await Promise.all([send(compiled), send(reference)]);
+    expect(fast).toEqual(slow);
+    expect(fast.data.node.statements.edges).toHaveLength(2);
+  });
+});
