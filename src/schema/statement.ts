@@ -161,9 +161,10 @@ builder.relayMutationField(
       const speakerId = input.speakerId == null ? null : decodeId(input.speakerId, 'Person', 'input.speakerId');
       const eventId = input.eventId == null ? null : decodeId(input.eventId, 'Event', 'input.eventId');
       const mentionIds = [...new Set((input.mentionIds ?? []).map((id, i) => decodeId(id, 'Person', `input.mentionIds.${i}`)))];
-      return write(ctx, async (tx) => {
+      const written = write(ctx, async (tx) => {
+        // The body's length only when a span must fit in it: measuring it reads the whole body.
         const [article] = await tx
-          .select({ publishedAt: articles.publishedAt, bodyLength: sql<number>`length(${articles.body})` })
+          .select({ publishedAt: articles.publishedAt, bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null` })
           .from(articles)
           .where(eq(articles.id, articleId))
           .for('share');
@@ -186,10 +187,13 @@ builder.relayMutationField(
             spanStart: input.span?.start ?? null,
             spanEnd: input.span?.end ?? null,
           })
-          .returning({ id: statements.id });
+          .returning(statementColumns);
         await linkStatementPeople(tx, row!.id, articleId, speakerId, mentionIds);
-        return { statementId: row!.id };
+        return { statementId: row!.id, row: row! };
       });
+      // The payload shows the row as inserted (nothing else in the transaction changes it), so
+      // reading it back would only repeat it.
+      return written.then((result) => (ctx.loaders.statement.prime(result.statementId, result.row), result));
     },
   },
   { outputFields: (t) => ({ statement: statementField(t) }) },
