@@ -4,6 +4,7 @@ import { createContext } from './context.js';
 import { type TransportContext, transportDisconnect } from './live/disconnect.js';
 import type { LiveStatements } from './live/live-statements.js';
 import { useSharedSubscriptionResults } from './live/shared-results.js';
+import { useSharedSseFrames } from './live/sse.js';
 import type { Db } from './db/index.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { schema } from './schema/index.js';
@@ -69,8 +70,9 @@ export function createApp(deps: AppDeps) {
     landingPage: false,
     // Limits, masking (maskError), request ids and logs, /health, /ready, /metrics: src/plugins/.
     ...hardened,
-    // Last, so its subscribe function is the one used (after graphql-jit's).
-    plugins: [...hardened.plugins, useSharedSubscriptionResults()],
+    // Last, so its subscribe function is the one used (after graphql-jit's); the SSE frames plugin
+    // after yoga's result processors (always first), so it sees the one they chose.
+    plugins: [...hardened.plugins, useSharedSubscriptionResults(), useSharedSseFrames()],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { Database } from '../db/index.js';
 import { type LogPosition, compareLogPositions } from './cursor.js';
@@ -43,6 +44,8 @@ export function createLiveStatements(options: LiveOptions) {
   const maxBuffered = options.maxBuffered ?? 1_000;
   const stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
   const eventTarget = new EventTarget();
+  // One listener per subscriber, thousands of them by design: not the leak Node's warning suspects.
+  setMaxListeners(0, eventTarget);
   const pubsub = createPubSub<Topics>({ eventTarget: eventTarget as never });
 
   let published: LogPosition | null = null;

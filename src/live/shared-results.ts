@@ -1,6 +1,14 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/** On each subscriber's copy: the result it was copied from (src/live/sse.ts shares its frame). */
+const SHARED_RESULT = Symbol('sharedResult');
+
+/** The shared result a subscriber's result was copied from, if it was. */
+export function sharedOrigin(result: object): Record<string, unknown> | undefined {
+  return (result as { [SHARED_RESULT]?: Record<string, unknown> })[SHARED_RESULT];
+}
+
 /**
  * A statement published to a thousand subscribers of the same operation is executed once, not a
  * thousand times: results are shared per event (the payload object the feed hands every
@@ -9,7 +17,6 @@ import type { Plugin } from 'graphql-yoga';
  */
 export function useSharedSubscriptionResults(): Plugin {
   const documentIds = new WeakMap<DocumentNode, number>();
-  const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
   let nextDocumentId = 0;
   const operationKey = (args: ExecutionArgs) => {
@@ -18,13 +25,22 @@ export function useSharedSubscriptionResults(): Plugin {
     return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
   };
 
-  const executeShared = (args: ExecutionArgs, key: string, payload: unknown): Promise<ExecutionResult> => {
+  /** A result per event and operation: the promise, and the value once settled (then no await). */
+  type Shared = { promise: Promise<ExecutionResult>; value?: ExecutionResult };
+  const resultsByEvent = new WeakMap<object, Map<string, Shared>>();
+  const copy = (shared: ExecutionResult): ExecutionResult => ({ ...shared, [SHARED_RESULT]: shared }) as ExecutionResult;
+
+  const executeShared = (args: ExecutionArgs, key: string, payload: unknown): ExecutionResult | Promise<ExecutionResult> => {
     if (payload === null || typeof payload !== 'object') return Promise.resolve(execute({ ...args, rootValue: payload }));
     let results = resultsByEvent.get(payload);
     if (!results) resultsByEvent.set(payload, (results = new Map()));
     let result = results.get(key);
-    if (!result) results.set(key, (result = Promise.resolve(execute({ ...args, rootValue: payload }))));
-    return result.then((shared) => ({ ...shared }));
+    if (!result) {
+      const entry: Shared = { promise: Promise.resolve(execute({ ...args, rootValue: payload })) };
+      entry.promise.then((value) => (entry.value = value), () => {});
+      results.set(key, (result = entry));
+    }
+    return result.value ? copy(result.value) : result.promise.then(copy);
   };
 
   return {
@@ -44,12 +60,15 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /** The source stream's events, each mapped; `return()` reaches the source at once (unsubscribe). */
-function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => Promise<R>): AsyncIterableIterator<R> {
+function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => R | Promise<R>): AsyncIterableIterator<R> {
   const iterator = source[Symbol.asyncIterator]();
   return {
     async next() {
       const { value, done } = await iterator.next();
-      return done ? { value: undefined, done: true } : { value: await map(value), done: false };
+      if (done) return { value: undefined, done: true };
+      const mapped = map(value);
+      // Most subscribers find the event's result already there: no extra await for them.
+      return { value: mapped instanceof Promise ? await mapped : mapped, done: false };
     },
     async return() {
       await iterator.return?.();

@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+import { type FetchAPI, type Plugin, processRegularResult } from 'graphql-yoga';
+import { sharedOrigin } from './shared-results.js';
+
+type Result = Record<string, unknown>;
+
+const encoder = new TextEncoder();
+const PING = encoder.encode(':\n\n');
+const COMPLETE = encoder.encode('event: complete\ndata:\n\n');
+// As graphql-yoga's own SSE processor: a ping every 12 s keeps proxies from closing an idle stream.
+const PING_INTERVAL_MS = 12_000;
+
+/**
+ * Server-sent events for subscriptions, with the same bytes as graphql-yoga's SSE processor
+ * (`:` ping first, `event: next` / `data:` frames, `event: complete`) but cheaper per subscriber,
+ * which is what a statement published to a thousand subscribers costs (bench W6):
+ *
+ * - a frame is serialised once per shared result (src/live/shared-results.ts: one per event and
+ *   operation), and the same bytes go to every subscriber whose result no plugin has changed, instead
+ *   of one JSON.stringify and two encoded chunks per subscriber;
+ * - the body is a plain Node Readable, which @whatwg-node/server pipes into the response, instead of a
+ *   ReadableStream ponyfill whose per-chunk promises cost more than the write itself;
+ * - one timer pings every open stream, instead of one interval per subscriber.
+ *
+ * The Readable pulls the next event only when the response takes more (no read-ahead), so a slow
+ * reader's backlog stays in its live feed's bounded buffer, where stall detection sees it.
+ */
+export function useSharedSseFrames(): Plugin {
+  const streams = createSseStreams();
+  return {
+    onResultProcess({ result, resultProcessor, setResultProcessor }) {
+      // Only where yoga chose its SSE processor (the client asked for text/event-stream) for a stream.
+      if (resultProcessor?.name !== 'processSSEResult' || !isAsyncIterable(result)) return;
+      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI), 'text/event-stream');
+    },
+  };
+}
+
+/** One app's open streams, the frames they share, and the one timer that pings them all. */
+function createSseStreams() {
+  /** Frames serialised once per shared result (weak: gone with the event); bytes once ready. */
+  const frames = new WeakMap<object, Uint8Array | Promise<Uint8Array>>();
+  const open = new Set<Readable>();
+  let pingTimer: NodeJS.Timeout | undefined;
+
+  function pingAll() {
+    for (const body of open) if (body.readableLength === 0) body.push(PING); // not behind a backlog
+  }
+
+  function frameOf(result: Result, fetchAPI: FetchAPI): Uint8Array | Promise<Uint8Array> {
+    const origin = sharedOrigin(result);
+    // The subscriber's copy is still the shared result (no plugin decorated it): share its frame.
+    if (origin && sameShallow(result, origin)) {
+      let frame = frames.get(origin);
+      if (!frame) {
+        frames.set(origin, (frame = serialise(origin, fetchAPI)));
+        if (frame instanceof Promise) frame.then((bytes) => frames.set(origin, bytes), () => frames.delete(origin));
+      }
+      return frame;
+    }
+    return serialise(result, fetchAPI);
+  }
+
+  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI): Response {
+    const iterator = stream[Symbol.asyncIterator]();
+    let pulling = false;
+    const body = new Readable({
+      highWaterMark: 0,
+      read() {
+        if (pulling) return;
+        pulling = true;
+        void pull();
+      },
+      destroy(error, callback) {
+        open.delete(body);
+        if (open.size === 0) {
+          clearInterval(pingTimer);
+          pingTimer = undefined;
+        }
+        // The client went away (or the stream failed): end the subscription at once.
+        Promise.resolve(iterator.return?.()).then(
+          () => callback(error),
+          () => callback(error),
+        );
+      },
+    });
+    async function pull() {
+      try {
+        const { value, done } = await iterator.next();
+        let frame = done || value == null ? null : frameOf(value, fetchAPI);
+        if (frame instanceof Promise) frame = await frame;
+        pulling = false;
+        if (body.destroyed) return;
+        if (frame) body.push(frame);
+        if (done) {
+          body.push(COMPLETE);
+          body.push(null);
+        }
+      } catch (error) {
+        body.destroy(error as Error);
+      }
+    }
+    // Some browsers show nothing until the first bytes arrive.
+    body.push(PING);
+    open.add(body);
+    pingTimer ??= setInterval(pingAll, PING_INTERVAL_MS).unref();
+    return new fetchAPI.Response(body as never, {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/event-stream',
+        Connection: 'keep-alive',
+        'Cache-Control': 'no-cache',
+        'Content-Encoding': 'none',
+      },
+    });
+  }
+
+  return { response };
+}
+
+/** As yoga serialises a result (stringify.ts there); with errors, through its own code, to the letter. */
+function serialise(result: Result, fetchAPI: FetchAPI): Uint8Array | Promise<Uint8Array> {
+  const frame = (json: string) => encoder.encode(`event: next\ndata: ${json}\n\n`);
+  // Without errors or internal extensions yoga stringifies the result as it is (graphql-jit may
+  // bring its own stringify); otherwise its regular processor strips internals from the errors.
+  if (!(result.errors as unknown[] | undefined)?.length && !(result.extensions as { http?: unknown } | undefined)?.http) {
+    const stringify = (result.stringify as ((value: unknown) => string) | undefined) ?? JSON.stringify;
+    return frame(stringify(result));
+  }
+  return processRegularResult(result as never, fetchAPI, 'application/json').text().then(frame);
+}
+
+function sameShallow(a: Result, b: Result): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+}
