@@ -52,7 +52,8 @@ export function useMetrics(metrics: Metrics): Plugin {
       // a compiled read. The HTTP duration histogram counts and times every request.
       graphql_envelop_request: false,
       graphql_envelop_request_duration: false,
-      graphql_envelop_error_result: true,
+      // Not on the subscribe phase: there it would inspect every event sent to every subscriber.
+      graphql_envelop_error_result: ['parse', 'validate', 'context', 'execute'],
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,
       graphql_envelop_phase_execute: false,
