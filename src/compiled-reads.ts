@@ -39,6 +39,7 @@ import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } f
 import { articleList } from './schema/article.js';
 import { eventList } from './schema/event.js';
 import { personList } from './schema/person.js';
+import { connectionRelations, toOneFields } from './schema/lookahead.js';
 import { statementList } from './schema/statement.js';
 
 /** Thrown while compiling (or binding arguments) for anything the ordinary executor must answer. */
@@ -185,6 +186,14 @@ const toOne =
     return (variables, params) => `(select ${object(variables, params)}${from}`;
   };
 
+/** A type's connection and to-one fields, as the loaders' look-ahead knows them. */
+function relationFields(type: NodeTypeName): Record<string, FieldCompiler> {
+  const fields: Record<string, FieldCompiler> = {};
+  for (const [field, relation] of Object.entries(connectionRelations[type] ?? {})) fields[field] = connection(relation);
+  for (const [field, relation] of Object.entries(toOneFields[type] ?? {})) fields[field] = toOne(relation);
+  return fields;
+}
+
 const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
   Article: {
     id: () => globalId('Article', articles.id),
@@ -193,9 +202,7 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     url: () => column(articles.url),
     publishedAt: () => timestamp(articles.publishedAt),
     body: () => column(articles.body),
-    statements: connection('articleStatements'),
-    people: connection('articlePeople'),
-    events: connection('articleEvents'),
+    ...relationFields('Article'),
   },
   Person: {
     id: () => globalId('Person', people.id),
@@ -203,10 +210,7 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     slug: () => column(people.slug),
     aliases: () => column(people.aliases),
     description: () => column(people.description),
-    statements: connection('personStatements'),
-    mentionedIn: connection('personMentionedIn'),
-    events: connection('personEvents'),
-    articles: connection('personArticles'),
+    ...relationFields('Person'),
   },
   Statement: {
     id: () => globalId('Statement', statements.id),
@@ -215,9 +219,7 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     speakerLabel: () => column(statements.speakerLabel),
     channel: () => column(statements.channel),
     saidAt: () => timestamp(statements.saidAt),
-    speaker: toOne('statementSpeaker'),
-    article: toOne('statementArticle'),
-    event: toOne('statementEvent'),
+    ...relationFields('Statement'),
     mentions: (field, definition, c) => {
       // People the statement mentions, by name, as the statementMentions loader returns them.
       const person = compileObject(objectType(c, definition), field.selectionSet, c);
@@ -243,9 +245,7 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     endDate: () => day(events.endDate),
     location: () => column(events.location),
     description: () => column(events.description),
-    participants: connection('eventParticipants'),
-    statements: connection('eventStatements'),
-    articles: connection('eventArticles'),
+    ...relationFields('Event'),
   },
 };
 
@@ -376,18 +376,10 @@ function compileRelation(name: RelationName, field: FieldNode, definition: Graph
   }));
 }
 
-const relationParents: Record<RelationName, NodeTypeName> = {
-  articleStatements: 'Article',
-  articlePeople: 'Article',
-  articleEvents: 'Article',
-  personStatements: 'Person',
-  personMentionedIn: 'Person',
-  personEvents: 'Person',
-  personArticles: 'Person',
-  eventParticipants: 'Event',
-  eventStatements: 'Event',
-  eventArticles: 'Event',
-};
+/** The node type each relation hangs from. */
+const relationParents = Object.fromEntries(
+  Object.entries(connectionRelations).flatMap(([type, fields]) => Object.values(fields).map((relation) => [relation, type])),
+) as Record<RelationName, NodeTypeName>;
 
 // --- The root ----------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, isNodeTy
 import { type PageArgs, parsePage } from '../pagination.js';
 
 /** Connection fields backed by a relation, by parent type. */
-const connectionRelations: Record<string, Record<string, RelationName>> = {
+export const connectionRelations: Record<string, Record<string, RelationName>> = {
   Article: { statements: 'articleStatements', people: 'articlePeople', events: 'articleEvents' },
   Person: { statements: 'personStatements', mentionedIn: 'personMentionedIn', events: 'personEvents', articles: 'personArticles' },
   Event: { participants: 'eventParticipants', statements: 'eventStatements', articles: 'eventArticles' },
@@ -28,7 +28,7 @@ const nodeTypeOf: Record<RelationName, string> = {
 };
 
 /** To-one fields a page query can carry along, by node type. */
-const toOneFields: Record<string, Record<string, ToOneName>> = {
+export const toOneFields: Record<string, Record<string, ToOneName>> = {
   Statement: { speaker: 'statementSpeaker', article: 'statementArticle', event: 'statementEvent' },
 };
 
