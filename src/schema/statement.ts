@@ -162,33 +162,54 @@ builder.relayMutationField(
       const eventId = input.eventId == null ? null : decodeId(input.eventId, 'Event', 'input.eventId');
       const mentionIds = [...new Set((input.mentionIds ?? []).map((id, i) => decodeId(id, 'Person', `input.mentionIds.${i}`)))];
       const written = write(ctx, async (tx) => {
-        // The body's length only when a span must fit in it: measuring it reads the whole body.
+        // One round trip checks (and locks until commit) everything the statement refers to: the
+        // article (its body's length only when a span must fit in it: measuring reads the whole
+        // body), the speaker, the event and the people mentioned.
+        const lockedExists = (table: typeof people | typeof events, id: number) =>
+          sql<boolean>`exists (select 1 from ${table} where ${table.id} = ${id} for share)`;
         const [article] = await tx
-          .select({ publishedAt: articles.publishedAt, bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null` })
+          .select({
+            publishedAt: articles.publishedAt,
+            bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null`,
+            speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
+            eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
+            mentionsFound:
+              mentionIds.length === 0
+                ? sql<number>`0`
+                : sql<number>`(select count(*)::int from (select 1 from ${people} where ${people.id} = any(string_to_array(${mentionIds.join(',')}, ',')::int[]) for share) found)`,
+          })
           .from(articles)
           .where(eq(articles.id, articleId))
           .for('share');
         if (!article) throw notFound('article', 'input.articleId');
         if (input.span && input.span.end > Number(article.bodyLength)) throw badInput('"input.span": ends after the article body.', 'input.span');
-        if (speakerId != null) await mustExist(tx, people, speakerId, 'person', 'input.speakerId');
-        if (eventId != null) await mustExist(tx, events, eventId, 'event', 'input.eventId');
-        await mustAllExist(tx, people, mentionIds, 'person', 'input.mentionIds');
-        const [row] = await tx
-          .insert(statements)
-          .values({
-            articleId,
-            speakerId,
-            speakerLabel: input.speakerLabel ?? null,
-            eventId,
-            kind: input.kind,
-            text: normalizeWhitespace(input.text),
-            channel: input.channel ?? null,
-            saidAt: input.saidAt ?? article.publishedAt,
-            spanStart: input.span?.start ?? null,
-            spanEnd: input.span?.end ?? null,
-          })
-          .returning(statementColumns);
-        await linkStatementPeople(tx, row!.id, articleId, speakerId, mentionIds);
+        if (!article.speakerFound) throw notFound('person', 'input.speakerId');
+        if (!article.eventFound) throw notFound('event', 'input.eventId');
+        if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
+        // The statement and the article's links to the people in it go out together (pipelined);
+        // only the mentions wait for the statement's id.
+        const personIds = [...new Set([...(speakerId != null ? [speakerId] : []), ...mentionIds])];
+        const [[row]] = await Promise.all([
+          tx
+            .insert(statements)
+            .values({
+              articleId,
+              speakerId,
+              speakerLabel: input.speakerLabel ?? null,
+              eventId,
+              kind: input.kind,
+              text: normalizeWhitespace(input.text),
+              channel: input.channel ?? null,
+              saidAt: input.saidAt ?? article.publishedAt,
+              spanStart: input.span?.start ?? null,
+              spanEnd: input.span?.end ?? null,
+            })
+            .returning(statementColumns),
+          personIds.length > 0 ? tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing() : null,
+        ]);
+        if (mentionIds.length > 0) {
+          await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId: row!.id, personId }))).onConflictDoNothing();
+        }
         return { statementId: row!.id, row: row! };
       });
       // The payload shows the row as inserted (nothing else in the transaction changes it), so
