@@ -85,7 +85,7 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts:
     backoff: () => 0.1,
     connection: { statement_timeout: timeouts.statementTimeoutMs ?? 5_000 },
   });
-  const db = drizzle({ client, schema, logger });
+  const db = drizzle({ client: preparingEverything(client), schema, logger });
   // Its own connection, opened on the first listen: scripts that never listen do not pay for it.
   let listener: PostgresListener | undefined;
   return {
@@ -112,6 +112,32 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts:
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * drizzle sends every query it was not asked to `.prepare()` as an unnamed statement, which
+ * PostgreSQL parses and plans on every execution; postgres.js can prepare each text once per
+ * connection instead (its default for its own queries). The number of texts is bounded by the
+ * query shapes the code builds, and postgres.js drops them with the connection (max_lifetime).
+ */
+function preparingEverything(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: object) => target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      if (property === 'begin') {
+        // A transaction's queries go through its own client, handed to the callback.
+        return (...args: unknown[]) => {
+          const callback = args.at(-1) as (tx: postgres.TransactionSql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args.slice(0, -1), (tx: postgres.TransactionSql) =>
+            callback(preparingEverything(tx as unknown as postgres.Sql) as unknown as postgres.TransactionSql),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** True when the schema has been migrated (used by readiness and the first-start seed). */

@@ -73,7 +73,9 @@ export async function currentLogHorizon(db: Db): Promise<LogPosition> {
 /** Whether committed entries are waiting behind an older in-flight transaction. */
 export async function hasWaitingEntries(db: Db): Promise<boolean> {
   const [row] = rowsOf<{ waiting: boolean }>(
-    await db.execute(sql`select exists (select 1 from statement_events where xid >= ${horizon}) as waiting`),
+    // max(xid) is one step down the (xid, position) index; `exists (... where xid >= horizon)` was
+    // planned as a sequential scan of the whole log, run after every NOTIFY.
+    await db.execute(sql`select coalesce((select max(xid) from statement_events) >= ${horizon}, false) as waiting`),
   );
   return Boolean(row?.waiting);
 }
