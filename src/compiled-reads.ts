@@ -68,10 +68,13 @@ type Piece = (variables: Variables, params: Params) => string;
 type Entry = { key: string; value: Piece };
 
 const dialect = new PgDialect();
+/** Rendered text whose $1..$n stand for `values`, renumbered into the request's parameters. */
+const renumber = (text: string, values: unknown[], params: Params) => text.replace(/\$(\d+)/g, (_, n: string) => params.add(values[Number(n) - 1]));
+
 /** A drizzle fragment as text, its values added to the request's parameters. */
 function bind(fragment: SQL, params: Params): string {
   const { sql: text, params: values } = dialect.sqlToQuery(fragment);
-  return text.replace(/\$(\d+)/g, (_, n: string) => params.add(values[Number(n) - 1]));
+  return renumber(text, values, params);
 }
 /** A drizzle fragment without values, as text (once, at compile time). */
 const render = (fragment: SQL): string => bind(fragment, new Params());
@@ -89,7 +92,7 @@ function bindOnce(key: object, fragment: () => SQL, params: Params): string {
     constantTexts.set(key, text);
     return text;
   }
-  return text.replace(/\$(\d+)/g, (_, n: string) => params.add(values[Number(n) - 1]));
+  return renumber(text, values, params);
 }
 
 interface Compiler {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp, globalId } from './support/app.js';
+import { type TestApp, codeOf, createTestApp, globalId } from './support/app.js';
 import { backendName } from './support/database.js';
 
 let app: TestApp;
@@ -223,7 +223,6 @@ describe(`pagination (${backendName})`, () => {
 });
 
 describe(`errors (${backendName})`, () => {
-  const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
 
   it.each([
     ['a malformed global ID', `{ node(id: "not-an-id!!") { id } }`],

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/index.js';
 import { loadKnownPeople, nameCandidates, runExtractor } from '../src/ingest/from-extraction.js';
-import { type GraphQLResponse } from './support/app.js';
+import { codeOf, fieldOf } from './support/app.js';
 import { backendName } from './support/database.js';
 import { type LiveTestApp, createLiveTestApp } from './support/live.js';
 
@@ -20,8 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code;
-const fieldOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.field;
 const count = async (table: string, where = sql`true`) =>
   Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from ${sql.raw(table)} where ${where}`))[0]!.n);
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/index.js';
 import { extract } from '../src/extract/index.js';
-import { type GraphQLResponse, globalId } from './support/app.js';
+import { codeOf, fieldOf, globalId } from './support/app.js';
 import { backendName } from './support/database.js';
 import { type LiveTestApp, createLiveTestApp } from './support/live.js';
 
@@ -12,8 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const codeOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.code;
-const fieldOf = (result: GraphQLResponse) => result.errors?.[0]?.extensions?.field;
 const count = async (table: string, where = sql`true`) =>
   Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from ${sql.raw(table)} where ${where}`))[0]!.n);
 

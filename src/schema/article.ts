@@ -88,16 +88,21 @@ builder.queryField('articles', (t) =>
 
 // --- Mutations -------------------------------------------------------------------------------
 
+/** An article as a writer gives it (createArticle, ingestArticle). */
+export function articleInputFields(t: PothosSchemaTypes.InputFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, 'InputObject'>) {
+  return {
+    url: t.string({ required: true, validate: { schema: rules.url } }),
+    headline: t.string({ required: true, validate: { schema: rules.shortText } }),
+    source: t.string({ required: true, validate: { schema: rules.name } }),
+    publishedAt: t.field({ type: 'DateTime', required: true }),
+    body: t.string({ required: true, validate: { schema: rules.body } }),
+  };
+}
+
 builder.relayMutationField(
   'createArticle',
   {
-    inputFields: (t) => ({
-      url: t.string({ required: true, validate: { schema: rules.url } }),
-      headline: t.string({ required: true, validate: { schema: rules.shortText } }),
-      source: t.string({ required: true, validate: { schema: rules.name } }),
-      publishedAt: t.field({ type: 'DateTime', required: true }),
-      body: t.string({ required: true, validate: { schema: rules.body } }),
-    }),
+    inputFields: (t) => articleInputFields(t),
   },
   {
     description: 'Stores a new article; CONFLICT when its URL is already stored (use ingestArticle to update by URL).',

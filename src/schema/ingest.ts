@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { type IngestInput, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
 import { loadExtractor, loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
+import { articleInputFields } from './article.js';
 import { Article, Event, Person, Statement, StatementKind } from './refs.js';
 import { datesOrdered, rules } from './validation.js';
 import { isoDay, write } from './write.js';
@@ -61,11 +62,7 @@ builder.relayMutationField(
   'ingestArticle',
   {
     inputFields: (t) => ({
-      url: t.string({ required: true, validate: { schema: rules.url } }),
-      headline: t.string({ required: true, validate: { schema: rules.shortText } }),
-      source: t.string({ required: true, validate: { schema: rules.name } }),
-      publishedAt: t.field({ type: 'DateTime', required: true }),
-      body: t.string({ required: true, validate: { schema: rules.body } }),
+      ...articleInputFields(t),
       people: t.field({ type: [IngestPersonInput], validate: { maxLength: [500, { message: 'at most 500 people' }] } }),
       statements: t.field({ type: [IngestStatementInput], validate: { maxLength: [2_000, { message: 'at most 2000 statements' }] } }),
       events: t.field({ type: [IngestEventInput], validate: { maxLength: [200, { message: 'at most 200 events' }] } }),

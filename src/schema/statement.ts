@@ -4,7 +4,7 @@ import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import type { Db } from '../db/index.js';
 import { normalizeWhitespace } from '../text.js';
 import { rules } from './validation.js';
-import { decodeId, encodeId, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
+import { decodeId, encodeId, lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
@@ -165,18 +165,13 @@ builder.relayMutationField(
         // One round trip checks (and locks until commit) everything the statement refers to: the
         // article (its body's length only when a span must fit in it: measuring reads the whole
         // body), the speaker, the event and the people mentioned.
-        const lockedExists = (table: typeof people | typeof events, id: number) =>
-          sql<boolean>`exists (select 1 from ${table} where ${table.id} = ${id} for share)`;
         const [article] = await tx
           .select({
             publishedAt: articles.publishedAt,
             bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null`,
             speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
             eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
-            mentionsFound:
-              mentionIds.length === 0
-                ? sql<number>`0`
-                : sql<number>`(select count(*)::int from (select 1 from ${people} where ${people.id} = any(string_to_array(${mentionIds.join(',')}, ',')::int[]) for share) found)`,
+            mentionsFound: mentionIds.length === 0 ? sql<number>`0` : lockedCount(people, mentionIds),
           })
           .from(articles)
           .where(eq(articles.id, articleId))
@@ -188,7 +183,6 @@ builder.relayMutationField(
         if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
         // The statement and the article's links to the people in it go out together (pipelined);
         // only the mentions wait for the statement's id.
-        const personIds = [...new Set([...(speakerId != null ? [speakerId] : []), ...mentionIds])];
         const [[row]] = await Promise.all([
           tx
             .insert(statements)
@@ -205,11 +199,9 @@ builder.relayMutationField(
               spanEnd: input.span?.end ?? null,
             })
             .returning(statementColumns),
-          personIds.length > 0 ? tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing() : null,
+          linkArticlePeople(tx, articleId, speakerId, mentionIds),
         ]);
-        if (mentionIds.length > 0) {
-          await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId: row!.id, personId }))).onConflictDoNothing();
-        }
+        await linkMentions(tx, row!.id, mentionIds);
         return { statementId: row!.id, row: row! };
       });
       // The payload shows the row as inserted (nothing else in the transaction changes it), so
@@ -250,7 +242,12 @@ builder.relayMutationField(
       };
       return write(ctx, async (tx) => {
         const [current] = await tx
-          .select({ articleId: statements.articleId, speakerId: statements.speakerId, bodyLength: sql<number>`length(${articles.body})` })
+          .select({
+            articleId: statements.articleId,
+            speakerId: statements.speakerId,
+            // Only when a new span must fit: measuring the body reads all of it.
+            bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null`,
+          })
           .from(statements)
           .innerJoin(articles, eq(articles.id, statements.articleId))
           .where(eq(statements.id, id))
@@ -275,7 +272,8 @@ builder.relayMutationField(
           })
           .where(eq(statements.id, id));
         if (mentionIds) await tx.delete(statementMentions).where(eq(statementMentions.statementId, id));
-        await linkStatementPeople(tx, id, current.articleId, speakerId ?? null, mentionIds ?? []);
+        await linkMentions(tx, id, mentionIds ?? []);
+        await linkArticlePeople(tx, current.articleId, speakerId ?? null, mentionIds ?? []);
         return { statementId: id };
       });
     },
@@ -301,14 +299,17 @@ builder.relayMutationField(
 );
 
 /** Mentions, and the article's people list, follow the statement's speaker and mentions. */
-async function linkStatementPeople(tx: Db, statementId: number, articleId: number, speakerId: number | null, mentionIds: number[]) {
-  if (mentionIds.length > 0) {
-    await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId, personId }))).onConflictDoNothing();
-  }
+/** The statement's mentions (it may already have some: those stay). */
+async function linkMentions(tx: Db, statementId: number, mentionIds: number[]) {
+  if (mentionIds.length === 0) return;
+  await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId, personId }))).onConflictDoNothing();
+}
+
+/** The article names everyone who speaks or is mentioned in it. */
+async function linkArticlePeople(tx: Db, articleId: number, speakerId: number | null, mentionIds: number[]) {
   const personIds = [...new Set([...(speakerId != null ? [speakerId] : []), ...mentionIds])];
-  if (personIds.length > 0) {
-    await tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing();
-  }
+  if (personIds.length === 0) return;
+  await tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing();
 }
 
 function statementField<P extends { statementId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {

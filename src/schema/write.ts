@@ -87,20 +87,25 @@ export async function write<T>(ctx: Context, work: (tx: Db) => Promise<T>, field
 
 export const notFound = (what: string, field: string) => userError('NOT_FOUND', `"${field}": no such ${what}.`, { field });
 
+/** Whether the row exists, locking it until commit (an SQL boolean, to check several in one statement). */
+export const lockedExists = (table: PgTable, id: number) => sql<boolean>`exists (select 1 from ${table} where id = ${id} for share)`;
+
+/** How many of `ids` (distinct) exist, locking them until commit (an SQL integer). */
+export const lockedCount = (table: PgTable, ids: number[]) =>
+  sql<number>`(select count(*)::int from (select 1 from ${table} where id = any(string_to_array(${[...new Set(ids)].join(',')}, ',')::int[]) for share) found)`;
+
 /** NOT_FOUND naming the field unless the row exists; the row is then locked until commit. */
 export async function mustExist(tx: Db, table: PgTable, id: number, what: string, field: string): Promise<void> {
-  const rows = rowsOf(await tx.execute(sql`select 1 from ${table} where id = ${id} for share`));
-  if (rows.length === 0) throw notFound(what, field);
+  const [row] = rowsOf<{ found: boolean }>(await tx.execute(sql`select ${lockedExists(table, id)} as found`));
+  if (!row?.found) throw notFound(what, field);
 }
 
-/** Every id in `ids` exists in `table`, or NOT_FOUND naming the field. */
+/** Every id in `ids` exists in `table` (then locked until commit), or NOT_FOUND naming the field. */
 export async function mustAllExist(tx: Db, table: PgTable, ids: number[], what: string, field: string): Promise<void> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return;
-  const rows = rowsOf<{ n: number }>(
-    await tx.execute(sql`select count(*)::int as n from ${table} where id = any(string_to_array(${unique.join(',')}, ',')::int[])`),
-  );
-  if (Number(rows[0]?.n ?? 0) !== unique.length) throw notFound(what, field);
+  const unique = new Set(ids).size;
+  if (unique === 0) return;
+  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select ${lockedCount(table, ids)} as n`));
+  if (Number(row?.n ?? 0) !== unique) throw notFound(what, field);
 }
 
 /** A decoded global ID as the integer key. */

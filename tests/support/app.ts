@@ -49,3 +49,7 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** Global IDs are opaque to clients, but tests may build them to probe the error paths. */
 export const globalId = (type: string, id: number | string) => Buffer.from(`${type}:${id}`).toString('base64url');
+
+/** The first error's code and blamed field, as clients read them. */
+export const codeOf = (result: Pick<GraphQLResponse, 'errors'>) => result.errors?.[0]?.extensions?.code;
+export const fieldOf = (result: Pick<GraphQLResponse, 'errors'>) => result.errors?.[0]?.extensions?.field;
