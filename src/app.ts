@@ -56,6 +56,7 @@ const stringParam = (value: unknown) => (typeof value === 'string' ? value : und
 
 export function createApp(deps: AppDeps) {
   const hardened = hardenedYogaOptions(deps);
+  const sharedResults = useSharedSubscriptionResults(hardened.maskedErrors);
   return createYoga({
     schema,
     // Over HTTP the token comes in the Authorization header; over WebSocket in connectionParams.
@@ -72,7 +73,7 @@ export function createApp(deps: AppDeps) {
     ...hardened,
     // Last, so its subscribe function is the one used (after graphql-jit's); the SSE frames plugin
     // after yoga's result processors (always first), so it sees the one they chose.
-    plugins: [...hardened.plugins, useSharedSubscriptionResults(), useSharedSseFrames()],
+    plugins: [...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults)],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

@@ -28,6 +28,8 @@ export interface LiveOptions {
 export interface SubscribeHooks {
   /** Cuts the subscriber's connection: it stopped reading (its transport is stuck). */
   onStall?: () => void;
+  /** Not a subscriber of its own (it feeds others, who are counted with `track`): left out of stats. */
+  uncounted?: boolean;
 }
 
 export type LiveStatements = ReturnType<typeof createLiveStatements>;
@@ -58,6 +60,9 @@ export function createLiveStatements(options: LiveOptions) {
   let waitingTimer: NodeJS.Timeout | undefined;
   /** Ends every open subscriber (on stop: their streams complete instead of hanging). */
   const subscribers = new Set<() => void>();
+  /** Subscribers in `subscribers` left out of stats, and subscribers fed by others (`track`). */
+  let uncounted = 0;
+  let tracked = 0;
 
   /** Coalesces requests: one read at a time, and one more if asked while it ran. */
   function requestRead() {
@@ -103,7 +108,7 @@ export function createLiveStatements(options: LiveOptions) {
 
     /** For /metrics (`metrics.observeLive(live.stats)`). */
     stats: {
-      subscribers: () => subscribers.size,
+      subscribers: () => subscribers.size - uncounted + tracked,
       listenConnected: () => listening && !stopped && (options.database.listenConnected?.() ?? true),
     },
 
@@ -122,6 +127,23 @@ export function createLiveStatements(options: LiveOptions) {
       clearTimeout(waitingTimer);
       await unlisten?.().catch(() => {});
       await running;
+    },
+
+    /**
+     * Where the feed stands: every entry up to here has been handed to the subscribers present, and
+     * a subscriber joining now receives exactly the entries after it (null before start).
+     */
+    horizon(): LogPosition | null {
+      return published;
+    },
+
+    /** Counts a subscriber that another subscription feeds (src/live/broadcast.ts); call the result when it ends. */
+    track(): () => void {
+      tracked++;
+      let released = false;
+      return () => {
+        if (!released) (released = true), tracked--;
+      };
     },
 
     /** Reads the log now (tests, and callers that just wrote and want no wait). */
@@ -186,7 +208,9 @@ export function createLiveStatements(options: LiveOptions) {
         replaying = true;
       };
       eventTarget.addEventListener('statementAdded', onMessage);
+      if (hooks.uncounted) uncounted++;
       const finish = () => {
+        if (hooks.uncounted && subscribers.has(finish)) uncounted--;
         done = true;
         buffered = [];
         subscribers.delete(finish);

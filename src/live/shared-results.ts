@@ -1,5 +1,6 @@
-import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { type BroadcastMember, createBroadcasts, liveTailOf } from './broadcast.js';
 
 /** On each subscriber's copy: the result it was copied from (src/live/sse.ts shares its frame). */
 const SHARED_RESULT = Symbol('sharedResult');
@@ -9,14 +10,30 @@ export function sharedOrigin(result: object): Record<string, unknown> | undefine
   return (result as { [SHARED_RESULT]?: Record<string, unknown> })[SHARED_RESULT];
 }
 
+export interface SharedResultsOptions {
+  /** yoga's error masking (maskedErrors.maskError): results pushed past the plugins are masked here. */
+  maskError: (error: unknown, message: string, isDev?: boolean) => Error;
+  isDev?: boolean;
+}
+
 /**
  * A statement published to a thousand subscribers of the same operation is executed once, not a
  * thousand times: results are shared per event (the payload object the feed hands every
  * subscriber) and per document, operation and variables. Reads are the same for everyone, so
  * sharing is safe; each subscriber gets its own shallow copy to decorate.
+ *
+ * Subscribers of a live tail over SSE go further: they join their operation's broadcast
+ * (src/live/broadcast.ts), and the SSE transport (src/live/sse.ts) takes them over with
+ * `memberFor(request)`, so one reader writes each event's frame to all of them.
  */
-export function useSharedSubscriptionResults(): Plugin {
+export function useSharedSubscriptionResults(options: SharedResultsOptions): Plugin & { memberFor(request: Request): BroadcastMember | undefined } {
   const documentIds = new WeakMap<DocumentNode, number>();
+  const maskError = (error: unknown) => options.maskError(error, 'Unexpected error.', options.isDev) as GraphQLError;
+  const broadcasts = createBroadcasts({
+    mask: (result) => (result.errors?.length ? { ...result, errors: result.errors.map(maskError) } : result),
+    failure: (error) => ({ errors: [maskError(error)] }),
+  });
+  const members = new WeakMap<Request, BroadcastMember>();
 
   let nextDocumentId = 0;
   const operationKey = (args: ExecutionArgs) => {
@@ -30,7 +47,8 @@ export function useSharedSubscriptionResults(): Plugin {
   const resultsByEvent = new WeakMap<object, Map<string, Shared>>();
   const copy = (shared: ExecutionResult): ExecutionResult => ({ ...shared, [SHARED_RESULT]: shared }) as ExecutionResult;
 
-  const executeShared = (args: ExecutionArgs, key: string, payload: unknown): ExecutionResult | Promise<ExecutionResult> => {
+  /** The event's result for this operation, shared; `copied` gives the subscriber its own copy. */
+  const executeShared = (args: ExecutionArgs, key: string, payload: unknown, copied = true): ExecutionResult | Promise<ExecutionResult> => {
     if (payload === null || typeof payload !== 'object') return Promise.resolve(execute({ ...args, rootValue: payload }));
     let results = resultsByEvent.get(payload);
     if (!results) resultsByEvent.set(payload, (results = new Map()));
@@ -40,16 +58,25 @@ export function useSharedSubscriptionResults(): Plugin {
       entry.promise.then((value) => (entry.value = value), () => {});
       results.set(key, (result = entry));
     }
+    if (!copied) return result.value ?? result.promise;
     return result.value ? copy(result.value) : result.promise.then(copy);
   };
 
   return {
+    memberFor: (request) => members.get(request),
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const stream = await createSourceEventStream(args);
         if (!isAsyncIterable(stream)) return stream;
         const key = operationKey(args);
-        return mapEvents(stream, (payload) => executeShared(args, key, payload));
+        const results = mapEvents(stream, (payload) => executeShared(args, key, payload));
+        const tail = liveTailOf(stream);
+        const request = (args.contextValue as { request?: Request } | undefined)?.request;
+        // A live tail asked for over SSE (one subscription per request) can be pushed to.
+        if (!tail || !request || members.has(request) || !request.headers.get('accept')?.includes('text/event-stream')) return results;
+        const { stream: own, member } = broadcasts.join(key, tail, (payload) => executeShared(args, key, payload, false), results);
+        members.set(request, member);
+        return own;
       });
     },
   };

@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
+import type { ExecutionResult } from 'graphql';
 import { type FetchAPI, type Plugin, processRegularResult } from 'graphql-yoga';
+import type { BroadcastMember, BroadcastSink } from './broadcast.js';
 import { sharedOrigin } from './shared-results.js';
 
 type Result = Record<string, unknown>;
@@ -9,6 +11,11 @@ const PING = encoder.encode(':\n\n');
 const COMPLETE = encoder.encode('event: complete\ndata:\n\n');
 // As graphql-yoga's own SSE processor: a ping every 12 s keeps proxies from closing an idle stream.
 const PING_INTERVAL_MS = 12_000;
+/**
+ * Frames pushed to a broadcast member wait here while its socket is full; past this it stops being
+ * pushed to and reads its own feed instead (whose buffer bound and stall detection then apply).
+ */
+const MAX_PUSH_BACKLOG_BYTES = 1 << 20;
 
 /**
  * Server-sent events for subscriptions, with the same bytes as graphql-yoga's SSE processor
@@ -22,16 +29,20 @@ const PING_INTERVAL_MS = 12_000;
  *   ReadableStream ponyfill whose per-chunk promises cost more than the write itself;
  * - one timer pings every open stream, instead of one interval per subscriber.
  *
- * The Readable pulls the next event only when the response takes more (no read-ahead), so a slow
- * reader's backlog stays in its live feed's bounded buffer, where stall detection sees it.
+ * - a live-tail subscriber (src/live/broadcast.ts) is pushed its frames by its operation's one
+ *   reader, with no per-subscriber async work at all.
+ *
+ * Otherwise the Readable pulls the next event only when the response takes more (no read-ahead), so
+ * a slow reader's backlog stays in its live feed's bounded buffer, where stall detection sees it.
  */
-export function useSharedSseFrames(): Plugin {
+export function useSharedSseFrames(broadcast: { memberFor(request: Request): BroadcastMember | undefined }): Plugin {
   const streams = createSseStreams();
   return {
-    onResultProcess({ result, resultProcessor, setResultProcessor }) {
+    onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       // Only where yoga chose its SSE processor (the client asked for text/event-stream) for a stream.
       if (resultProcessor?.name !== 'processSSEResult' || !isAsyncIterable(result)) return;
-      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI), 'text/event-stream');
+      const member = broadcast.memberFor(request);
+      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member), 'text/event-stream');
     },
   };
 }
@@ -47,10 +58,11 @@ function createSseStreams() {
     for (const body of open) if (body.readableLength === 0) body.push(PING); // not behind a backlog
   }
 
-  function frameOf(result: Result, fetchAPI: FetchAPI): Uint8Array | Promise<Uint8Array> {
-    const origin = sharedOrigin(result);
+  /** `shared`: the result itself is the one every subscriber gets (a broadcast's). */
+  function frameOf(result: Result, fetchAPI: FetchAPI, shared = false): Uint8Array | Promise<Uint8Array> {
     // The subscriber's copy is still the shared result (no plugin decorated it): share its frame.
-    if (origin && sameShallow(result, origin)) {
+    const origin = shared ? result : sharedOrigin(result);
+    if (origin && (shared || sameShallow(result, origin))) {
       let frame = frames.get(origin);
       if (!frame) {
         frames.set(origin, (frame = serialise(origin, fetchAPI)));
@@ -61,13 +73,15 @@ function createSseStreams() {
     return serialise(result, fetchAPI);
   }
 
-  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI): Response {
-    const iterator = stream[Symbol.asyncIterator]();
+  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI, member?: BroadcastMember): Response {
+    const outer = stream[Symbol.asyncIterator]();
+    /** What the body pulls from; none while a broadcast pushes to it. */
+    let iterator: AsyncIterator<Result> | null = null;
     let pulling = false;
     const body = new Readable({
       highWaterMark: 0,
       read() {
-        if (pulling) return;
+        if (pulling || !iterator) return;
         pulling = true;
         void pull();
       },
@@ -78,7 +92,8 @@ function createSseStreams() {
           pingTimer = undefined;
         }
         // The client went away (or the stream failed): end the subscription at once.
-        Promise.resolve(iterator.return?.()).then(
+        member?.leave();
+        Promise.all([outer.return?.(), iterator !== outer ? iterator?.return?.() : undefined]).then(
           () => callback(error),
           () => callback(error),
         );
@@ -86,24 +101,71 @@ function createSseStreams() {
     });
     async function pull() {
       try {
-        const { value, done } = await iterator.next();
+        const { value, done } = await iterator!.next();
         let frame = done || value == null ? null : frameOf(value, fetchAPI);
         if (frame instanceof Promise) frame = await frame;
+        if (waiting) await waiting; // frames pushed before it fell behind go first
         pulling = false;
         if (body.destroyed) return;
         if (frame) body.push(frame);
-        if (done) {
-          body.push(COMPLETE);
-          body.push(null);
-        }
+        if (done) end();
       } catch (error) {
         body.destroy(error as Error);
       }
     }
+    function end() {
+      open.delete(body); // no pings after the end
+      body.push(COMPLETE);
+      body.push(null);
+    }
+
+    // Pushed frames in order; one that must wait (a result with errors is serialised
+    // asynchronously) holds back the ones after it.
+    let waiting: Promise<void> | null = null;
+    const write = (frame: Uint8Array | Promise<Uint8Array> | 'end') => {
+      if (!waiting && !(frame instanceof Promise)) {
+        if (body.destroyed) return;
+        if (frame === 'end') end();
+        else body.push(frame);
+        return;
+      }
+      const next: Promise<void> = (waiting ?? Promise.resolve())
+        .then(() => frame)
+        .then((bytes) => {
+          if (waiting === next) waiting = null;
+          if (body.destroyed) return;
+          if (bytes === 'end') end();
+          else body.push(bytes);
+        })
+        .catch((error) => {
+          body.destroy(error as Error);
+        });
+      waiting = next;
+    };
+    const sink: BroadcastSink = {
+      next(result: ExecutionResult) {
+        if (body.destroyed) return true;
+        if (body.readableLength > MAX_PUSH_BACKLOG_BYTES) {
+          // Behind: from here it reads its own feed, from just after what it was written.
+          iterator = member!.resume() as AsyncIterator<Result>;
+          return false;
+        }
+        write(frameOf(result as Result, fetchAPI, true));
+        return true;
+      },
+      complete: () => write('end'),
+      fail(error) {
+        // As yoga ends a stream that throws: a last result with the (masked) error.
+        write(serialise(member!.failure(error) as Result, fetchAPI));
+        write('end');
+      },
+    };
+
     // Some browsers show nothing until the first bytes arrive.
     body.push(PING);
     open.add(body);
     pingTimer ??= setInterval(pingAll, PING_INTERVAL_MS).unref();
+    if (!member?.attach(sink)) iterator = outer;
     return new fetchAPI.Response(body as never, {
       status: 200,
       headers: {

@@ -2,7 +2,9 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { classifyDatabaseError } from '../plugins/errors.js';
+import { markLiveTail } from '../live/broadcast.js';
 import { type LogPosition, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
+import type { SubscribeHooks } from '../live/live-statements.js';
 import type { StatementAddedMessage } from '../live/statement-log.js';
 import { type StatementNode, createLoaders } from '../loaders.js';
 import { Article, Event, Person, Statement } from './refs.js';
@@ -122,8 +124,20 @@ builder.subscriptionField('statementAdded', (t) =>
         eventId: f.eventId ? Number(f.eventId.id) : null,
         mentionsPersonId: f.mentionsPersonId ? Number(f.mentionsPersonId.id) : null,
       };
+      const live = ctx.live;
       // A subscriber that stops reading is disconnected rather than buffered for without end.
-      return statementAddedEvents(ctx, ctx.live.subscribe(after, { onStall: ctx.disconnect }), filter);
+      const open = (from: LogPosition | null, hooks: SubscribeHooks) =>
+        statementAddedEvents(ctx, live.subscribe(from, { onStall: ctx.disconnect, ...hooks }), filter);
+      if (after) return open(after, {});
+      // From now on: the same events for every subscriber with this filter (src/live/broadcast.ts).
+      const subscribedAfter = live.horizon();
+      return markLiveTail(open(null, {}), {
+        subscribedAfter,
+        horizon: () => live.horizon(),
+        positionOf: (event: StatementAddedEvent) => event.at,
+        open,
+        track: () => live.track(),
+      });
     },
     resolve: (event) => event,
   }),
