@@ -301,11 +301,11 @@ async function fanoutWorkload(sys: RunningSystem, corpus: Corpus, rate: number) 
   }
   try {
     const result = await runFanout({
-      url: sys.url, databaseUrl: corpus.url, sse: options.w6Sse, ws: options.w6Ws, rate, seconds: options.w6Seconds,
+      url: sys.url, databaseUrl: corpus.url, sse: options.w6Sse, ws: options.w6Ws, rate, seconds: options.w6Seconds, warmupSeconds: options.warmup,
       articles: corpus.articles, people: corpus.people, rss: () => sys.memory().rssMB, serverPid: sys.pid,
     });
     live[key] = { status: 'measured', ...result };
-    log(`  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, lost ${result.lost}, ` +
+    log(`  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (first receipt p99 ${result.firstP99.toFixed(1)}, spread p99 ${result.spreadP99.toFixed(1)}), lost ${result.lost}, warm-up p99 ${result.warmupP99.toFixed(1)} ms, content ${result.contentErrors.length ? result.contentErrors.join('; ') : 'checked'}, ` +
       `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms; ` +
       `over ${(result.loadMs / 1000).toFixed(1)} s of inserts and drain: server CPU ${result.serverCpuMs.toFixed(0)} ms, subscriber process CPU ${result.clientLoadCpuMs.toFixed(0)} ms`);
   } catch (e) {
@@ -383,7 +383,9 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     if (x.status !== 'measured') out.push(`- ${size} ${k} ${WORKLOAD_TITLES[k]}: **${x.status}** — ${x.reason}`);
     else if (k === 'W6') {
       out.push(`- ${size} W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers connected (${options.w6Sse} SSE + ${options.w6Ws} graphql-ws), ` +
-        `${x.inserted} INSERTs at ${x.rate}/s; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms ` +
+        `${x.inserted} INSERTs at ${x.rate}/s after ${x.warmup} not counted (warm-up p99 ${f1(x.warmupP99)} ms); ` +
+        `${x.contentErrors?.length ? `**content check failed: ${x.contentErrors.join('; ')}**` : 'first SSE and graphql-ws events checked in full'}; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms; ` +
+        `per INSERT, first receipt p50 ${f1(x.firstP50)} / p99 ${f1(x.firstP99)} ms and first-to-last spread p50 ${f1(x.spreadP50)} / p99 ${f1(x.spreadP99)} ms ` +
         `(target p99 ≤ 100 ms ${pass(x.p99 <= 100)}); delivered ${x.delivered}/${x.expectedDeliveries}, lost ${x.lost} (target 0 ${pass(x.lost === 0)}); ` +
         `drained ${f1(x.drainMs / 1000)} s after the last INSERT; service RSS ${f0(x.rssBeforeMB)} MB → ${f0(x.rssConnectedMB)} MB subscribed → ${f0(x.rssAfterMB)} MB after the inserts → ${f0(x.rssClosedMB)} MB 2 s after the clients left; ` +
         `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s; over the ${f1(x.loadMs / 1000)} s of inserts and drain, CPU: service ${f1(x.serverCpuMs / 1000)} s, subscriber process ${f1(x.clientLoadCpuMs / 1000)} s`);

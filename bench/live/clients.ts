@@ -2,77 +2,100 @@
 // Prints "READY <connected> <failed>" once all are subscribed, then on "STOP" on stdin prints one JSON
 // line: for every marker received, the receipt times (epoch ms) per client.
 // Usage: node --import tsx bench/live/clients.ts <url> <sse> <ws> <subscription-document>
-import http from 'node:http';
+//
+// The subscribers share the service's two cores, so they are as lean as a client can be: raw
+// sockets (an HTTP/1.1 request read as bytes; the graphql-transport-ws protocol over `ws`) that
+// look for each event's marker in what arrives, without parsing it. What they receive is checked
+// once, in full, before the run (writes.ts: statementAddedDocument asks the service itself).
+import net from 'node:net';
 import { createInterface } from 'node:readline';
-import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const [url, sseCount, wsCount, document] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4]), process.argv[5]!];
 const now = () => performance.timeOrigin + performance.now();
-const MARKER = /bench-w6-(\d+)/;
+// The marker is followed by text (" on tariffs…"): a number cut at the end of a read is not taken.
+const MARKER = /bench-w6-(\d+)\D/g;
 /** receipts[client] = marker -> time */
 const receipts: Map<number, number>[] = [];
 let connected = 0, failed = 0, errors = 0;
+/** The first event the first SSE and the first graphql-ws subscriber received, as it came (for the check). */
+const samples: { sse?: string; ws?: string } = {};
 
-function record(client: number, payload: string) {
-  const m = MARKER.exec(payload);
-  if (m && !receipts[client]!.has(Number(m[1]))) receipts[client]!.set(Number(m[1]), now());
+/** Records every marker in `text`; returns the end to keep (a marker may continue in the next read). */
+function record(client: number, text: string): string {
+  const at = now();
+  for (const m of text.matchAll(MARKER)) {
+    const n = Number(m[1]);
+    if (!receipts[client]!.has(n)) receipts[client]!.set(n, at);
+  }
+  return text.slice(-40);
 }
 
 function sse(client: number): Promise<void> {
+  const target = new URL(url);
+  const body = JSON.stringify({ query: document });
   return new Promise((resolve) => {
-    const body = JSON.stringify({ query: document });
-    const req = http.request(url, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': Buffer.byteLength(body) },
-    });
-    req.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        failed++;
-        res.resume();
-        return resolve();
-      }
-      connected++;
-      resolve();
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const event = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (event.includes('data:')) record(client, event);
+    const socket = net.connect(Number(target.port), target.hostname);
+    let head = true, rest = '';
+    socket.on('connect', () =>
+      socket.write(
+        `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      ),
+    );
+    socket.on('data', (chunk: Buffer) => {
+      let text = rest + chunk.toString('latin1');
+      if (head) {
+        const end = text.indexOf('\r\n\r\n');
+        if (end < 0) return void (rest = text);
+        head = false;
+        if (!text.startsWith('HTTP/1.1 200')) {
+          failed++;
+          socket.destroy();
+          return resolve();
         }
-      });
-      res.on('error', () => errors++);
+        connected++;
+        resolve();
+        text = text.slice(end + 4);
+      }
+      if (text.includes('"errors"')) errors++;
+      if (client === 0 && !samples.sse && MARKER.test(text)) samples.sse = text;
+      MARKER.lastIndex = 0;
+      rest = record(client, text);
     });
-    req.on('error', () => {
-      failed++;
-      resolve();
+    socket.on('error', () => {
+      if (head) (failed++, resolve());
+      else errors++;
     });
-    req.end(body);
   });
 }
 
 function ws(client: number): Promise<void> {
   return new Promise((resolve) => {
-    const c = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
-    let settled = false;
+    const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    let acked = false, settled = false;
     const done = (ok: boolean) => {
       if (settled) return;
       settled = true;
       ok ? connected++ : failed++;
       resolve();
     };
-    c.on('connected', () => setTimeout(() => done(true), 200));
-    c.on('error', () => done(false));
-    c.subscribe({ query: document }, {
-      next: (v) => record(client, JSON.stringify(v)),
-      error: () => ((errors++), done(false)),
-      complete: () => {},
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('latin1');
+      if (!acked) {
+        if (!text.includes('"connection_ack"')) return;
+        acked = true;
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: document } }));
+        setTimeout(() => done(true), 200);
+        return;
+      }
+      if (text.includes('"type":"error"') || text.includes('"errors"')) errors++;
+      if (client === sseCount && !samples.ws) samples.ws = text;
+      record(client, text);
     });
+    socket.on('error', () => done(false));
+    socket.on('close', () => done(false));
     setTimeout(() => done(false), 20_000);
   });
 }
@@ -93,5 +116,5 @@ rl.on('line', (line) => {
   }
   if (line.trim() !== 'STOP') return;
   const out = receipts.map((m) => Object.fromEntries(m));
-  process.stdout.write(JSON.stringify({ connected, failed, errors, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, sse: sseCount, ws: wsCount, receipts: out }) + '\n', () => process.exit(0));
+  process.stdout.write(JSON.stringify({ connected, failed, errors, samples, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, sse: sseCount, ws: wsCount, receipts: out }) + '\n', () => process.exit(0));
 });

@@ -1,7 +1,7 @@
 // W5 (createStatement write throughput) and W6 (statementAdded fan-out): harnesses that run once the
 // mutation and the subscription exist in schema.graphql.
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -140,6 +140,39 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/** Markers of the warm-up inserts (the measured ones count from 0). */
+const WARMUP_MARKER = 1_000_000;
+
+/**
+ * The first event one SSE and one graphql-ws subscriber received, parsed in full: a `next` whose
+ * data answers the document (statementAdded's statement, with id and the inserted text).
+ */
+function checkSamples(samples: { sse?: string; ws?: string }, document: string, sse: boolean, ws: boolean): string[] {
+  const problems: string[] = [];
+  const statementOf = (payload: any) => {
+    const added = payload?.data?.statementAdded;
+    const field = /statementAdded \{ (\w+) \{/.exec(document)?.[1];
+    return field ? added?.[field] : added;
+  };
+  const check = (transport: string, payload: unknown) => {
+    const statement = statementOf(payload);
+    if (typeof statement?.id !== 'string' || !/^Live statement bench-w6-\d+ on tariffs and trade\.$/.test(statement?.text ?? '')) {
+      problems.push(`${transport}: unexpected event ${JSON.stringify(payload).slice(0, 200)}`);
+    }
+  };
+  if (sse) {
+    const data = samples.sse && /event: next\ndata: (.*)\n\n/.exec(samples.sse)?.[1];
+    if (!data) problems.push(`SSE: no \`event: next\` frame in ${JSON.stringify(samples.sse?.slice(0, 200))}`);
+    else check('SSE', JSON.parse(data));
+  }
+  if (ws) {
+    const message = samples.ws ? JSON.parse(samples.ws) : null;
+    if (message?.type !== 'next') problems.push(`graphql-ws: no \`next\` message in ${JSON.stringify(samples.ws?.slice(0, 200))}`);
+    else check('graphql-ws', message.payload);
+  }
+  return problems;
+}
+
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -153,6 +186,8 @@ const pct = (xs: number[], p: number) => {
  */
 export async function runFanout(opts: {
   url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number;
+  /** Seconds of inserts at the same rate before the measured ones, not counted (as the read workloads' warm-up). */
+  warmupSeconds: number;
   /** The service's RSS, MB (for the growth while subscribers are connected). */
   rss?: () => number;
   /** The service's pid: its CPU time over the inserts and the drain is reported (serverCpuMs). */
@@ -172,28 +207,37 @@ export async function runFanout(opts: {
   await new Promise((r) => setTimeout(r, 1000));
   const rssConnected = rss();
   const sql = postgres(opts.databaseUrl, { max: 4, onnotice: () => {} });
-  // CPU of both sides over the inserts and the drain: which one is the bottleneck.
-  const serverCpu0 = opts.serverPid ? cpuMsOf(opts.serverPid) : NaN;
-  const clientCpu0 = cpuMsOf(child.pid!);
+  // CPU of both sides over the measured inserts and the drain: which one is the bottleneck.
   const sent = new Map<number, number>();
   const total = opts.rate * opts.seconds;
-  const t0 = performance.now();
+  const warmup = Math.round(opts.rate * opts.warmupSeconds);
   const inserts: Promise<unknown>[] = [];
-  for (let n = 0; n < total; n++) {
-    const due = t0 + (n * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    sent.set(n, performance.timeOrigin + performance.now());
-    const articleId = 1 + (n % opts.articles);
-    // postgres.js queries are lazy: without execute() nothing is sent until awaited, and every INSERT
-    // would wait for the Promise.all below (the whole run), its latency counted from here.
-    inserts.push(sql`insert into statements (article_id, speaker_id, speaker_label, kind, text, said_at)
-      values (${articleId}, ${1 + (n % opts.people)}, 'bench', 'DIRECT_QUOTE', ${`Live statement bench-w6-${n} on tariffs and trade.`}, now())`.execute());
-  }
+  /** Inserts `count` statements, markers from `first`, at the rate; returns when the last is sent. */
+  const insertAtRate = async (first: number, count: number) => {
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      const n = first + i;
+      const wait = start + (i * 1000) / opts.rate - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sent.set(n, performance.timeOrigin + performance.now());
+      const articleId = 1 + (n % opts.articles);
+      // postgres.js queries are lazy: without execute() nothing is sent until awaited, and every INSERT
+      // would wait for the Promise.all below (the whole run), its latency counted from here.
+      inserts.push(sql`insert into statements (article_id, speaker_id, speaker_label, kind, text, said_at)
+        values (${articleId}, ${1 + (n % opts.people)}, 'bench', 'DIRECT_QUOTE', ${`Live statement bench-w6-${n} on tariffs and trade.`}, now())`.execute());
+    }
+  };
+  // Warm-up (markers from WARMUP_MARKER on), then the measured inserts (markers 0 … total-1).
+  await insertAtRate(WARMUP_MARKER, warmup);
+  await new Promise((r) => setTimeout(r, 1000 / opts.rate));
+  const serverCpu0 = opts.serverPid ? cpuMsOf(opts.serverPid) : NaN;
+  const clientCpu0 = cpuMsOf(child.pid!);
+  const t0 = performance.now();
+  await insertAtRate(0, total);
   await Promise.all(inserts);
   await sql.end();
   // Drain: wait until every delivery has arrived, or none has arrived for 5 s (at most 120 s).
-  const expected = total * (opts.sse + opts.ws);
+  const expected = (warmup + total) * (opts.sse + opts.ws);
   const drainStart = Date.now();
   let last = -1, lastChange = Date.now();
   for (;;) {
@@ -209,10 +253,15 @@ export async function runFanout(opts: {
   const loadMs = performance.now() - t0;
   const rssAfter = rss();
   child.stdin!.write('STOP\n');
-  const result = JSON.parse(await nextLine()) as { connected: number; failed: number; errors: number; cpuMs: number; receipts: Record<string, number>[] };
+  const result = JSON.parse(await nextLine()) as {
+    connected: number; failed: number; errors: number; cpuMs: number; receipts: Record<string, number>[]; samples: { sse?: string; ws?: string };
+  };
+  const contentErrors = checkSamples(result.samples, document, opts.sse > 0, opts.ws > 0);
   await new Promise((r) => setTimeout(r, 2000));
   const rssClosed = rss();
   const latencies: number[] = [], sseLat: number[] = [], wsLat: number[] = [];
+  // Per INSERT: its first receipt (commit, NOTIFY, read, execute) and its last (the fan-out after it).
+  const firstAt = new Array<number>(total).fill(Infinity), lastAt = new Array<number>(total).fill(-Infinity);
   let lost = 0;
   result.receipts.forEach((r, client) => {
     for (let n = 0; n < total; n++) {
@@ -222,9 +271,18 @@ export async function runFanout(opts: {
         const ms = at - sent.get(n)!;
         latencies.push(ms);
         (client < opts.sse ? sseLat : wsLat).push(ms);
+        firstAt[n] = Math.min(firstAt[n]!, ms);
+        lastAt[n] = Math.max(lastAt[n]!, ms);
       }
     }
   });
+  const warmLat: number[] = [];
+  result.receipts.forEach((r) => {
+    for (let n = WARMUP_MARKER; n < WARMUP_MARKER + warmup; n++) if (r[n] != null) warmLat.push(r[n]! - sent.get(n)!);
+  });
+  const received = [...firstAt.keys()].filter((n) => Number.isFinite(firstAt[n]!));
+  const firstLat = received.map((n) => firstAt[n]!), spread = received.map((n) => lastAt[n]! - firstAt[n]!);
+  if (process.env.BENCH_W6_DUMP) writeFileSync(process.env.BENCH_W6_DUMP, JSON.stringify({ first: firstAt, last: lastAt }));
   return {
     document,
     subscribers: opts.sse + opts.ws,
@@ -240,6 +298,16 @@ export async function runFanout(opts: {
     p99: pct(latencies, 99),
     max: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), -Infinity) : NaN,
     sseP99: pct(sseLat, 99),
+    warmup,
+    /** Over the warm-up inserts (not counted above): the service's first events after start. */
+    warmupP99: pct(warmLat, 99),
+    /** What the first subscribers received, checked against the document (empty: as expected). */
+    contentErrors,
+    /** Per INSERT: latency of its first receipt, and the spread from first to last receipt. */
+    firstP50: pct(firstLat, 50),
+    firstP99: pct(firstLat, 99),
+    spreadP50: pct(spread, 50),
+    spreadP99: pct(spread, 99),
     wsP99: pct(wsLat, 99),
     streamErrors: result.errors,
     clientCpuMs: result.cpuMs,
