@@ -165,11 +165,16 @@ const column = (c: PgColumn) => constant(columnName(c));
 const timestamp = (c: PgColumn) => constant(`to_char(${columnName(c)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const day = (c: PgColumn) => constant(`to_char(${columnName(c)}, 'YYYY-MM-DD')`);
 /**
- * The Relay global ID: base64url of "Type:id", unpadded. (Three replace() calls cost half of one
- * translate() here, and an id is short enough that base64 never wraps a line.)
+ * The Relay global ID: base64url of "Type:id", unpadded, for which base64 with its padding trimmed
+ * is enough: "Type:id" is letters, a colon and digits, and base64 writes '+' or '/' only for a
+ * byte whose low six bits are 62 or 63 ('>', '?', '~', DEL), which none of those is; and an id is
+ * short enough that base64 never wraps a line. (Per ID, three replace() calls cost ~0.1 ms of a
+ * 1.2 ms W1 query.)
  */
-const globalId = (type: NodeTypeName, id: PgColumn) =>
-  constant(`replace(replace(replace(encode((${literal(`${type}:`)} || ${columnName(id)})::bytea, 'base64'), '+', '-'), '/', '_'), '=', '')`);
+const globalId = (type: NodeTypeName, id: PgColumn) => {
+  if (!/^[A-Za-z]+$/.test(type)) throw new Error(`A Relay type name must be letters only: ${type}`);
+  return constant(`rtrim(encode((${literal(`${type}:`)} || ${columnName(id)})::bytea, 'base64'), '=')`);
+};
 
 // --- Objects -----------------------------------------------------------------------------------
 
