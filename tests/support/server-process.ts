@@ -12,17 +12,26 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; at: number }>;
   /** Sends SIGKILL if it is still running (for afterEach/afterAll). */
   kill(): void;
+  /** Sends a signal (to the whole group when started with a command). */
+  signal(name: NodeJS.Signals): void;
 }
 
 /**
  * The real server (src/server.ts) in its own process on a free loopback port: in-memory PGlite
- * unless `env` says otherwise. Resolves once it logs that it is listening.
+ * unless `env` says otherwise. Resolves once it logs that it is listening. `command` runs it some
+ * other way (`npm start`); it then runs in its own process group, which signals reach as a whole.
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+export async function startServerProcess(env: Record<string, string> = {}, command?: string[]): Promise<ServerProcess> {
+  const [file, ...args] = command ?? [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const child = spawn(file!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: command !== undefined,
   });
+  const signal = (name: NodeJS.Signals) => {
+    if (command) process.kill(-child.pid!, name);
+    else child.kill(name);
+  };
   const lines: any[] = [];
   const plain: string[] = [];
   let stderr = '';
@@ -57,8 +66,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     plain,
     exited,
     kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) signal('SIGKILL');
     },
+    signal,
   };
 }
 
