@@ -5,6 +5,9 @@ import type { Db } from './db/index.js';
 import {
   articlesNewestFirst,
   eventsNewestFirst,
+  personArticlesNewestFirst,
+  personEventsNewestFirst,
+  personMentionsNewestFirst,
   peopleByName,
   statementsInTextOrder,
   statementsNewestFirst,
@@ -111,14 +114,14 @@ export const relations = {
   personMentionedIn: {
     target: statements,
     columns: statementColumns,
-    ordering: statementsNewestFirst,
+    ordering: personMentionsNewestFirst,
     parentColumn: statementMentions.personId,
     link: { table: statementMentions, targetColumn: statementMentions.statementId },
   },
   personEvents: {
     target: events,
     columns: getTableColumns(events),
-    ordering: eventsNewestFirst,
+    ordering: personEventsNewestFirst,
     parentColumn: eventParticipants.personId,
     link: {
       table: eventParticipants,
@@ -129,7 +132,7 @@ export const relations = {
   personArticles: {
     target: articles,
     columns: articleColumns,
-    ordering: articlesNewestFirst,
+    ordering: personArticlesNewestFirst,
     parentColumn: articlePeople.personId,
     link: { table: articlePeople, targetColumn: articlePeople.articleId },
   },

@@ -270,6 +270,60 @@ describe(`events (${backendName})`, () => {
     const notThere = await app.gql(remove, { e: event.id, p: person.person.id });
     expect([codeOf(notThere), fieldOf(notThere)]).toEqual(['NOT_FOUND', 'input.personId']);
   });
+
+  it("a person's events stay newest first when an event moves, however its participation was written", async () => {
+    const person = await createPerson(`Frequent Traveller ${backendName} ${Date.now()}`);
+    const createEvent = async (name: string, startDate: string | null) =>
+      (await app.gql(`mutation($input: CreateEventInput!) { createEvent(input: $input) { event { id } } }`, { input: { name, kind: 'visit', startDate } })).data
+        .createEvent.event.id as string;
+    const [early, late, undated] = [await createEvent('Early visit', '2020-01-01'), await createEvent('Late visit', '2021-01-01'), await createEvent('Undated visit', null)];
+    for (const e of [early, late, undated]) {
+      const added = await app.gql(`mutation($e: ID!, $p: ID!) { addEventParticipant(input: { eventId: $e, personId: $p, role: "guest" }) { role } }`, { e, p: person.person.id });
+      expect(added.errors).toBeUndefined();
+    }
+    const order = async () => {
+      const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { events(first: 10) { edges { node { id } } } } } }`, { id: person.person.id });
+      return read.data.node.events.edges.map((e: any) => e.node.id);
+    };
+    expect(await order()).toEqual([late, early, undated]);
+
+    const move = (id: string, startDate: string | null) =>
+      app.gql(`mutation($input: UpdateEventInput!) { updateEvent(input: $input) { event { startDate } } }`, { input: { id, startDate } });
+    expect((await move(early, '2022-06-01')).errors).toBeUndefined();
+    expect(await order()).toEqual([early, late, undated]);
+    expect((await move(late, null)).errors).toBeUndefined();
+    expect(await order()).toEqual([early, undated, late]); // undated last, higher id first
+
+    // Plain SQL cannot put a wrong date on a participation: it is always the event's own.
+    const eventId = Number(Buffer.from(undated, 'base64url').toString().split(':')[1]);
+    const personId = Number(Buffer.from(person.person.id, 'base64url').toString().split(':')[1]);
+    await app.db.execute(sql`update event_participants set event_start = '1999-01-01' where event_id = ${eventId} and person_id = ${personId}`);
+    expect(await count('event_participants p join events e on e.id = p.event_id', sql`p.event_start is distinct from e.start_date`)).toBe(0);
+    expect(await order()).toEqual([early, undated, late]);
+  });
+
+  it("link rows keep their targets' sort keys (a person's articles, events and mentions, in index order)", async () => {
+    const mismatches = async () => [
+      await count('article_people l join articles t on t.id = l.article_id', sql`l.article_published_at is distinct from t.published_at`),
+      await count('event_participants l join events t on t.id = l.event_id', sql`l.event_start is distinct from t.start_date`),
+      await count('statement_mentions l join statements t on t.id = l.statement_id', sql`l.statement_said_at is distinct from t.said_at`),
+    ];
+    // Written through the API, with a mention.
+    const { article } = await createArticle();
+    const speaker = await createPerson(`Link Keeper ${backendName} ${Date.now()}`);
+    const mentioned = await createPerson(`Link Mentioned ${backendName} ${Date.now()}`);
+    const created = await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, speakerId: speaker.person.id, mentionIds: [mentioned.person.id], text: 'Links keep up', kind: 'PARAPHRASE' } });
+    expect(created.errors).toBeUndefined();
+    expect(await count('statement_mentions', sql`statement_said_at is not null`)).toBeGreaterThan(0);
+    expect(await mismatches()).toEqual([0, 0, 0]);
+    // Targets changed with plain SQL, and links written with wrong copies, are put right.
+    await app.db.execute(sql`update articles set published_at = published_at - interval '3 days'`);
+    await app.db.execute(sql`update statements set said_at = said_at + interval '1 hour'`);
+    await app.db.execute(sql`update events set start_date = start_date - 1`);
+    await app.db.execute(sql`update article_people set article_published_at = '1990-01-01'`);
+    await app.db.execute(sql`update statement_mentions set statement_said_at = null`);
+    expect(await mismatches()).toEqual([0, 0, 0]);
+  });
 });
 
 describe(`ingestArticle (${backendName})`, () => {

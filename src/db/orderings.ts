@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Ordering } from '../pagination.js';
-import { articles, events, people, statements } from './schema.js';
+import { articlePeople, articles, eventParticipants, events, people, statementMentions, statements } from './schema.js';
 
 // Every list the API offers, with the index that serves it named in schema.ts.
 export const articlesNewestFirst: Ordering = {
@@ -27,6 +27,40 @@ export const eventsNewestFirst: Ordering = {
   keys: [
     { sql: sql`coalesce(${events.startDate}, '-infinity'::date)`, type: 'date' },
     { sql: sql`${events.id}`, type: 'int' },
+  ],
+};
+
+// A person's events, articles and mentions in the same orders as the lists above, read off the
+// link rows (their copy of the target's sort key, drizzle/0004), so each is an index scan however
+// many there are. Same tags and key values as the target's own ordering: the same cursors.
+
+/** eventsNewestFirst, off event_participants_person_start_idx. */
+export const personEventsNewestFirst: Ordering = {
+  tag: 'e',
+  direction: 'desc',
+  keys: [
+    { sql: sql`coalesce(${eventParticipants.eventStart}, '-infinity'::date)`, type: 'date' },
+    { sql: sql`${eventParticipants.eventId}`, type: 'int' },
+  ],
+};
+
+/** articlesNewestFirst, off article_people_person_published_idx. */
+export const personArticlesNewestFirst: Ordering = {
+  tag: 'a',
+  direction: 'desc',
+  keys: [
+    { sql: sql`${articlePeople.articlePublishedAt}`, type: 'timestamptz' },
+    { sql: sql`${articlePeople.articleId}`, type: 'int' },
+  ],
+};
+
+/** statementsNewestFirst, off statement_mentions_person_said_idx. */
+export const personMentionsNewestFirst: Ordering = {
+  tag: 's',
+  direction: 'desc',
+  keys: [
+    { sql: sql`${statementMentions.statementSaidAt}`, type: 'timestamptz' },
+    { sql: sql`${statementMentions.statementId}`, type: 'int' },
   ],
 };
 
