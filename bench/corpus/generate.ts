@@ -320,6 +320,10 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
   }
   for (const sink of Object.values(sinks)) await sink.end();
   bar.stop();
+  // What the service's triggers (off for the load) keep on each link row: its target's sort key.
+  await sql.unsafe(`update article_people l set article_published_at = t.published_at from articles t where t.id = l.article_id`);
+  await sql.unsafe(`update event_participants l set event_start = t.start_date from events t where t.id = l.event_id`);
+  await sql.unsafe(`update statement_mentions l set statement_said_at = t.said_at from statements t where t.id = l.statement_id`);
   log(`  loaded rows in ${((performance.now() - t0) / 1000).toFixed(1)}s; rebuilding ${indexes.length} indexes and ${fks.length} foreign keys`);
 
   await sql.unsafe(`set maintenance_work_mem = '512MB'`);
