@@ -395,7 +395,7 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     out.push('', '## Embedded default (`npm start`, PGlite)', '');
     out.push(`- first start (creates, migrates, seeds): ${f0(embedded.firstStartMs)} ms to the first answered query`);
     out.push(`- second start (data directory exists): ${f0(embedded.secondStartMs)} ms — target ≤ 3000 ms ${pass(embedded.secondStartMs <= 3000)}`);
-    out.push(`- idle RSS: ${f0(embedded.largestProcessRssMB)} MB for the service process, ${f0(embedded.idleRssMB)} MB for the whole \`npm start\` tree (npm + tsx + service) — target ≤ 400 MB ${pass(embedded.largestProcessRssMB <= 400)}`);
+    out.push(`- idle RSS: ${f0(embedded.largestProcessRssMB)} MB for the service process, ${f0(embedded.idleRssMB)} MB for the whole \`npm start\` tree (npm + service) — target ≤ 400 MB ${pass(embedded.largestProcessRssMB <= 400)}`);
   }
   if (Object.keys(profiles).length) {
     out.push('', '## CPU profiles (self time by package)', '');
