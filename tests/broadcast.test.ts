@@ -140,7 +140,13 @@ describe('broadcast of a live tail', () => {
     // Attached subscribers gave up their own sources: one reader remains, and both are counted.
     expect(feed.sources).toBe(1);
     expect(feed.tracked).toBe(2);
+    // The subscriber whose source the reader was opened from leaves: the others carry on.
     first.member.leave();
+    feed.publish(4);
+    await settle();
+    expect(numbers(a.got)).toEqual([1, 2, 3]);
+    expect(numbers(b.got)).toEqual([2, 3, 4]);
+    expect(feed.tracked).toBe(1);
     second.member.leave();
     await settle();
     expect(feed.sources).toBe(0);
