@@ -55,11 +55,10 @@ type Execute = (payload: unknown) => ExecutionResult | Promise<ExecutionResult>;
 
 interface Member {
   joinedAfter: LogPosition | null;
-  /** Results that arrived before `attach`; null once attached. */
+  /** Results that arrived before `attach`; null once attached or out of the group. */
   early: { result: ExecutionResult; at: LogPosition }[] | null;
   sink: BroadcastSink | null;
   last: LogPosition | null;
-  left: boolean;
   untrack: (() => void) | null;
 }
 
@@ -153,18 +152,15 @@ export function createBroadcasts(masking: {
       results: AsyncIterator<ExecutionResult>,
     ): { stream: AsyncIterableIterator<ExecutionResult>; member: BroadcastMember } {
       const joined = groups.get(key) ?? startGroup(key, tail, execute);
-      const member: Member = { joinedAfter: tail.subscribedAfter, early: [], sink: null, last: null, left: false, untrack: null };
-      // The group must have been reading since before this subscriber's own source began.
+      const member: Member = { joinedAfter: tail.subscribedAfter, early: [], sink: null, last: null, untrack: null };
+      // The group must have been reading since before this subscriber's own source began; if not,
+      // it stays on its own source (and a group started for nobody stops).
       if (!joined.startedAfter || (member.joinedAfter && compareLogPositions(joined.startedAfter, member.joinedAfter) <= 0)) {
         joined.members.add(member);
       } else {
-        member.early = null;
-        member.left = true;
-        if (joined.members.size === 0) detach(joined, member); // a group started for nobody: stop it
+        detach(joined, member);
       }
       const leave = () => {
-        if (member.left) return;
-        member.left = true;
         member.untrack?.();
         detach(joined, member);
       };
@@ -190,7 +186,7 @@ export function createBroadcasts(masking: {
         stream,
         member: {
           attach(sink) {
-            if (member.left || !member.early || !joined.members.has(member)) return false;
+            if (!member.early) return false; // attached already, or on its own source
             // Its own source is no longer needed: the group has every event since it subscribed.
             void Promise.resolve(results.return?.()).catch(() => {});
             member.untrack = tail.track();

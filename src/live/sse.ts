@@ -27,8 +27,7 @@ const MAX_PUSH_BACKLOG_BYTES = 1 << 20;
  *   of one JSON.stringify and two encoded chunks per subscriber;
  * - the body is a plain Node Readable, which @whatwg-node/server pipes into the response, instead of a
  *   ReadableStream ponyfill whose per-chunk promises cost more than the write itself;
- * - one timer pings every open stream, instead of one interval per subscriber.
- *
+ * - one timer pings every open stream, instead of one interval per subscriber;
  * - a live-tail subscriber (src/live/broadcast.ts) is pushed its frames by its operation's one
  *   reader, with no per-subscriber async work at all.
  *
