@@ -293,21 +293,21 @@ function compileConnection(
   field: FieldNode,
   c: Compiler,
   source: PageSource,
-  rows: (variables: Variables) => { where: SQL | undefined; ordering: Ordering; args: Record<string, unknown> },
+  rows: (variables: Variables) => { where: SQL | undefined; ordering: Ordering; args: Record<string, unknown>; pageCandidates?: RootQuery['pageCandidates'] },
 ): Piece {
   const from = render(source.join ? sql`${source.from} inner join ${source.join.table} on ${source.join.on}` : sql`${source.from}`);
   const withPageInfo = [...collectFields(type, field.selectionSet, c).values()].some((f) => f.name.value === 'pageInfo');
   // The request being compiled: set before the entries are evaluated (synchronously, once per
   // request), read by them.
-  let current: { where: SQL | undefined; ordering: Ordering; page: Page } | undefined;
+  let current: { where: SQL | undefined; ordering: Ordering; page: Page; candidates: SQL | undefined } | undefined;
   // With pageInfo, the one `edges` selection the aggregate builds (two would need two aggregates).
   let aggregatedEdge: Piece | undefined;
 
   /** The page's rows: each edge's JSON (and, with pageInfo, its cursor), in order. */
   const pageRows = (edge: Piece, variables: Variables, params: Params, extra: number) => {
-    const { where, ordering, page } = current!;
+    const { where, ordering, page, candidates } = current!;
     const keyset = keysetCondition(ordering, page);
-    const conditions = [where && bindOnce(where, () => where, params), keyset && bind(keyset, params)].filter(Boolean);
+    const conditions = [where && bindOnce(where, () => where, params), candidates && bind(candidates, params), keyset && bind(keyset, params)].filter(Boolean);
     const filter = conditions.length ? ` where ${conditions.join(' and ')}` : '';
     const order = bindOnce(directionKey(ordering, page), () => sql.join(orderByClause(ordering, page), sql`, `), params);
     const cursor = withPageInfo ? `, ${cursorText(ordering, params)} as cursor` : '';
@@ -355,10 +355,10 @@ function compileConnection(
   });
 
   return (variables, params) => {
-    const { where, ordering, args } = rows(variables);
+    const { where, ordering, args, pageCandidates } = rows(variables);
     // Bad page arguments are the executor's to report, at the field's path.
     const page = parsePage(args, ordering);
-    current = { where, ordering, page };
+    current = { where, ordering, page, candidates: pageCandidates?.(page) };
     if (!withPageInfo) return object(variables, params);
     const limit = page.limit;
     const inPage = `filter (where page.n <= ${limit})`;
@@ -433,7 +433,7 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
     return compileConnection(objectType(c, definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
       const args = getArgumentValues(definition, field, variables);
       const query = list(args.filter as Record<string, unknown> | null | undefined);
-      return { where: query.where, ordering: query.ordering, args };
+      return { where: query.where, ordering: query.ordering, args, pageCandidates: query.pageCandidates };
     });
   });
 }

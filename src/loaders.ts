@@ -321,6 +321,12 @@ export interface RootQuery {
   where: SQL | undefined;
   ordering: Ordering;
   /**
+   * A condition that holds for every row of the requested page (and may hold for others), which
+   * lets the database find the page without reading every row `where` selects. totalCount
+   * ignores it.
+   */
+  pageCandidates?: ((page: Page) => SQL) | undefined;
+  /**
    * Names the list for the prepared-statement cache. Leave it out when the ordering itself
    * carries request values (full-text ranking), which a prepared statement would freeze.
    */
@@ -492,16 +498,17 @@ export function createLoaders(db: Db) {
     /** A root list's page; its total is counted only when asked for. */
     async rootPage<T>(query: RootQuery, args: PageArgs, plan: FetchPlan = EMPTY_PLAN): Promise<Connection<T>> {
       const page = parsePage(args, query.ordering);
+      const where = and(query.where, query.pageCandidates?.(page));
       const source: PageSource = { from: query.table, columns: query.columns, ordering: query.ordering };
       const build = (where: SQL | undefined, bind: Bind) =>
         db.select({ row: sql<JsonRow>`to_json(page)`.as('row') }).from(pageSelect(db, source, page, where, plan, bind).as('page'));
       let rows: { row: unknown }[];
       if (query.cacheKey === undefined) {
-        rows = await build(query.where, literal);
+        rows = await build(where, literal);
       } else {
         // The filter's own values become placeholders too, so one prepared statement serves every
         // request with the same filters, page shape and plan.
-        const filter = parameterize(db, query.where);
+        const filter = parameterize(db, where);
         const shapeKey = `root|${query.cacheKey}|${filter.text}|${page.shape}|${planShape(plan)}`;
         let prepared = statementCache.get(shapeKey);
         if (!prepared) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from './support/app.js';
 import { backendName } from './support/database.js';
+import { explain } from './support/explain.js';
 
 // Every list the API orders must be readable in order from an index: a plan that sorts grows with
 // the table. With sorting priced out (enable_sort = off), a Sort node left in the plan means no
@@ -11,36 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-type RawClient = { unsafe?: (q: string, p: unknown[]) => Promise<unknown[]>; query?: (q: string, p: unknown[]) => Promise<{ rows: unknown[] }> };
-
-async function explain(query: string, params: unknown[]): Promise<string> {
-  const client = (app.db as unknown as { $client: RawClient }).$client;
-  const run = async (text: string, values: unknown[] = []) =>
-    client.unsafe ? ((await client.unsafe(text, values)) as Record<string, string>[]) : ((await client.query!(text, values)).rows as Record<string, string>[]);
-  // One session on PGlite; on postgres.js, settings and EXPLAIN must share a connection.
-  if (client.unsafe) {
-    const sql = client as unknown as { begin<T>(fn: (tx: RawClient) => Promise<T>): Promise<T> };
-    return sql.begin(async (tx) => {
-      await tx.unsafe!('set local enable_sort = off', []);
-      await tx.unsafe!('set local enable_seqscan = off', []);
-      const rows = (await tx.unsafe!(`explain ${query}`, params)) as Record<string, string>[];
-      return rows.map((r) => Object.values(r)[0]).join('\n');
-    });
-  }
-  await run('set enable_sort = off');
-  await run('set enable_seqscan = off');
-  try {
-    return (await run(`explain ${query}`, params)).map((r) => Object.values(r)[0]).join('\n');
-  } finally {
-    await run('reset enable_sort');
-    await run('reset enable_seqscan');
-  }
-}
-
 async function plansOf(query: string) {
   const { result, sql, params } = await app.countStatements(query);
   expect(result.errors).toBeUndefined();
-  return Promise.all(sql.map((text, i) => explain(text, params[i]!)));
+  return Promise.all(sql.map((text, i) => explain(app.db, text, params[i]!)));
 }
 
 /** Sort nodes anywhere in the plan (these queries touch no link table, whose small pages may sort). */

@@ -324,6 +324,10 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
   await sql.unsafe(`update article_people l set article_published_at = t.published_at from articles t where t.id = l.article_id`);
   await sql.unsafe(`update event_participants l set event_start = t.start_date from events t where t.id = l.event_id`);
   await sql.unsafe(`update statement_mentions l set statement_said_at = t.said_at from statements t where t.id = l.statement_id`);
+  // ...and the words that rank a statement above the lowest (drizzle/0005).
+  await sql.unsafe(`insert into statement_search_tiers (statement_id, lexeme, rank)
+    select s.id, w.lexeme, r.rank from statements s, unnest(s.search) w, ts_rank(s.search, search_word_query(w.lexeme)) r(rank)
+    where r.rank > search_lowest_rank()`);
   log(`  loaded rows in ${((performance.now() - t0) / 1000).toFixed(1)}s; rebuilding ${indexes.length} indexes and ${fks.length} foreign keys`);
 
   await sql.unsafe(`set maintenance_work_mem = '512MB'`);

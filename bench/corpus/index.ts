@@ -5,7 +5,8 @@ import { createDb } from '../../src/db/index.js';
 import { type LoadStats, type Size, loadCorpus, planFor } from './generate.js';
 
 /** Bump when the generator's output changes, so stale databases are rebuilt. */
-export const GENERATOR_VERSION = 2; // 2: link rows carry their targets' sort keys (drizzle/0004)
+// 2: link rows carry their targets' sort keys (drizzle/0004); 3: search tiers (drizzle/0005)
+export const GENERATOR_VERSION = 3;
 
 export function databaseUrl(baseUrl: string, size: Size): string {
   const url = new URL(baseUrl);

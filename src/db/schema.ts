@@ -9,6 +9,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -191,6 +192,28 @@ export const statementMentions = pgTable(
     index('statement_mentions_person_idx').on(t.personId, t.statementId),
     // Person.mentionedIn: newest first, as statements_said_idx orders Query.statements.
     index('statement_mentions_person_said_idx').on(t.personId, t.statementSaidAt.desc(), t.statementId.desc()),
+  ],
+);
+
+/**
+ * A ranked search's upper tiers (drizzle/0005): for each statement, the words whose own rank in it
+ * (`ts_rank` for that word alone) is above the lowest a match can have (one plain occurrence).
+ * Kept by a trigger on statements. Every other match of a one-word search ranks exactly that
+ * lowest value, so the best matches of a word are read off this index instead of by ranking
+ * all of its matches.
+ */
+export const statementSearchTiers = pgTable(
+  'statement_search_tiers',
+  {
+    statementId: integer('statement_id')
+      .notNull()
+      .references(() => statements.id, { onDelete: 'cascade' }),
+    lexeme: text('lexeme').notNull(),
+    rank: real('rank').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.statementId, t.lexeme] }),
+    index('statement_search_tiers_lexeme_rank_idx').on(t.lexeme, t.rank.desc(), t.statementId.desc()),
   ],
 );
 

@@ -8,6 +8,7 @@ import { decodeId, encodeId, lockedCount, lockedExists, mustAllExist, mustExist,
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
+import { rankedSearchPage } from '../db/search.js';
 import { articlePeople, articles, events, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import { type RootQuery, type StatementNode, statementColumns } from '../loaders.js';
@@ -101,8 +102,17 @@ export function statementList(f: StatementListFilter): RootQuery {
     f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
     f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
   ];
-  // A ranked search's ordering carries the search terms, so it is not prepared.
-  return { table: statements, columns: statementColumns, ordering, where: and(...conditions), cacheKey: query ? undefined : 'statements' };
+  // A search with no other filter: its page is found without ranking every match.
+  const searchOnly = query && conditions.filter(Boolean).length === 1;
+  return {
+    table: statements,
+    columns: statementColumns,
+    ordering,
+    where: and(...conditions),
+    pageCandidates: searchOnly ? (page) => rankedSearchPage(query, ordering, page) : undefined,
+    // A ranked search's ordering carries the search terms, so it is not prepared.
+    cacheKey: query ? undefined : 'statements',
+  };
 }
 
 builder.queryField('statements', (t) =>
