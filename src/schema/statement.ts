@@ -102,14 +102,15 @@ export function statementList(f: StatementListFilter): RootQuery {
     f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
     f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
   ];
-  // A search with no other filter: its page is found without ranking every match.
-  const searchOnly = query && conditions.filter(Boolean).length === 1;
+  // One word and no other filter: the page is found without ranking every match. (Anything else
+  // is ranked in full; so is a "word" the parser splits or drops, which rankedSearchPage checks.)
+  const oneWordOnly = query && /^[\p{L}\p{N}]+$/u.test(search!) && conditions.filter(Boolean).length === 1;
   return {
     table: statements,
     columns: statementColumns,
     ordering,
     where: and(...conditions),
-    pageCandidates: searchOnly ? (page) => rankedSearchPage(query, ordering, page) : undefined,
+    pageCandidates: oneWordOnly ? (page) => rankedSearchPage(query, ordering, page) : undefined,
     // A ranked search's ordering carries the search terms, so it is not prepared.
     cacheKey: query ? undefined : 'statements',
   };
