@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from './support/app.js';
 import { backendName } from './support/database.js';
-import { explain } from './support/explain.js';
+import { type RawClient, explain } from './support/explain.js';
 
 // Every list the API orders must be readable in order from an index: a plan that sorts grows with
 // the table. With sorting priced out (enable_sort = off), a Sort node left in the plan means no

@@ -1,6 +1,6 @@
 import type { Db } from '../../src/db/index.js';
 
-type RawClient = { unsafe?: (q: string, p: unknown[]) => Promise<unknown[]>; query?: (q: string, p: unknown[]) => Promise<{ rows: unknown[] }> };
+export type RawClient = { unsafe?: (q: string, p: unknown[]) => Promise<unknown[]>; query?: (q: string, p: unknown[]) => Promise<{ rows: unknown[] }> };
 
 /**
  * `explain <options and query>` as text, with sorting and sequential scans priced out: a plan that
