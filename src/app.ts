@@ -55,8 +55,8 @@ query WhoSaidWhat {
 const stringParam = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function createApp(deps: AppDeps) {
-  const hardened = hardenedYogaOptions(deps);
-  const sharedResults = useSharedSubscriptionResults(hardened.maskedErrors);
+  const { logEventErrors, ...hardened } = hardenedYogaOptions(deps);
+  const sharedResults = useSharedSubscriptionResults({ ...hardened.maskedErrors, logEventErrors });
   return createYoga({
     schema,
     // Over HTTP the token comes in the Authorization header; over WebSocket in connectionParams.

@@ -1,21 +1,8 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../src/plugins/metrics.js';
 import { type TestApp, createTestApp } from './support/app.js';
 import { backendName } from './support/database.js';
-
-/** Captures pino's JSON lines in memory. */
-function logCapture() {
-  const lines: any[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'debug' }, stream) };
-}
+import { logCapture } from './support/logs.js';
 
 let app: TestApp;
 const metrics = createMetrics();

@@ -14,6 +14,8 @@ export interface SharedResultsOptions {
   /** yoga's error masking (maskedErrors.maskError): results pushed past the plugins are masked here. */
   maskError: (error: unknown, message: string, isDev?: boolean) => Error;
   isDev?: boolean;
+  /** Logs the causes of an event's errors that masking hides (the broadcast's events skip the plugins). */
+  logEventErrors?: (errors: readonly unknown[] | undefined) => void;
 }
 
 /**
@@ -30,8 +32,15 @@ export function useSharedSubscriptionResults(options: SharedResultsOptions): Plu
   const documentIds = new WeakMap<DocumentNode, number>();
   const maskError = (error: unknown) => options.maskError(error, 'Unexpected error.', options.isDev) as GraphQLError;
   const broadcasts = createBroadcasts({
-    mask: (result) => (result.errors?.length ? { ...result, errors: result.errors.map(maskError) } : result),
-    failure: (error) => ({ errors: [maskError(error)] }),
+    mask: (result) => {
+      if (!result.errors?.length) return result;
+      options.logEventErrors?.(result.errors);
+      return { ...result, errors: result.errors.map(maskError) };
+    },
+    failure: (error) => {
+      options.logEventErrors?.([error]);
+      return { errors: [maskError(error)] };
+    },
   });
   const members = new WeakMap<Request, BroadcastMember>();
 

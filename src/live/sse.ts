@@ -188,7 +188,9 @@ function serialise(result: Result, fetchAPI: FetchAPI): Uint8Array | Promise<Uin
     const stringify = (result.stringify as ((value: unknown) => string) | undefined) ?? JSON.stringify;
     return frame(stringify(result));
   }
-  return processRegularResult(result as never, fetchAPI, 'application/json').text().then(frame);
+  // A native promise: the Response's text() may be a plain thenable, which the writers (which
+  // tell bytes from promises) would push as an object.
+  return Promise.resolve(processRegularResult(result as never, fetchAPI, 'application/json').text()).then(frame);
 }
 
 function sameShallow(a: Result, b: Result): boolean {

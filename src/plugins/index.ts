@@ -54,7 +54,7 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   if (settings.compiledReads) plugins.push(useCompiledReads());
   // After every request parser is in place (it wraps the one chosen), as yoga's own would be.
   plugins.push(useBodySizeLimit(settings.limits.maxBodyBytes));
-  return {
+  const options = {
     plugins,
     logging: logging.yogaLogger,
     maskedErrors: { maskError: logging.maskError, isDev: deps.exposeErrors ?? false },
@@ -65,4 +65,6 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
     multipart: false,
     cors: settings.corsOrigins === false ? false : settings.corsOrigins ? { origin: settings.corsOrigins } : undefined,
   } satisfies Partial<YogaServerOptions<object, object>>;
+  // Not a yoga option: for live events masked past the plugins (src/live/shared-results.ts).
+  return { ...options, logEventErrors: logging.logEventErrors };
 }

@@ -13,6 +13,8 @@ interface RequestLog {
 /** A caller's own id is kept when it is harmless, so one id follows a request across services. */
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+/** Tells an unexpected error (masked with this message) from an expected one (kept). */
+const UNEXPECTED = '\u0000unexpected';
 
 /**
  * Request ids and structured logs. Each request gets an id (the `x-request-id` response header
@@ -34,6 +36,20 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
       deferred.add(error);
     }
     return masked;
+  };
+
+  // A live event is executed once for all its subscribers (src/live/shared-results.ts), so one
+  // failure reaches many streams: its cause is logged once, with the first request's id.
+  const loggedEventErrors = new WeakSet<object>();
+  /** Logs the causes of the errors in a subscription event that masking will hide, before it does. */
+  const logEventErrors = (errors: readonly unknown[] | undefined, request?: Request) => {
+    for (const error of errors ?? []) {
+      if (error === null || typeof error !== 'object' || loggedEventErrors.has(error)) continue;
+      loggedEventErrors.add(error);
+      if (maskError(error, UNEXPECTED, false).message !== UNEXPECTED) continue; // an expected error, shown as it is
+      const cause = (error as { originalError?: unknown }).originalError ?? error;
+      logger.error({ requestId: request && requests.get(request)?.requestId, err: cause }, 'unexpected error in a subscription event (masked)');
+    }
   };
 
   const yogaLogger: YogaLogger = {
@@ -62,6 +78,13 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
       const given = typeof params.operationName === 'string' ? params.operationName : undefined;
       const name = given ?? /\b(?:query|mutation|subscription)\s+([_A-Za-z]\w{0,100})/.exec(query)?.[1];
       if (name) requests.get(request)?.operationNames.push(name.slice(0, 100));
+    },
+    onSubscribe({ args }) {
+      const request = (args.contextValue as { request?: Request } | undefined)?.request;
+      return {
+        // Before masking (yoga's plugin comes last), on each stream: SSE and graphql-ws alike.
+        onSubscribeResult: () => ({ onNext: ({ result }) => logEventErrors(result.errors, request) }),
+      };
     },
     onResultProcess({ request, result, setResult }) {
       const entry = requests.get(request);
@@ -93,7 +116,7 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
       else logger.info(line, 'request');
     },
   };
-  return { plugin, yogaLogger, maskError: maskAndKeepCause };
+  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors };
 }
 
 function withRequestId(result: ExecutionResult, requestId: string): ExecutionResult {

@@ -1,4 +1,5 @@
 import { type AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { createServer } from 'node:http';
 import { seedArticles } from '../../seeds/index.js';
 import { createApp } from '../../src/app.js';
@@ -13,7 +14,7 @@ import { createTestDatabase } from './database.js';
  * The service with writes and live statements: a started feed, an editor token, helpers for
  * mutations and SSE subscriptions, and (on demand) a real port for WebSocket clients.
  */
-export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (query: string) => void } = {}) {
+export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (query: string) => void; logger?: Logger } = {}) {
   const database = await createTestDatabase(options.onQuery);
   await database.migrate();
   if (options.seed ?? true) await seedAll(database.db, seedArticles);
@@ -21,7 +22,7 @@ export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (qu
   const live = createLiveStatements({ database, safetyPollMs: 60_000 });
   await live.start();
   const { token } = await createToken(database.db, 'tester');
-  const yoga = createApp({ db: database.db, live });
+  const yoga = createApp({ db: database.db, live, logger: options.logger });
   const closers: (() => Promise<void>)[] = [];
 
   /** A GraphQL operation over HTTP; mutations carry the editor token unless `token` says otherwise. */
@@ -53,7 +54,7 @@ export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (qu
       status: response.status,
       /** The next `next` event's payload ({ data } or { errors }). */
       next: (timeoutMs = 15_000) => stream.nextEvent(timeoutMs),
-      /** Resolves to false when no event comes within `ms` (for "nothing else arrives"). */
+      /** Resolves to true when no event comes within `ms` (for "nothing else arrives"). */
       nothingWithin: (ms: number) => stream.nothingWithin(ms),
       close: async () => {
         controller.abort();
