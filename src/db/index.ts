@@ -56,7 +56,8 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client: PGlite = await PGlite.create(dataDir);
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const client: PGlite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzle({ client, schema, logger });
   return {
     db: db as unknown as Db,

@@ -56,6 +56,10 @@ export const people = pgTable(
   (t) => [
     uniqueIndex('people_slug_key').on(t.slug),
     index('people_name_idx').on(t.name, t.id),
+    // Query.people's search (a name or alias containing the text): trigram indexes (drizzle/0006),
+    // so a rare name is found without walking everyone in name order.
+    index('people_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('people_aliases_trgm_idx').using('gin', sql`person_aliases_text(${t.aliases}) gin_trgm_ops`),
   ],
 );
 

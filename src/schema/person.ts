@@ -79,7 +79,7 @@ export function personList(filter: { search?: string | null } | null | undefined
     cacheKey: 'people',
     columns: getTableColumns(people),
     ordering: peopleByName,
-    where: pattern ? sql`(${people.name} ilike ${pattern} or array_to_string(${people.aliases}, ' | ') ilike ${pattern})` : undefined,
+    where: pattern ? sql`(${people.name} ilike ${pattern} or person_aliases_text(${people.aliases}) ilike ${pattern})` : undefined,
   };
 }
 
