@@ -51,7 +51,11 @@ export async function ensureCorpus(baseUrl: string, size: Size, seed: number, op
           const stats = meta[0]!.stats as LoadStats;
           // Remove what earlier write workloads added.
           const removed = await sql`delete from statements where id > ${stats.statements}`;
-          if (removed.count) log(`  removed ${removed.count} statements written by an earlier run`);
+          if (removed.count) {
+            log(`  removed ${removed.count} statements written by an earlier run`);
+            // Their dead rows sit at the newest end of every id-ordered index until vacuumed.
+            await sql.unsafe('vacuum analyze').simple();
+          }
           await sql.unsafe(PEER_SQL).simple();
           log(`  reusing ${name} (${stats.statements} statements, seed ${seed})`);
           return { ...stats, size, seed, url, reused: true, maxStatementId: stats.statements };
