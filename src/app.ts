@@ -6,7 +6,9 @@ import type { LiveStatements } from './live/live-statements.js';
 import { useSharedSubscriptionResults } from './live/shared-results.js';
 import { useSharedSseFrames } from './live/sse.js';
 import type { Db } from './db/index.js';
+import type { ReadRouter } from './db/replicas.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
+import { useReadRouting } from './plugins/read-routing.js';
 import { schema } from './schema/index.js';
 
 export interface AppDeps extends HardeningDeps {
@@ -14,9 +16,15 @@ export interface AppDeps extends HardeningDeps {
   /** The new-statement feed (src/live/); without it `statementAdded` answers SERVICE_UNAVAILABLE. */
   live?: LiveStatements;
   clock?: Clock;
+  /** Read replicas: query operations go to them (src/plugins/read-routing.ts). */
+  reads?: ReadRouter | undefined;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
+#
+# Reading your own writes (with read replicas): a mutation's response carries
+# extensions.consistency.lsn (and the x-newsgraph-lsn header). Send it back on the next reads
+# as the header  {"x-newsgraph-min-lsn": "<lsn>"}  (Headers tab below) and they show the write.
 query WhoSaidWhat {
   people(filter: { search: "paul" }) {
     totalCount
@@ -73,7 +81,8 @@ export function createApp(deps: AppDeps) {
     ...hardened,
     // Last, so its subscribe function is the one used (after graphql-jit's); the SSE frames plugin
     // after yoga's result processors (always first), so it sees the one they chose.
-    plugins: [...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults)],
+    // Read routing first: every plugin that reads must see the database it chose.
+    plugins: [...(deps.reads ? [useReadRouting(deps.reads)] : []), ...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults)],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

@@ -440,16 +440,16 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
 
 /**
  * A query operation compiled: for one request's variables, its `data` as JSON text from one SQL
- * statement, or null when the executor must answer.
+ * statement on `db` (the primary or a read replica), or null when the executor must answer.
  */
-export type CompiledQuery = (variables: Variables) => Promise<string | undefined> | null;
+export type CompiledQuery = (db: Db, variables: Variables) => Promise<string | undefined> | null;
 
 type Prepared = { execute(values: Record<string, unknown>): Promise<{ data: string }[]> };
 
 /** Shapes (page sizes, filters, cursors...) one document is prepared for, at most. */
 const MAX_SHAPES = 64;
 
-export function compileQuery(db: Db, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null {
+export function compileQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null {
   const queryType = schema.getQueryType();
   if (operation.operation !== 'query' || !queryType) return null;
   const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -463,8 +463,11 @@ export function compileQuery(db: Db, schema: GraphQLSchema, document: DocumentNo
   }
   // Prepared per text: every request of a shape has the same text (values are parameters), so
   // PostgreSQL plans it once instead of on every request (planning cost more than running it).
-  const prepared = new Map<string, Prepared>();
-  return (variables) => {
+  // Per database: a statement prepared on one pool cannot run on another.
+  const preparedByDb = new WeakMap<Db, Map<string, Prepared>>();
+  return (db, variables) => {
+    let prepared = preparedByDb.get(db);
+    if (!prepared) preparedByDb.set(db, (prepared = new Map()));
     const params = new Params();
     let text: string;
     try {

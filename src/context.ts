@@ -5,6 +5,7 @@ import type { LiveStatements } from './live/live-statements.js';
 import { type Loaders, createLoaders } from './loaders.js';
 
 export interface Context {
+  /** The primary; in a query operation with read replicas, the database chosen for it (src/plugins/read-routing.ts). */
   db: Db;
   /** Replaced after every write (and per subscription event) so nothing stale is served. */
   loaders: Loaders;

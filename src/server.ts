@@ -22,6 +22,12 @@ const database = await createDb({
   maxConnections: config.DB_POOL_MAX,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+  readUrls: config.DATABASE_READ_URL,
+  readBalance: config.DB_READ_BALANCE,
+  replicaMaxLagMs: config.DB_REPLICA_MAX_LAG_MS,
+  replicaProbeMs: config.DB_REPLICA_PROBE_MS,
+  listenUrl: config.DATABASE_LISTEN_URL,
+  logger: log,
 });
 await database.migrate();
 if (database.driver === 'pglite') {
@@ -48,10 +54,12 @@ await live.start();
 
 const metrics = createMetrics();
 metrics.observeLive(live.stats);
+if (database.reads) metrics.observeReads(database.reads);
 
 let stopping = false;
 const yoga = createApp({
   db: database.db,
+  reads: database.reads,
   live,
   exposeErrors: config.NODE_ENV === 'development',
   logger: log,
@@ -63,7 +71,8 @@ const server = createServer(yoga);
 const webSocket = attachWebSocketServer(server, yoga);
 server.listen(config.PORT, config.HOST, () => {
   const { port } = server.address() as AddressInfo;
-  log.info({ driver: database.driver, port, url: `http://localhost:${port}/graphql` }, 'Newsgraph is listening');
+  const replicas = database.reads?.replicas().map((r) => r.name);
+  log.info({ driver: database.driver, port, url: `http://localhost:${port}/graphql`, replicas }, 'Newsgraph is listening');
 });
 
 async function shutdown(signal: string) {

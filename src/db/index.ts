@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import { type PostgresListener, createPostgresListener } from './listener.js';
+import { type ReadBalance, type ReadRouter, type Replica, createReadRouter, replicaNames } from './replicas.js';
 import { projectPath } from '../paths.js';
 import * as schema from './schema.js';
 
@@ -23,6 +24,8 @@ export interface Database {
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** Whether the LISTEN connection is up (PGlite: always, it is in-process). */
   listenConnected(): boolean;
+  /** Where read-only operations go, when there are read replicas (src/db/replicas.ts). */
+  reads?: ReadRouter | undefined;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,10 +43,21 @@ export interface DbOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL server only: give up connecting after this, so an outage fails requests fast. */
   connectTimeoutMs?: number;
+  /** Streaming replicas of `databaseUrl` for read-only operations (src/db/replicas.ts). */
+  readUrls?: string[] | undefined;
+  readBalance?: ReadBalance | undefined;
+  /** A replica whose data is older than this leaves the read rotation. */
+  replicaMaxLagMs?: number | undefined;
+  replicaProbeMs?: number | undefined;
+  /** Where LISTEN connects when `databaseUrl` goes through a transaction pooler (PgBouncer). */
+  listenUrl?: string | undefined;
+  /** Replicas leaving and rejoining the rotation. */
+  logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
 }
 
 export async function createDb(options: DbOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: (query: string, params: unknown[]) => options.onQuery!(query, params) } : undefined;
+  if (options.readUrls?.length && !options.databaseUrl) throw new Error('Read replicas (DATABASE_READ_URL) need a PostgreSQL primary (DATABASE_URL).');
   return options.databaseUrl
     ? createPostgresDb(options.databaseUrl, logger, options.maxConnections, options)
     : createPgliteDb(options.pgliteDir ?? './data', logger);
@@ -73,27 +87,50 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
   };
 }
 
-async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts: DbOptions = {}): Promise<Database> {
+async function createPostgresDb(url: string, logger: Logger, max = 10, options: DbOptions = {}): Promise<Database> {
   const { default: postgresClient } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client: postgres.Sql = postgresClient(url, {
-    max,
-    onnotice: () => {},
-    connect_timeout: (timeouts.connectTimeoutMs ?? 2_000) / 1000,
-    // postgres.js backs off up to 20 s between reconnects, and queued queries wait it out: during
-    // an outage requests would hang. Retry soon instead, so each request fails (or succeeds) fast.
-    backoff: () => 0.1,
-    connection: { statement_timeout: timeouts.statementTimeoutMs ?? 5_000 },
+  const pool = (poolUrl: string) =>
+    postgresClient(poolUrl, {
+      max,
+      onnotice: () => {},
+      connect_timeout: (options.connectTimeoutMs ?? 2_000) / 1000,
+      // postgres.js backs off up to 20 s between reconnects, and queued queries wait it out: during
+      // an outage requests would hang. Retry soon instead, so each request fails (or succeeds) fast.
+      backoff: () => 0.1,
+      connection: { statement_timeout: options.statementTimeoutMs ?? 5_000 },
+    });
+  const client: postgres.Sql = pool(url);
+  const db = drizzle({ client: preparingEverything(client), schema, logger }) as unknown as Db;
+  const names = replicaNames(options.readUrls ?? []);
+  const replicas = (options.readUrls ?? []).map((replicaUrl, i): Replica => {
+    const counted = countingQueries(pool(replicaUrl));
+    return { name: names[i]!, db: drizzle({ client: preparingEverything(counted.client), schema, logger }) as unknown as Db, ...counted };
   });
-  const db = drizzle({ client: preparingEverything(client), schema, logger });
+  const reads =
+    replicas.length > 0
+      ? createReadRouter({
+          primary: db,
+          primaryClient: client,
+          replicas,
+          balance: options.readBalance,
+          maxLagMs: options.replicaMaxLagMs,
+          probeIntervalMs: options.replicaProbeMs,
+          logger: options.logger,
+        })
+      : undefined;
+  // Replicas that answer are in the rotation from the first request on.
+  await reads?.probe();
   // Its own connection, opened on the first listen: scripts that never listen do not pay for it.
+  // Always the primary (a standby delivers no NOTIFY), and direct (a transaction pooler breaks LISTEN).
   let listener: PostgresListener | undefined;
   return {
-    db: db as unknown as Db,
+    db,
     driver: 'postgres',
+    reads,
     listen(channel, onNotify, onListen) {
-      listener ??= createPostgresListener(url);
+      listener ??= createPostgresListener(options.listenUrl ?? url);
       return listener.listen(channel, onNotify, onListen);
     },
     listenConnected: () => listener?.connected() ?? false,
@@ -109,9 +146,42 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, timeouts:
       }
     },
     async close() {
+      await reads?.close();
       await listener?.close();
-      await client.end({ timeout: 5 });
+      await Promise.all([client, ...replicas.map((r) => r.client)].map((c) => c.end({ timeout: 5 })));
     },
+  };
+}
+
+/**
+ * Counts the queries in flight on a pool (for least-outstanding balancing) and reports failures.
+ * postgres.js runs a query on its first `then`, a microtask after it is built, so options set
+ * right after (drizzle's `.values()`) still apply.
+ */
+function countingQueries(client: postgres.Sql) {
+  let outstanding = 0;
+  const listeners: ((error: unknown) => void)[] = [];
+  const counted = new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      return (...args: Parameters<postgres.Sql['unsafe']>) => {
+        const query = target.unsafe(...args);
+        outstanding++;
+        query.then(
+          () => outstanding--,
+          (error: unknown) => {
+            outstanding--;
+            for (const listener of listeners) listener(error);
+          },
+        );
+        return query;
+      };
+    },
+  });
+  return {
+    client: counted,
+    outstanding: () => outstanding,
+    onQueryFailed: (listener: (error: unknown) => void) => void listeners.push(listener),
   };
 }
 

@@ -17,12 +17,13 @@ export function useCompiledReads(): Plugin {
       let byName = compiled.get(args.document);
       if (!byName) compiled.set(args.document, (byName = new Map()));
       let query = byName.get(args.operationName ?? '');
-      if (query === undefined) byName.set(args.operationName ?? '', (query = compileQuery((args.contextValue as unknown as Context).db, args.schema, args.document, operation)));
+      if (query === undefined) byName.set(args.operationName ?? '', (query = compileQuery(args.schema, args.document, operation)));
       if (!query) return;
       const variables = operation.variableDefinitions?.length
         ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
         : { coerced: {} };
-      const answer = variables.coerced && query(variables.coerced);
+      // The context's database: a read replica when src/plugins/read-routing.ts chose one.
+      const answer = variables.coerced && query((args.contextValue as unknown as Context).db, variables.coerced);
       if (!answer) return;
       let text: string | undefined;
       try {

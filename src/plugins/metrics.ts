@@ -1,6 +1,7 @@
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReadRouter, ReplicaState } from '../db/replicas.js';
 
 /** What the live module (subscriptions) reports; it registers itself through `observeLive`. */
 export interface LiveStats {
@@ -12,7 +13,11 @@ export interface Metrics {
   registry: Registry;
   /** Adds `newsgraph_subscribers` and `newsgraph_listen_connected`, read at every scrape. */
   observeLive(stats: LiveStats): void;
+  /** Adds per-replica state and lag, and read operations per target (primary or replica). */
+  observeReads(reads: Pick<ReadRouter, 'replicas' | 'reads'>): void;
 }
+
+const REPLICA_STATES: ReplicaState[] = ['unknown', 'up', 'lagging', 'down', 'not_standby'];
 
 /** A registry of our own per app (not prom-client's global one), so apps and tests do not collide. */
 export function createMetrics(): Metrics {
@@ -36,6 +41,39 @@ export function createMetrics(): Metrics {
         registers: [registry],
         collect() {
           this.set(stats.listenConnected() ? 1 : 0);
+        },
+      });
+    },
+    observeReads(reads) {
+      new Gauge({
+        name: 'newsgraph_replica_state',
+        help: 'Each read replica\'s state: 1 for the current one (only "up" is in the read rotation).',
+        labelNames: ['replica', 'state'],
+        registers: [registry],
+        collect() {
+          for (const replica of reads.replicas()) {
+            for (const state of REPLICA_STATES) this.set({ replica: replica.name, state }, replica.state === state ? 1 : 0);
+          }
+        },
+      });
+      new Gauge({
+        name: 'newsgraph_replica_lag_seconds',
+        help: 'How old each read replica\'s data is, as its probes measure it (absent while unknown).',
+        labelNames: ['replica'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const replica of reads.replicas()) if (replica.lagMs != null) this.set({ replica: replica.name }, replica.lagMs / 1000);
+        },
+      });
+      new Counter({
+        name: 'newsgraph_reads_total',
+        help: 'Read operations (queries) served, per target: "primary" or a replica.',
+        labelNames: ['target'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [target, count] of Object.entries(reads.reads())) this.inc({ target }, count);
         },
       });
     },
