@@ -17,7 +17,7 @@ const envSchema = z.object({
   DB_READ_BALANCE: z.enum(['round-robin', 'least-outstanding']).default('round-robin'),
   DB_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_REPLICA_PROBE_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
-  /** LISTEN's own connection, direct to the primary, when DATABASE_URL goes through PgBouncer. */
+  /** The primary, direct, for LISTEN and the migration lock, when DATABASE_URL goes through PgBouncer. */
   DATABASE_LISTEN_URL: z.string().url().optional(),
   NODE_ENV: z.string().default('development'),
   LIVE_MAX_BUFFERED: z.coerce.number().int().min(1).max(1_000_000).default(1_000),

@@ -226,6 +226,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('read replicas on a real hot sta
     expect(await standbyCalls()).toBe(before + 3);
   }, 60_000);
 
+  it('LISTEN uses DATABASE_LISTEN_URL (direct to the primary, past a transaction pooler), queries DATABASE_URL', async () => {
+    const unreachable = await createDb({ databaseUrl: primaryUrl, listenUrl: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 500 });
+    closers.push(() => unreachable.close());
+    expect(rowsOf(await unreachable.db.execute(sql`select 1 as one`))).toEqual([{ one: 1 }]);
+    await expect(unreachable.listen('replica_test', () => {})).rejects.toThrow();
+
+    const direct = await createDb({ databaseUrl: primaryUrl, listenUrl: primaryUrl });
+    closers.push(() => direct.close());
+    const heard = new Promise<string>((resolve) => void direct.listen('replica_test', resolve));
+    await eventually(async () => direct.listenConnected(), 'the LISTEN connection');
+    await database.db.execute(sql`select pg_notify('replica_test', 'hello')`);
+    expect(await heard).toBe('hello');
+  });
+
   describe('three instances, one primary, one standby', () => {
     const SUBSCRIPTION = `subscription { statementAdded { cursor statement { id text } } }`;
     let instances: ServerProcess[] = [];

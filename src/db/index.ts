@@ -49,7 +49,7 @@ export interface DbOptions {
   /** A replica whose data is older than this leaves the read rotation. */
   replicaMaxLagMs?: number | undefined;
   replicaProbeMs?: number | undefined;
-  /** Where LISTEN connects when `databaseUrl` goes through a transaction pooler (PgBouncer). */
+  /** Where LISTEN (and the migration lock) connect when `databaseUrl` goes through a transaction pooler (PgBouncer). */
   listenUrl?: string | undefined;
   /** Replicas leaving and rejoining the rotation. */
   logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
@@ -136,8 +136,9 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, options: 
     listenConnected: () => listener?.connected() ?? false,
     async migrate() {
       // Several instances may start at once against one database: migrate one at a time, holding
-      // a session advisory lock on a dedicated single connection.
-      const lockClient = postgresClient(url, { max: 1, onnotice: () => {} });
+      // a session advisory lock on a dedicated single connection (direct, like LISTEN: a
+      // transaction pooler would hand the locked session to someone else).
+      const lockClient = postgresClient(options.listenUrl ?? url, { max: 1, onnotice: () => {} });
       try {
         await lockClient`select pg_advisory_lock(7201)`;
         await migrate(drizzle({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
