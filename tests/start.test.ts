@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,5 +130,35 @@ describe('a start that cannot go on: one line and an exit code a supervisor can 
     expect(lines).toContain('invalid configuration: DATABASE_URL must be a URL'); // never echoed: it may hold a password
     expect(lines.find((l) => l.includes('STATEMENT_EVENTS_RETENTION'))).toMatch(/must be a duration .*\(got "forever"\)$/);
     expect(two.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+});
+
+describe('npm run dev', () => {
+  it('pretty-prints the log (pino-pretty), where the service itself writes JSON lines', async () => {
+    const child = spawn('npm', ['run', 'dev', '--silent'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const lines: string[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${lines.join('\n')}`)), 90_000);
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          lines.push(line);
+          if (line.includes('Newsgraph is listening')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const listening = lines.find((l) => l.includes('Newsgraph is listening'))!;
+      // pino-pretty's form: "[time] INFO (newsgraph/pid): message", with the fields on lines of their own.
+      expect(listening).toMatch(/^\[[\d:.]+\] INFO \(newsgraph\/\d+\): Newsgraph is listening$/);
+      expect(lines.some((l) => l.trimStart().startsWith('{"level"'))).toBe(false);
+      expect(lines.join('\n')).toMatch(/^\s+url: "http:\/\/localhost:\d+\/graphql"$/m);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
   }, 120_000);
 });
