@@ -90,6 +90,12 @@ describe(`statement log retention (${backendName})`, () => {
     expect(refusal.errors?.[0]?.message).toMatch(/without "after" to continue from now/);
     await expired.close();
 
+    // The feed's own replay (also how a subscriber that fell behind catches up) checks too.
+    const before = app.live.stats.subscribers();
+    const replay0 = app.live.subscribe(decodeLogCursor(old!.cursor));
+    await expect(replay0.next()).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED' } });
+    expect(app.live.stats.subscribers()).toBe(before);
+
     // Nothing after the newest pruned entry is gone: resuming there loses nothing.
     const resumed = await app.subscribe(SUBSCRIPTION, { after: edge!.cursor });
     const replay = await resumed.next();
