@@ -1,15 +1,18 @@
-// npm run ingest -- <file.txt | folder | file.jsonl> ...
-// Bulk ingest into DATABASE_URL (or the embedded PGLITE_DIR), migrating first. Each article is
-// stored in its own transaction; bad inputs are reported with their reason and skipped.
+// npm run ingest -- [--url <graphql url> --token <editor token>] <file.txt | folder | file.jsonl> ...
+// Bulk ingest into DATABASE_URL (or the embedded PGLITE_DIR), migrating first; or, with --url,
+// through a running service's API (the way in while an embedded service owns its directory).
+// Each article is stored in its own transaction; bad inputs are reported with their reason and skipped.
 // Exit code: 0 all stored, 1 some inputs failed (the rest are stored), 2 nothing could run (usage,
 // configuration, database), 130 interrupted (Ctrl-C: the article in hand finishes first).
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { readConfig } from '../src/config.js';
-import { type Database, createDb } from '../src/db/index.js';
-import { type BulkSummary, type ItemOutcome, bulkItems, itemCount, planSources, runBulkIngest } from '../src/ingest/bulk.js';
+import { readConfigOrExit } from '../src/config.js';
+import type { Database } from '../src/db/index.js';
+import { type BulkSummary, type ItemOutcome, bulkItems, ingestBulkArticle, itemCount, planSources, runBulkIngest } from '../src/ingest/bulk.js';
+import { openDatabaseOrExit } from './cli-database.js';
+import { remoteStore } from './ingest-remote.js';
 
-const USAGE = `usage: npm run ingest -- <file.txt | folder | file.jsonl> ...
+const USAGE = `usage: npm run ingest -- [--url <graphql url> --token <editor token>] <file.txt | folder | file.jsonl> ...
 
   .txt     one article; optional header lines first (URL:, Headline:, Source:, Published:), then
            a blank line, then the body; or the same fields in a sidecar <name>.json
@@ -18,11 +21,17 @@ const USAGE = `usage: npm run ingest -- <file.txt | folder | file.jsonl> ...
            with "people", "statements" and "events" to store as given instead of extracting
 
 Stores into DATABASE_URL, or the embedded database in PGLITE_DIR (default ./data).
+--url    send each article to a running service's ingestArticle instead (e.g.
+         http://localhost:4000/graphql), with --token or NEWSGRAPH_TOKEN as its editor token: the
+         way to ingest while an embedded service owns PGLITE_DIR, and on PostgreSQL too.
 Exit code: 0 all stored, 1 some inputs failed, 2 could not run.`;
 
 const { positionals, values } = (() => {
   try {
-    return parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    return parseArgs({
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, url: { type: 'string' }, token: { type: 'string' } },
+    });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -32,19 +41,37 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (positionals.length === 0) {
-  console.error(USAGE);
+const token = values.token ?? process.env.NEWSGRAPH_TOKEN;
+if (positionals.length === 0 || (values.url && !token) || (values.token && !values.url)) {
+  console.error(values.url && !token ? `--url needs an editor token: --token <token> or NEWSGRAPH_TOKEN\n\n${USAGE}` : USAGE);
   process.exit(2);
 }
 
-let database: Database;
-try {
-  const config = readConfig();
-  database = await createDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, maxConnections: 2, statementTimeoutMs: 0 });
-  await database.migrate();
-} catch (error) {
-  console.error(`cannot open the database: ${(error as Error).message}`);
-  process.exit(2);
+let database: Database | undefined;
+let store: Parameters<typeof runBulkIngest>[0];
+let via: string;
+if (values.url) {
+  store = remoteStore(values.url, token!);
+  via = values.url;
+} else {
+  const config = readConfigOrExit();
+  database = await openDatabaseOrExit(
+    config,
+    { maxConnections: 2, statementTimeoutMs: 0 },
+    (url) =>
+      `Send the files through it instead: npm run ingest -- --url ${url ?? 'http://localhost:4000/graphql'} --token <editor token> <files>\n` +
+      'Or stop it first and run this again.',
+  );
+  try {
+    await database.migrate();
+  } catch (error) {
+    console.error(`cannot open the database: ${(error as Error).message}`);
+    await database.close().catch(() => {});
+    process.exit(2);
+  }
+  const db = database.db;
+  store = (article, now) => ingestBulkArticle(db, article, now);
+  via = database.driver;
 }
 
 const sources = await planSources(positionals);
@@ -75,7 +102,7 @@ const describe = (outcome: ItemOutcome) => {
 
 let summary: BulkSummary;
 try {
-  summary = await runBulkIngest(database!.db, bulkItems(sources), {
+  summary = await runBulkIngest(store, bulkItems(sources), {
     signal: interrupted.signal,
     onItem(outcome) {
       done++;
@@ -91,19 +118,23 @@ try {
 } catch (error) {
   bars?.stop();
   console.error(`ingest stopped: ${(error as Error).message}`);
-  await database!.close().catch(() => {});
+  await database?.close().catch(() => {});
   process.exit(2);
 }
 bars?.stop();
-await database!.close();
+await database?.close();
 
 const s = summary;
+const stored = s.created + s.updated;
 const rate = s.seconds > 0 ? (s.inputs / s.seconds).toFixed(1) : '-';
+const remote = database === undefined;
 const lines = [
-  `${interrupted.signal.aborted ? 'interrupted after' : 'ingested'} ${s.inputs} of ${total} inputs in ${s.seconds.toFixed(1)} s (${rate} articles/s, ${database!.driver})`,
-  `  articles:   ${s.created + s.updated} (${s.created} created, ${s.updated} updated)`,
-  `  people:     ${s.newPeople} new, ${s.matchedPeople} matched`,
-  `  statements: ${s.statements} (${s.newStatements} new)`,
+  `${interrupted.signal.aborted ? `interrupted after ${s.inputs} of ${total} inputs: stored ${stored}` : `ingested ${stored} of ${total} inputs`}, ` +
+    `${s.failures.length} failed, in ${s.seconds.toFixed(1)} s (${rate} articles/s, ${via})`,
+  `  articles:   ${stored} (${s.created} created, ${s.updated} updated)`,
+  // Through the API, new and already-stored people and statements are not told apart.
+  remote ? `  people:     ${s.newPeople + s.matchedPeople} (new and matched not told apart through the API)` : `  people:     ${s.newPeople} new, ${s.matchedPeople} matched`,
+  remote ? `  statements: ${s.statements}` : `  statements: ${s.statements} (${s.newStatements} new)`,
   `  events:     ${s.events}`,
   `  failed:     ${s.failures.length}`,
   ...s.failures.map((f) => `    ${f.label}: ${f.reason}`),

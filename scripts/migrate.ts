@@ -1,9 +1,9 @@
 // npm run db:migrate — applies drizzle/ migrations to DATABASE_URL, or to the embedded PGlite.
-import { readConfig } from '../src/config.js';
-import { createDb } from '../src/db/index.js';
+import { readConfigOrExit } from '../src/config.js';
+import { openDatabaseOrExit, stopItFirst } from './cli-database.js';
 
-const config = readConfig();
-const database = await createDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, maxConnections: 1 });
+const config = readConfigOrExit();
+const database = await openDatabaseOrExit(config, { maxConnections: 1 }, () => `The service migrates the database itself when it starts. ${stopItFirst}`);
 await database.migrate();
 console.log(`migrated (${database.driver})`);
 await database.close();

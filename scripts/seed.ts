@@ -1,11 +1,11 @@
 // npm run db:seed — loads the hand-modelled seed articles; running it twice changes nothing.
 import { seedArticles } from '../seeds/index.js';
-import { readConfig } from '../src/config.js';
-import { createDb } from '../src/db/index.js';
+import { readConfigOrExit } from '../src/config.js';
 import { seedAll } from '../src/db/seed.js';
+import { openDatabaseOrExit, stopItFirst } from './cli-database.js';
 
-const config = readConfig();
-const database = await createDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, maxConnections: 1 });
+const config = readConfigOrExit();
+const database = await openDatabaseOrExit(config, { maxConnections: 1 }, () => `The embedded service seeds itself on its first start. ${stopItFirst}`);
 await database.migrate();
 const result = await seedAll(database.db, seedArticles);
 console.log(`seed (${database.driver}): ${result.created} article(s) created, ${result.skipped} already present`);

@@ -3,8 +3,8 @@
 // its SHA-256 is stored.
 import { parseArgs } from 'node:util';
 import { createToken, listTokens, revokeToken } from '../src/auth/tokens.js';
-import { readConfig } from '../src/config.js';
-import { createDb } from '../src/db/index.js';
+import { readConfigOrExit } from '../src/config.js';
+import { openDatabaseOrExit, stopItFirst } from './cli-database.js';
 
 const USAGE = 'usage: npm run token -- create --name <name> | list | revoke --name <name>';
 
@@ -16,8 +16,15 @@ if (!command || !['create', 'list', 'revoke'].includes(command) || (command !== 
   process.exit(2);
 }
 
-const config = readConfig();
-const database = await createDb({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, maxConnections: 1 });
+const config = readConfigOrExit();
+const database = await openDatabaseOrExit(
+  config,
+  { maxConnections: 1 },
+  (url) =>
+    `A running embedded service makes and revokes tokens through its GraphQL API, with an editor token (the development token it printed on its first start):\n` +
+    `  mutation { createEditorToken(input: { name: "alice" }) { token } }   and   mutation { revokeEditorToken(input: { name: "alice" }) { name } }\n` +
+    `sent to ${url ?? 'its /graphql endpoint'} with "Authorization: Bearer <token>". ${stopItFirst}`,
+);
 let exitCode = 0;
 try {
   await database.migrate();

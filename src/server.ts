@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { seedArticles } from '../seeds/index.js';
 import { createApp } from './app.js';
-import { readConfig } from './config.js';
-import { createDb } from './db/index.js';
+import { readConfigOrExit } from './config.js';
+import { type Database, createDb } from './db/index.js';
+import { DataDirectoryInUseError } from './db/lock.js';
 import { seedAll } from './db/seed.js';
 import { ensureDevelopmentToken } from './auth/tokens.js';
 import { createLiveStatements } from './live/live-statements.js';
@@ -13,53 +14,79 @@ import { createMetrics } from './plugins/metrics.js';
 import { settingsFromConfig } from './plugins/settings.js';
 import { gracefulShutdown } from './shutdown.js';
 
-const config = readConfig();
+const config = readConfigOrExit();
 const log = pino({ name: 'newsgraph', level: config.LOG_LEVEL });
 
-const database = await createDb({
-  databaseUrl: config.DATABASE_URL,
-  pgliteDir: config.PGLITE_DIR,
-  maxConnections: config.DB_POOL_MAX,
-  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-  connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-  readUrls: config.DATABASE_READ_URL,
-  readBalance: config.DB_READ_BALANCE,
-  replicaMaxLagMs: config.DB_REPLICA_MAX_LAG_MS,
-  replicaProbeMs: config.DB_REPLICA_PROBE_MS,
-  listenUrl: config.DATABASE_LISTEN_URL,
-  logger: log,
-});
-await database.migrate();
-if (database.driver === 'pglite') {
-  // The embedded default is a self-contained demo: it carries the seed article from the first start.
-  const seeded = await seedAll(database.db, seedArticles);
-  if (seeded.created > 0) log.info(seeded, 'seeded the embedded database');
-  // Stored hashed like any token, so this is the only time it can be shown.
-  const devToken = await ensureDevelopmentToken(database.db);
-  if (devToken) {
-    // A plain line on stdout, outside the structured log: tokens never go into log lines.
-    process.stdout.write(`\nDevelopment editor token (shown only now; send "Authorization: Bearer <token>" to write):\n  ${devToken}\n\n`);
-    log.warn('created a development editor token; it was printed once to stdout, outside the log');
+/**
+ * The service cannot start: one error line, then an exit code a supervisor can trust (1), within
+ * a second. What was opened is closed first (an embedded directory's lock is released with it).
+ */
+async function failToStart(fields: object, message: string, opened: (() => Promise<void>)[] = []): Promise<never> {
+  log.error(fields, message);
+  const cleanup = (async () => {
+    for (const close of opened) await close().catch(() => {});
+  })();
+  await Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+  process.exit(1);
+}
+
+// Assigned or the process has exited (failToStart never returns).
+let database!: Database;
+try {
+  database = await createDb({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: config.PGLITE_DIR,
+    maxConnections: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    readUrls: config.DATABASE_READ_URL,
+    readBalance: config.DB_READ_BALANCE,
+    replicaMaxLagMs: config.DB_REPLICA_MAX_LAG_MS,
+    replicaProbeMs: config.DB_REPLICA_PROBE_MS,
+    listenUrl: config.DATABASE_LISTEN_URL,
+    logger: log,
+    owner: 'the Newsgraph service',
+  });
+} catch (error) {
+  if (error instanceof DataDirectoryInUseError) {
+    await failToStart({ directory: error.directory, owner: error.owner }, `${error.message}: stop it first, or give this one its own PGLITE_DIR`);
   }
+  await failToStart({ err: error }, 'cannot open the database');
+}
+try {
+  await database.migrate();
+  if (database.driver === 'pglite') {
+    // The embedded default is a self-contained demo: it carries the seed article from the first start.
+    const seeded = await seedAll(database.db, seedArticles);
+    if (seeded.created > 0) log.info(seeded, 'seeded the embedded database');
+    // Stored hashed like any token, so this is the only time it can be shown.
+    const devToken = await ensureDevelopmentToken(database.db);
+    if (devToken) {
+      // A plain line on stdout, outside the structured log: tokens never go into log lines.
+      process.stdout.write(`\nDevelopment editor token (shown only now; send "Authorization: Bearer <token>" to write):\n  ${devToken}\n\n`);
+      log.warn('created a development editor token; it was printed once to stdout, outside the log');
+    }
+  }
+} catch (error) {
+  await failToStart({ err: error }, 'cannot prepare the database (migrations)', [() => database.close()]);
 }
 
 // New statements, from this instance or any other writer, announced by the database (src/live/).
 const live = createLiveStatements({
   database,
   logger: log,
+  retentionMs: config.STATEMENT_EVENTS_RETENTION,
   maxBuffered: config.LIVE_MAX_BUFFERED,
   stallTimeoutMs: config.LIVE_STALL_TIMEOUT_MS,
 });
-await live.start();
+await live.start().catch((error: unknown) => failToStart({ err: error }, 'cannot start the live statement feed', [() => database.close()]));
 
 const metrics = createMetrics();
 metrics.observeLive(live.stats);
-if (database.reads) metrics.observeReads(database.reads);
 
 let stopping = false;
 const yoga = createApp({
   db: database.db,
-  reads: database.reads,
   live,
   exposeErrors: config.NODE_ENV === 'development',
   logger: log,
@@ -68,12 +95,33 @@ const yoga = createApp({
   draining: () => stopping,
 });
 const server = createServer(yoga);
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = { code, port: config.PORT, host: config.HOST };
+  const message =
+    code === 'EADDRINUSE'
+      ? `port ${config.PORT} is in use`
+      : code === 'EACCES'
+        ? `port ${config.PORT} needs privileges this process does not have`
+        : code === 'EADDRNOTAVAIL'
+          ? `HOST ${config.HOST} is not an address of this machine`
+          : `cannot listen on ${config.HOST}:${config.PORT}: ${(error as Error).message}`;
+  await failToStart(where, message, [() => live.stop(), () => database.close()]);
+}
+// Attached once listening: a failed listen is reported above, once, not also by the WebSocket server.
 const webSocket = attachWebSocketServer(server, yoga);
-server.listen(config.PORT, config.HOST, () => {
-  const { port } = server.address() as AddressInfo;
-  const replicas = database.reads?.replicas().map((r) => r.name);
-  log.info({ driver: database.driver, port, url: `http://localhost:${port}/graphql`, replicas }, 'Newsgraph is listening');
-});
+const { port } = server.address() as AddressInfo;
+const url = `http://localhost:${port}/graphql`;
+database.describeOwner({ url, port });
+log.info({ driver: database.driver, port, url, replicas: database.reads?.replicas().map((replica) => replica.name) }, 'Newsgraph is listening');
 
 async function shutdown(signal: string) {
   if (stopping) return;

@@ -1,6 +1,8 @@
 // `npm run ingest` as a real child process, against a temporary PGlite directory or (with
 // TEST_DATABASE_URL) a throwaway PostgreSQL database; the rows are then read back directly.
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createToken } from '../src/auth/tokens.js';
 import { createDb, rowsOf } from '../src/db/index.js';
 import { backendName } from './support/database.js';
 
@@ -94,6 +98,7 @@ describe(`npm run ingest (${backendName})`, () => {
 
     const first = await runCli([folder]);
     expect(first.code, first.stderr).toBe(1); // one input failed
+    expect(first.stdout).toMatch(/^ingested 2 of 3 inputs, 1 failed, in /m);
     expect(first.stdout).toMatch(/^\[1\/3\] created .*a\.txt: /m); // plain lines when stdout is not a TTY
     expect(first.stdout).toMatch(/^\[2\/3\] FAILED .*bad\.txt: empty body$/m);
     expect(summaryCount(first.stdout, 'articles')).toBe('2 (2 created, 0 updated)');
@@ -162,6 +167,8 @@ describe(`npm run ingest (${backendName})`, () => {
 
     const result = await runCli([file, missing]);
     expect(result.code, result.stderr).toBe(1);
+    // 7 inputs (6 lines and a missing path), 5 of them failed: not "ingested 7 of 7".
+    expect(result.stdout).toMatch(/^ingested 2 of 7 inputs, 5 failed, in /m);
     expect(summaryCount(result.stdout, 'articles')).toBe('2 (2 created, 0 updated)');
     expect(summaryCount(result.stdout, 'failed')).toBe('5');
     expect(result.stdout).toContain(`${file}:4: invalid JSON`);
@@ -181,6 +188,41 @@ describe(`npm run ingest (${backendName})`, () => {
     expect(extracted[0]!.n).toBeGreaterThan(0);
     const refused = await query(sql`select url from articles where url in ('https://cli.example.com/bad-span', 'https://cli.example.com/no-date', 'ftp://cli.example.com/x')`);
     expect(refused).toEqual([]);
+  }, 300_000);
+
+  it('--url: through a running service, by ingestArticle (the way in while it owns an embedded directory)', async () => {
+    const database = await target.open();
+    await database.migrate();
+    const editor = await createToken(database.db, `cli-${Date.now()}`);
+    const yoga = createApp({ db: database.db });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    try {
+      const file = path.join(work, 'remote.jsonl');
+      const good = { url: 'https://cli.example.com/remote', headline: 'Remote', source: 'Wire', publishedAt: '2024-07-04T09:00:00Z', body: ARTICLE_B };
+      await writeFile(file, [JSON.stringify(good), JSON.stringify({ ...good, url: 'https://cli.example.com/empty', body: ' ' })].join('\n') + '\n');
+      if (backendName === 'pglite') {
+        // This test process owns the directory now: without --url the CLI is refused.
+        const refused = await runCli([file]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/is in use by another process \(pid \d+, .*\)\.\nSend the files through it instead: npm run ingest -- --url /);
+      }
+      const result = await runCli(['--url', url, '--token', editor.token, file]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toMatch(/^ingested 1 of 2 inputs, 1 failed, in .*http:\/\/127\.0\.0\.1/m);
+      expect(summaryCount(result.stdout, 'articles')).toBe('1 (1 created, 0 updated)');
+      expect(summaryCount(result.stdout, 'people')).toMatch(/^\d+ \(new and matched not told apart through the API\)$/);
+      expect(result.stdout).toMatch(/remote\.jsonl:2: .*body.*must not be empty/);
+      const rows = rowsOf<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from statements s join articles a on a.id = s.article_id where a.url = 'https://cli.example.com/remote'`),
+      );
+      expect(rows[0]!.n).toBeGreaterThan(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await database.close();
+    }
   }, 300_000);
 
   it('without arguments: usage on stderr, exit code 2', async () => {

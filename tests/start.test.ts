@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { type ServerProcess, runToExit, startServerProcess } from './support/server-process.js';
 
 /**
  * The README's first command, as a newcomer runs it: `npm start` bundles src/ into dist/
@@ -91,5 +94,71 @@ describe('npm start (the bundle, on the embedded default)', () => {
     server.signal('SIGTERM');
     await expect.poll(() => server.lines.map((l) => l.msg), { timeout: 10_000 }).toContain('shut down');
     expect(server.lines.filter((l) => l.level >= 50)).toEqual([]);
+  }, 120_000);
+});
+
+describe('a start that cannot go on: one line and an exit code a supervisor can trust', () => {
+  it('a busy port: one structured error line "port N is in use", exit 1 within a second of it, nothing from the WebSocket server', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const result = await runToExit({ PORT: String(port) });
+      expect(result.code).toBe(1);
+      const errors = result.lines.filter((l) => l.level >= 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ msg: `port ${port} is in use`, code: 'EADDRINUSE', port });
+      expect(result.stderr).toBe('');
+      expect(result.plain.join('\n')).not.toMatch(/WebSocket|EADDRINUSE/);
+      expect(result.exitAfterErrorMs).toBeLessThan(1_000);
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+
+  it('bad settings: exit 2 with one line per bad variable on stderr and no stack trace', async () => {
+    const one = await runToExit({ PORT: 'abc' });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toBe('invalid configuration: PORT must be a number (got "abc")\n');
+    expect(one.lines).toEqual([]);
+
+    const two = await runToExit({ PORT: '70000', STATEMENT_EVENTS_RETENTION: 'forever', DATABASE_URL: 'not a url' });
+    expect(two.code).toBe(2);
+    const lines = two.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines).toContain('invalid configuration: PORT must be at most 65535 (got "70000")');
+    expect(lines).toContain('invalid configuration: DATABASE_URL must be a URL'); // never echoed: it may hold a password
+    expect(lines.find((l) => l.includes('STATEMENT_EVENTS_RETENTION'))).toMatch(/must be a duration .*\(got "forever"\)$/);
+    expect(two.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
+});
+
+describe('npm run dev', () => {
+  it('pretty-prints the log (pino-pretty), where the service itself writes JSON lines', async () => {
+    const child = spawn('npm', ['run', 'dev', '--silent'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const lines: string[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${lines.join('\n')}`)), 90_000);
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          lines.push(line);
+          if (line.includes('Newsgraph is listening')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const listening = lines.find((l) => l.includes('Newsgraph is listening'))!;
+      // pino-pretty's form: "[time] INFO (newsgraph/pid): message", with the fields on lines of their own.
+      expect(listening).toMatch(/^\[[\d:.]+\] INFO \(newsgraph\/\d+\): Newsgraph is listening$/);
+      expect(lines.some((l) => l.trimStart().startsWith('{"level"'))).toBe(false);
+      expect(lines.join('\n')).toMatch(/^\s+url: "http:\/\/localhost:\d+\/graphql"$/m);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
   }, 120_000);
 });

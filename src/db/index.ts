@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import { type PostgresListener, createPostgresListener } from './listener.js';
 import { type ReadBalance, type ReadRouter, type Replica, createReadRouter, replicaNames } from './replicas.js';
+import { lockDataDirectory } from './lock.js';
 import { projectPath } from '../paths.js';
 import * as schema from './schema.js';
 
@@ -27,6 +28,8 @@ export interface Database {
   /** Where read-only operations go, when there are read replicas (src/db/replicas.ts). */
   reads?: ReadRouter | undefined;
   migrate(): Promise<void>;
+  /** Embedded: records the URL this process serves in the directory's lock, for whoever is refused. */
+  describeOwner(details: { url: string; port: number }): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export interface DbOptions {
   listenUrl?: string | undefined;
   /** Replicas leaving and rejoining the rotation. */
   logger?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void } | undefined;
+  /** Embedded only: who holds the data directory, as a refused opener is told (default: the script's name). */
+  owner?: string;
 }
 
 export async function createDb(options: DbOptions): Promise<Database> {
@@ -60,18 +65,27 @@ export async function createDb(options: DbOptions): Promise<Database> {
   if (options.readUrls?.length && !options.databaseUrl) throw new Error('Read replicas (DATABASE_READ_URL) need a PostgreSQL primary (DATABASE_URL).');
   return options.databaseUrl
     ? createPostgresDb(options.databaseUrl, logger, options.maxConnections, options)
-    : createPgliteDb(options.pgliteDir ?? './data', logger);
+    : createPgliteDb(options.pgliteDir ?? './data', logger, options.owner ?? path.basename(process.argv[1] ?? 'node'));
 }
 
 type Logger = { logQuery(query: string, params: unknown[]): void } | undefined;
 
-async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database> {
+async function createPgliteDb(dataDir: string, logger: Logger, owner: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (!dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  // Before PGlite touches the directory: a second opener must not even read it.
+  const lock = onDisk ? lockDataDirectory(dataDir, owner) : undefined;
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const client: PGlite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzle({ client, schema, logger });
   return {
     db: db as unknown as Db,
@@ -83,7 +97,14 @@ async function createPgliteDb(dataDir: string, logger: Logger): Promise<Database
     },
     listenConnected: () => true,
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
+    describeOwner: (details) => lock?.describe(details),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 
@@ -134,6 +155,7 @@ async function createPostgresDb(url: string, logger: Logger, max = 10, options: 
       return listener.listen(channel, onNotify, onListen);
     },
     listenConnected: () => listener?.connected() ?? false,
+    describeOwner: () => {},
     async migrate() {
       // Several instances may start at once against one database: migrate one at a time, holding
       // a session advisory lock on a dedicated single connection (direct, like LISTEN: a

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  boolean,
   check,
   customType,
   date,
@@ -259,6 +261,21 @@ export const statementEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('statement_events_xid_position_idx').on(t.xid, t.position)],
+);
+
+/**
+ * How far the statement log has been pruned (at most one row): every entry up to (xid, position)
+ * is gone, none after it. A resume cursor before it may have lost entries: CURSOR_EXPIRED.
+ */
+export const statementLogPruned = pgTable(
+  'statement_log_pruned',
+  {
+    id: boolean('id').primaryKey().default(true),
+    xid: xid8('xid').notNull(),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    prunedAt: timestamp('pruned_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('statement_log_pruned_one_row', sql`${t.id}`)],
 );
 
 export type ArticleRow = typeof articles.$inferSelect;

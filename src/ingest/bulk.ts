@@ -344,9 +344,9 @@ export function failureReason(error: unknown): string {
   return `not stored: ${(error as Error)?.message ?? String(error)}`;
 }
 
-/** Ingests every item, one after the other, reporting each; stops early (between articles) when `signal` aborts. */
+/** Ingests every item through `store` (the database, or a running service's API), one after the other, reporting each; stops early (between articles) when `signal` aborts. */
 export async function runBulkIngest(
-  db: Db,
+  store: (article: BulkArticle, now: Date) => Promise<IngestResult>,
   items: AsyncIterable<BulkItem>,
   options: { onItem?: (outcome: ItemOutcome) => void; signal?: AbortSignal; now?: () => Date } = {},
 ): Promise<BulkSummary> {
@@ -365,7 +365,7 @@ export async function runBulkIngest(
     inputs++;
     try {
       const article = await item.load();
-      const result = await ingestBulkArticle(db, article, options.now?.() ?? new Date());
+      const result = await store(article, options.now?.() ?? new Date());
       (result.created ? created : updated).add(result.articleId);
       for (const id of result.newPersonIds) newPeople.add(id);
       for (const id of result.personIds) seenPeople.add(id);

@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { badInput, userError } from '../errors.js';
 
 /**
  * A place in the statement log: the writing transaction (xid8, as text) and the log position.
@@ -27,3 +27,12 @@ export function compareLogPositions(a: LogPosition, b: LogPosition): number {
   if (a.xid !== b.xid) return a.xid < b.xid ? -1 : 1;
   return a.position - b.position;
 }
+
+/** A resume cursor from before what the statement log still keeps (STATEMENT_EVENTS_RETENTION). */
+export const cursorExpired = (argName = 'after') =>
+  userError(
+    'CURSOR_EXPIRED',
+    `The cursor in "${argName}" is older than the statement log keeps, so statements after it may be gone. ` +
+      `Subscribe without "${argName}" to continue from now, and read what was missed with the statements query.`,
+    { field: argName },
+  );

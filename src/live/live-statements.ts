@@ -1,8 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { Database } from '../db/index.js';
-import { type LogPosition, compareLogPositions } from './cursor.js';
-import { type StatementAddedMessage, currentLogHorizon, hasWaitingEntries, readStatementLog } from './statement-log.js';
+import { type LogPosition, compareLogPositions, cursorExpired } from './cursor.js';
+import {
+  type StatementAddedMessage,
+  currentLogHorizon,
+  hasWaitingEntries,
+  isExpired,
+  pruneStatementLog,
+  readStatementLog,
+} from './statement-log.js';
 
 export const STATEMENT_ADDED_CHANNEL = 'statement_added';
 
@@ -10,6 +17,7 @@ type Topics = { statementAdded: [StatementAddedMessage] };
 
 export interface LiveLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 export interface LiveOptions {
@@ -23,6 +31,11 @@ export interface LiveOptions {
   maxBuffered?: number;
   /** A subscriber with messages waiting that has not read for this long is disconnected. */
   stallTimeoutMs?: number;
+  /** Log entries older than this are pruned in the background (unset: the log is kept whole). */
+  retentionMs?: number;
+  /** How often the pruner looks (it deletes in small batches until nothing is old enough). */
+  pruneIntervalMs?: number;
+  pruneBatch?: number;
 }
 
 export interface SubscribeHooks {
@@ -63,6 +76,36 @@ export function createLiveStatements(options: LiveOptions) {
   /** Subscribers in `subscribers` left out of stats, and subscribers fed by others (`track`). */
   let uncounted = 0;
   let tracked = 0;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<void> | null = null;
+
+  /** Deletes what is past retention, one small transaction per batch, yielding between them. */
+  async function prune() {
+    if (options.retentionMs == null) return;
+    const batch = options.pruneBatch ?? 1_000;
+    try {
+      let total = 0;
+      for (let deleted = batch; deleted === batch && !stopped; ) {
+        deleted = await pruneStatementLog(db, new Date(Date.now() - options.retentionMs), batch);
+        total += deleted;
+        if (deleted === batch) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (total > 0) options.logger?.info?.({ deleted: total, retentionMs: options.retentionMs }, 'pruned the statement log');
+    } catch (error) {
+      options.logger?.warn({ err: error }, 'pruning the statement log failed; trying again later');
+    }
+  }
+
+  function schedulePrune(ms: number) {
+    if (stopped || options.retentionMs == null) return;
+    pruneTimer = setTimeout(() => {
+      pruning = prune().finally(() => {
+        pruning = null;
+        schedulePrune(options.pruneIntervalMs ?? 60_000);
+      });
+    }, ms);
+    pruneTimer.unref();
+  }
 
   /** Coalesces requests: one read at a time, and one more if asked while it ran. */
   function requestRead() {
@@ -118,6 +161,13 @@ export function createLiveStatements(options: LiveOptions) {
       listening = true;
       safetyTimer = setInterval(requestRead, safetyPollMs);
       safetyTimer.unref();
+      schedulePrune(0);
+    },
+
+    /** Prunes what is past retention now (tests; the pruner also runs on its own). */
+    async prune() {
+      await pruning;
+      await prune();
     },
 
     async stop() {
@@ -125,8 +175,10 @@ export function createLiveStatements(options: LiveOptions) {
       for (const finish of subscribers) finish();
       clearInterval(safetyTimer);
       clearTimeout(waitingTimer);
+      clearTimeout(pruneTimer);
       await unlisten?.().catch(() => {});
       await running;
+      await pruning;
     },
 
     /**
@@ -229,7 +281,11 @@ export function createLiveStatements(options: LiveOptions) {
           if (replay) return { value: replay, done: false };
           if (replaying) {
             const dropsBefore = drops;
-            const page = await readStatementLog(db, last!);
+            const from = last!;
+            const page = await readStatementLog(db, from);
+            // Checked after the read: pruning only moves forward, so a mark still at or before
+            // `from` now means the page missed nothing. Otherwise say so, never skip silently.
+            if (await isExpired(db, from)) throw cursorExpired();
             replayed = page.messages;
             // `last` moves to the page end at once: live copies of these entries are then dropped.
             if (page.end) last = page.end;
@@ -254,6 +310,9 @@ export function createLiveStatements(options: LiveOptions) {
           pulling = true;
           try {
             return await pull();
+          } catch (error) {
+            finish();
+            throw error;
           } finally {
             pulling = false;
             idleSince = Date.now();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/index.js';
-import type { LogPosition } from './cursor.js';
+import { type LogPosition, compareLogPositions } from './cursor.js';
 
 /** What subscribers filter on: ids only, read after the commit (so mentions are there). */
 export interface StatementAddedMessage {
@@ -78,4 +78,54 @@ export async function hasWaitingEntries(db: Db): Promise<boolean> {
     await db.execute(sql`select coalesce((select max(xid) from statement_events) >= ${horizon}, false) as waiting`),
   );
   return Boolean(row?.waiting);
+}
+
+/** Where the log has been pruned up to (null: never pruned). Entries up to it are gone, none after. */
+export async function prunedUpTo(db: Db): Promise<LogPosition | null> {
+  const [row] = rowsOf<{ xid: string; position: string | number }>(
+    await db.execute(sql`select xid::text as xid, position::text as position from statement_log_pruned`),
+  );
+  return row ? { xid: BigInt(row.xid), position: Number(row.position) } : null;
+}
+
+/** Whether entries after `after` may have been pruned: replaying from it would silently miss them. */
+export async function isExpired(db: Db, after: LogPosition): Promise<boolean> {
+  const pruned = await prunedUpTo(db);
+  return pruned != null && compareLogPositions(after, pruned) < 0;
+}
+
+/**
+ * Deletes up to `batch` of the oldest log entries written before `cutoff`, as a prefix in log
+ * order (so "everything up to the mark is gone, nothing after it" holds), and moves the mark in the
+ * same transaction. Only entries below the horizon: a transaction in flight may still commit
+ * entries before them. Short and small: row locks on `batch` rows, no table lock. Resolves to the
+ * number deleted; 0 when another instance is pruning right now.
+ */
+export async function pruneStatementLog(db: Db, cutoff: Date, batch = 1_000): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(7202) as ok`));
+    if (!lock?.ok) return 0;
+    const head = rowsOf<{ xid: string; position: string | number; old: boolean }>(
+      await tx.execute(sql`
+        select e.xid::text as xid, e.position::text as position, e.created_at < ${cutoff.toISOString()}::timestamptz as old
+        from statement_events e
+        where e.xid < ${horizon}
+        order by e.xid, e.position
+        limit ${batch}`),
+    );
+    const young = head.findIndex((row) => !row.old);
+    const prefix = young < 0 ? head : head.slice(0, young);
+    const last = prefix.at(-1);
+    if (!last) return 0;
+    const rows = rowsOf<{ position: string }>(
+      await tx.execute(sql`
+        delete from statement_events
+        where (xid, position) <= (${last.xid}::xid8, ${last.position}::bigint)
+        returning position`),
+    );
+    await tx.execute(sql`
+      insert into statement_log_pruned (id, xid, position, pruned_at) values (true, ${last.xid}::xid8, ${last.position}::bigint, now())
+      on conflict (id) do update set xid = excluded.xid, position = excluded.position, pruned_at = excluded.pruned_at`);
+    return rows.length;
+  });
 }

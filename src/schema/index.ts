@@ -6,5 +6,6 @@ import './statement.js';
 import './live.js';
 import './ingest.js';
 import './extract.js';
+import './editor-token.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -3,9 +3,9 @@ import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { classifyDatabaseError } from '../plugins/errors.js';
 import { markLiveTail } from '../live/broadcast.js';
-import { type LogPosition, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
+import { type LogPosition, cursorExpired, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
 import type { SubscribeHooks } from '../live/live-statements.js';
-import type { StatementAddedMessage } from '../live/statement-log.js';
+import { type StatementAddedMessage, isExpired } from '../live/statement-log.js';
 import { type StatementNode, createLoaders } from '../loaders.js';
 import { Article, Event, Person, Statement } from './refs.js';
 
@@ -112,7 +112,10 @@ builder.subscriptionField('statementAdded', (t) =>
       'Every statement stored from now on (by any instance, or by plain SQL), or, with `after`, every one stored since that cursor first.',
     args: {
       filter: t.arg({ type: StatementAddedFilter }),
-      after: t.arg.string({ description: 'A `cursor` from an earlier event: replay from just after it, then continue live.' }),
+      after: t.arg.string({
+        description:
+          'A `cursor` from an earlier event: replay from just after it, then continue live. A cursor older than the log keeps (STATEMENT_EVENTS_RETENTION, 7 days by default) is refused with CURSOR_EXPIRED: subscribe without `after` to start from now.',
+      }),
     },
     subscribe: (_root, args, ctx) => {
       if (!ctx.live) throw userError('SERVICE_UNAVAILABLE', 'Live statements are not available on this instance.');
@@ -128,7 +131,13 @@ builder.subscriptionField('statementAdded', (t) =>
       // A subscriber that stops reading is disconnected rather than buffered for without end.
       const open = (from: LogPosition | null, hooks: SubscribeHooks) =>
         statementAddedEvents(ctx, live.subscribe(from, { onStall: ctx.disconnect, ...hooks }), filter);
-      if (after) return open(after, {});
+      // A cursor from before what the log keeps: a clear error, not a replay with a hole in it.
+      if (after) {
+        return isExpired(ctx.db, after).then((expired) => {
+          if (expired) throw cursorExpired('after');
+          return open(after, {});
+        });
+      }
       // From now on: the same events for every subscriber with this filter (src/live/broadcast.ts).
       const subscribedAfter = live.horizon();
       return markLiveTail(open(null, {}), {

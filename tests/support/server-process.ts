@@ -78,3 +78,49 @@ export async function metricValue(baseUrl: string, name: string): Promise<number
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
   return match ? Number(match[1]) : Number.NaN;
 }
+
+export interface ExitedProcess {
+  code: number | null;
+  /** The JSON log lines (pino), and every other stdout and stderr line. */
+  lines: any[];
+  plain: string[];
+  stderr: string;
+  /** Milliseconds from the first error-level log line (or stderr output) to the exit. */
+  exitAfterErrorMs: number | null;
+}
+
+/** Runs a process that is expected to stop by itself (a refused start) and collects what it said. */
+export function runToExit(env: Record<string, string>, command?: string[], timeoutMs = 60_000): Promise<ExitedProcess> {
+  const [file, ...args] = command ?? [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const child = spawn(file!, args, {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: any[] = [];
+  const plain: string[] = [];
+  let stderr = '';
+  let firstErrorAt: number | null = null;
+  child.stderr!.on('data', (chunk) => {
+    firstErrorAt ??= Date.now();
+    stderr += chunk;
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      const entry = JSON.parse(line);
+      lines.push(entry);
+      if (entry.level >= 50) firstErrorAt ??= Date.now();
+    } catch {
+      plain.push(line);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`still running after ${timeoutMs} ms: ${JSON.stringify(lines)} ${stderr}`));
+    }, timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, lines, plain, stderr, exitAfterErrorMs: firstErrorAt === null ? null : Date.now() - firstErrorAt });
+    });
+  });
+}
