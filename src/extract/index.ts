@@ -80,6 +80,6 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = []): E
   const statements = drafts.map((draft) =>
     toExtractedStatement(body, people, mentions, draft, (index) => tokens[index]!.start, (index) => tokens[index]!.end),
   );
-  const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted });
+  const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted, statements });
   return { language, warnings: [], people: people.filter((person) => person.mentions.length > 0).map(toExtractedPerson), statements, events };
 }
