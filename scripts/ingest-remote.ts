@@ -1,12 +1,11 @@
 // `npm run ingest -- --url …`: each article goes through a running service's `ingestArticle`,
 // which stores it in its own transaction and extracts the entities when only the article is given.
 import { GraphQLError } from 'graphql';
-import type { BulkArticle } from '../src/ingest/bulk.js';
-import type { IngestResult } from '../src/ingest/index.js';
+import type { BulkArticle, BulkResult } from '../src/ingest/bulk.js';
 
 const INGEST = /* GraphQL */ `
   mutation Ingest($input: IngestArticleInput!) {
-    ingestArticle(input: $input) { created article { id } people { id } statements { id } events { id } }
+    ingestArticle(input: $input) { created article { id } people { id } statements { id } events { id } warnings }
   }
 `;
 
@@ -17,6 +16,7 @@ interface Payload {
   people: Ids;
   statements: Ids;
   events: Ids;
+  warnings: string[];
 }
 
 const rowId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
@@ -26,7 +26,7 @@ const rowId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').to
  * statements were new: `newPersonIds` and `newStatementIds` stay empty, and the summary says so.
  */
 export function remoteStore(url: string, token: string) {
-  return async (article: BulkArticle): Promise<IngestResult> => {
+  return async (article: BulkArticle): Promise<BulkResult> => {
     const { url: articleUrl, headline, source, publishedAt, body } = article.input;
     const input = article.extract ? { url: articleUrl, headline, source, publishedAt, body } : article.input;
     let response: Response;
@@ -56,6 +56,7 @@ export function remoteStore(url: string, token: string) {
       statementIds: payload.statements.map((s) => rowId(s.id)),
       newStatementIds: [],
       eventIds: payload.events.map((e) => rowId(e.id)),
+      warnings: payload.warnings,
     };
   };
 }

@@ -96,7 +96,8 @@ const describe = (outcome: ItemOutcome) => {
   const r = outcome.result;
   return (
     `${r.created ? 'created' : 'updated'} ${outcome.label}: ${r.personIds.length} people (${r.newPersonIds.length} new), ` +
-    `${r.statementIds.length} statements (${r.newStatementIds.length} new), ${r.eventIds.length} events`
+    `${r.statementIds.length} statements (${r.newStatementIds.length} new), ${r.eventIds.length} events` +
+    r.warnings.map((warning) => `; warning: ${warning}`).join('')
   );
 };
 
@@ -107,7 +108,7 @@ try {
     onItem(outcome) {
       done++;
       if (bars && bar) {
-        if (!outcome.ok) bars.log(`${describe(outcome)}\n`);
+        if (!outcome.ok || outcome.result.warnings.length > 0) bars.log(`${describe(outcome)}\n`);
         const rate = (done / ((performance.now() - started) / 1000)).toFixed(1);
         bar.update(done, { label: outcome.label.length > 40 ? `…${outcome.label.slice(-39)}` : outcome.label, rate });
       } else {

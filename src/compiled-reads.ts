@@ -244,6 +244,19 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
       const unplaced = `${columnName(statements.spanStart)} is null or ${columnName(statements.spanEnd)} is null`;
       return (variables, params) => `case when ${unplaced} then null else ${span(variables, params)} end`;
     },
+    spans: (field, definition, c) => {
+      // The stored fragments, or the span as the one fragment, or none (as storedFragments).
+      const fragment = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
+        name === 'start' || name === 'end' ? constant(`(statement_fragment.value->>'${name}')::int`) : unsupported(),
+      );
+      const unplaced = `${columnName(statements.spanStart)} is null or ${columnName(statements.spanEnd)} is null`;
+      const fragments =
+        `coalesce(${columnName(statements.spans)}, case when ${unplaced} then '[]'::jsonb` +
+        ` else jsonb_build_array(jsonb_build_object('start', ${columnName(statements.spanStart)}, 'end', ${columnName(statements.spanEnd)})) end)`;
+      return (variables, params) =>
+        `(select coalesce(json_agg(${fragment(variables, params)} order by statement_fragment.position), '[]'::json)` +
+        ` from jsonb_array_elements(${fragments}) with ordinality as statement_fragment(value, position))`;
+    },
   },
   Event: {
     id: () => globalId('Event', events.id),

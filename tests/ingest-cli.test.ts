@@ -224,6 +224,19 @@ describe(`npm run ingest (${backendName})`, () => {
       await database.close();
     }
   }, 300_000);
+  it('an article not in English: stored without statements, its line says why', async () => {
+    const folder = path.join(work, 'languages');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      path.join(folder, 'de.txt'),
+      'URL: https://cli.example.com/de\n\n„Wir werden nicht aufgeben“, sagte die Ministerin nach der Sitzung. Die Opposition kritisierte den Plan, der zu teuer sei.\n',
+    );
+    const result = await runCli([folder]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\[1\/1\] created .*de\.txt: 0 people \(0 new\), 0 statements \(0 new\), 0 events; warning: language de is not supported; no statements extracted$/m);
+    const stored = await query<{ n: number }>(sql`select count(*)::int as n from articles where url = 'https://cli.example.com/de'`);
+    expect(stored[0]!.n).toBe(1);
+  }, 120_000);
 
   it('without arguments: usage on stderr, exit code 2', async () => {
     const result = await runCli([]);

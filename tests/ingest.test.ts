@@ -73,10 +73,10 @@ describe(`ingestArticle from the article fields alone (${backendName})`, () => {
     expect(await count('people')).toBe(peopleBefore + 1); // only Maria Lopez is new
     expect(await count('people', sql`name = 'Paul'`)).toBe(0);
 
-    // The extractor sees the meeting twice under one name: one event, in Moscow, with Rand Paul.
+    // The extractor sees the meeting, then "the meeting" again: one event, in Moscow, with Rand Paul.
     const events = payload.article.events.edges.map((e: any) => e.node);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ name: 'meeting: Paul', location: 'Moscow' });
+    expect(events[0]).toMatchObject({ name: 'meeting with Russian officials', location: 'Moscow' });
     expect(events[0].participants.edges.map((e: any) => e.node.name)).toEqual(['Rand Paul']);
     expect(await count('events', sql`id not in (select event_id from article_events)`)).toBe(orphanEventsBefore);
   });

@@ -8,6 +8,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -103,6 +104,9 @@ export const statements = pgTable(
     saidAt: timestamp('said_at', { withTimezone: true, mode: 'date' }).notNull(),
     spanStart: integer('span_start'),
     spanEnd: integer('span_end'),
+    // The fragments of a quote its attribution interrupts, in order ([{start, end}, …]); null when
+    // the statement is one piece, which is [span_start, span_end].
+    spans: jsonb('spans').$type<{ start: number; end: number }[]>(),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', coalesce(speaker_label, '') || ' ' || text)`),

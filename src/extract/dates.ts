@@ -65,10 +65,27 @@ function seasonRanges(text: string, reference: Date): DateRange[] {
   return ranges;
 }
 
+/** Words before a weekday that put it ahead of the publication date ("will vote on Friday"). */
+const FUTURE_CUE = /\b(?:will|is to|are to|set for|scheduled|planned|plans? to|due|expected|upcoming|coming|to be held)\b/i;
+const WEEKDAY_MODIFIER = /\b(?:next|last|this|past|coming)\b/i;
+
+/**
+ * A bare weekday ("on Monday") is the latest such day up to the publication date (the day itself
+ * included: a report of the day's news names its weekday), or the next one when the text before it
+ * looks ahead. chrono would pick the day in the publication's week, after it half the time.
+ */
+function weekdayDate(weekday: number, before: string, reference: Date): Date {
+  const today = reference.getUTCDay();
+  const shift = FUTURE_CUE.test(before) ? (weekday - today + 7) % 7 : -((today - weekday + 7) % 7);
+  return new Date(Date.UTC(reference.getUTCFullYear(), reference.getUTCMonth(), reference.getUTCDate() + shift));
+}
+
 function chronoRanges(text: string, reference: Date): DateRange[] {
   const ranges: DateRange[] = [];
   for (const result of chrono.parse(text, { instant: reference, timezone: 'UTC' }, { forwardDate: false })) {
-    const date = result.start.date();
+    const bareWeekday =
+      result.start.isCertain('weekday') && !result.start.isCertain('day') && !result.start.isCertain('month') && !WEEKDAY_MODIFIER.test(result.text);
+    const date = bareWeekday ? weekdayDate(result.start.get('weekday')!, text.slice(0, result.index), reference) : result.start.date();
     const year = date.getUTCFullYear();
     const month = date.getUTCMonth();
     const lower = result.text.toLowerCase();

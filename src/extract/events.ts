@@ -1,12 +1,15 @@
 // Event mentions by simple rules: an event noun (meeting, summit, visit, debate …) or an event
-// verb ("visiting Moscow", "delivered a letter") in reporter text, with the people named in the
-// same sentence as participants, a date resolved against the publication date and a location
-// from "in <Place>" / "to <Place>". Events are secondary to statements, so the rules stay small.
+// verb ("visiting Moscow", "delivered a letter") in reporter text. Its name is the text's own
+// phrase around the word ("council vote on the bridge plan", "meeting with Russian officials");
+// its participants are the people the sentence names, except someone only reporting on it; its
+// date is resolved against the publication date, its location read from "in <Place>" /
+// "to <Place>". Events are secondary to statements, so the rules stay small.
+import nlp from 'compromise/two';
 import { resolveDates, type DateRange } from './dates.js';
 import { TITLES, isCommonWord, isNonPersonWord, isPlaceName } from './lexicon.js';
 import type { NameMention, Person } from './names.js';
-import type { Sentence, Token } from './text.js';
-import type { ExtractedEvent } from './types.js';
+import { type Sentence, type Token, normalizeSpace } from './text.js';
+import type { ExtractedEvent, ExtractedStatement, TextSpan } from './types.js';
 
 export interface EventContext {
   body: string;
@@ -16,6 +19,8 @@ export interface EventContext {
   mentions: readonly NameMention[];
   publishedAt: Date | null;
   isQuoted: (offset: number) => boolean;
+  /** the article's statements: whoever reports an event is not, by that, taking part in it */
+  statements: readonly ExtractedStatement[];
 }
 
 /** Event words (lowercase, singular) and the kind they name. */
@@ -55,9 +60,9 @@ const DATE_WORD =
 const DATE_WINDOW = 80;
 const LOCATION_PREPOSITIONS = new Set(['in', 'to', 'at']);
 
-function eventKindAt(tokens: readonly Token[], index: number): string | null {
+function eventKindAt(tokens: readonly Token[], index: number, sentenceStart: boolean): string | null {
   const token = tokens[index]!;
-  if (!token.isWord || token.capitalized) return null;
+  if (!token.isWord || (token.capitalized && !sentenceStart)) return null;
   const lower = token.lower;
   if (lower === 'letter' || lower === 'letters') {
     for (let back = index - 1; back >= Math.max(0, index - 3); back--) if (DELIVERY_VERBS.has(tokens[back]!.lower)) return 'letter delivery';
@@ -86,13 +91,130 @@ function locationIn(tokens: readonly Token[], sentence: Sentence, personTokens: 
   return null;
 }
 
-function sentenceParticipants(context: EventContext, sentence: Sentence): { names: string[]; tokens: Set<number> } {
+/** Verb forms of event words, and how the event is named after them ("met Putin": "meeting with Putin"). */
+const EVENT_VERBS: Record<string, { noun: string; preposition: string }> = {
+  meet: { noun: 'meeting', preposition: 'with' },
+  met: { noun: 'meeting', preposition: 'with' },
+  meets: { noun: 'meeting', preposition: 'with' },
+  visiting: { noun: 'visit', preposition: 'to' },
+  visited: { noun: 'visit', preposition: 'to' },
+};
+/** Words that end an event's name on its left: determiners, pronouns, verbs and the like. */
+const LEFT_STOP = new Set(
+  ('the a an this that these those his her their its our my your some any each every no another which what whose ' +
+    'in on at to for with by from of about after before during over under into since until between against amid ' +
+    'and or but nor as than if when while because is was are were be been being has have had will would could should may might must can ' +
+    'do did does said says told say he she they we it i you him them us held hold holds attended attend attends called ' +
+    'made make makes gave give gives took take takes got get gets there here not also only just then now').split(' '),
+);
+/** Prepositions that open the complement of an event noun ("vote on the plan", "talks with Iran"). */
+const RIGHT_PREPOSITIONS = new Set(['on', 'over', 'about', 'of', 'for', 'with', 'between', 'against', 'to', 'in', 'at', 'from']);
+const DETERMINERS = new Set(['the', 'a', 'an', 'his', 'her', 'their', 'its', 'our', 'this', 'that', 'these', 'those']);
+/** Words that end the complement: verbs, relatives, conjunctions, prepositions. */
+const RIGHT_STOP = new Set(
+  ('is was are were be been being has have had will would could should may might must can do did does said says told ' +
+    'that which who whom whose where when while because as than if after before during since until by from into over under ' +
+    'on in at to for with about against between of and or but nor not also then there here this last next').split(' '),
+);
+const DATE_TOKEN = /^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|january|february|march|april|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)(?:['’]s)?$/i;
+/** compromise's word list: a word it knows only as a verb form ends a noun phrase ("the plan took place"). */
+const LEXICON = (nlp.model() as unknown as { one: { lexicon: Record<string, string | string[] | undefined> } }).one.lexicon;
+const VERB_TAGS = new Set(['PastTense', 'Copula', 'Modal', 'Gerund', 'PresentTense', 'Auxiliary', 'Adverb', 'Preposition', 'Conjunction', 'Pronoun']);
+function isVerbLike(lower: string): boolean {
+  const tags = LEXICON[lower];
+  return tags !== undefined && (Array.isArray(tags) ? tags : [tags]).some((tag) => VERB_TAGS.has(tag));
+}
+const MAX_LEFT_WORDS = 3;
+const MAX_COMPLEMENT_WORDS = 5;
+
+const isWordToken = (token: Token | undefined): token is Token => token !== undefined && token.isWord;
+
+/** Modifiers directly left of an event noun, kept as written: "city council vote", "Trump's rally". */
+function leftModifiers(tokens: readonly Token[], sentence: Sentence, index: number): number {
+  let first = index;
+  while (first > sentence.firstToken && index - first < MAX_LEFT_WORDS) {
+    const token = tokens[first - 1]!;
+    if (!token.isWord || LEFT_STOP.has(token.lower) || DATE_TOKEN.test(token.text) || /ly$/.test(token.lower) || isVerbLike(token.lower)) break;
+    if (/^\d+$/.test(token.text) && !/^(?:19|20)\d{2}$/.test(token.text)) break; // "2016 election", not "3 vote"
+    first--;
+  }
+  return first;
+}
+
+/** "on the bridge plan", "with Russian President Vladimir Putin": one preposition and a short noun phrase. */
+function complementEnd(tokens: readonly Token[], sentence: Sentence, from: number, preposition?: string): number {
+  let cursor = from;
+  if (preposition === undefined) {
+    if (!RIGHT_PREPOSITIONS.has(tokens[cursor]?.lower ?? '') || cursor >= sentence.endToken) return from;
+    cursor++;
+  }
+  if (cursor < sentence.endToken && DETERMINERS.has(tokens[cursor]!.lower)) cursor++;
+  let words = 0;
+  let end = from;
+  while (cursor < sentence.endToken && words < MAX_COMPLEMENT_WORDS) {
+    const token = tokens[cursor]!;
+    if (!isWordToken(token) || DATE_TOKEN.test(token.text) || /ly$/.test(token.lower)) break;
+    // "talks between Trump and Putin": "and" joins two names, not two clauses
+    const joinsNames = token.lower === 'and' && words > 0 && tokens[cursor - 1]!.capitalized && tokens[cursor + 1]?.capitalized === true;
+    if (RIGHT_STOP.has(token.lower) && !joinsNames) break;
+    if (words > 0 && !token.capitalized && (/(?:ed|ing)$/.test(token.lower) || isVerbLike(token.lower))) break; // "the plan passed"
+    cursor++;
+    if (!joinsNames) {
+      words++;
+      end = cursor;
+    }
+  }
+  return words === 0 ? from : end;
+}
+
+/** The event's name from the text around its word, and the kind word that stands alone when there is nothing around it. */
+function eventName(body: string, tokens: readonly Token[], sentence: Sentence, index: number, kind: string): { name: string; bare: boolean } {
+  const token = tokens[index]!;
+  const verb = EVENT_VERBS[token.lower];
+  if (verb !== undefined) {
+    // "met with Putin", "met Putin", "visited Moscow": the noun, then whom or where
+    const withPreposition = tokens[index + 1]?.lower === verb.preposition || (verb.noun === 'meeting' && tokens[index + 1]?.lower === 'with');
+    const from = withPreposition ? index + 2 : index + 1;
+    const end = complementEnd(tokens, sentence, from, verb.preposition);
+    if (end === from) return { name: verb.noun, bare: true };
+    return { name: `${verb.noun} ${verb.preposition} ${normalizeSpace(body.slice(tokens[from]!.start, tokens[end - 1]!.end))}`, bare: false };
+  }
+  if (kind === 'letter delivery') return { name: normalizeSpace(body.slice(token.start, tokens[complementEnd(tokens, sentence, index + 1) - 1]?.end ?? token.end)), bare: false };
+  const first = leftModifiers(tokens, sentence, index);
+  const end = complementEnd(tokens, sentence, index + 1);
+  const last = end > index + 1 ? tokens[end - 1]! : token;
+  const name = normalizeSpace(body.slice(tokens[first]!.start, last.end));
+  // "Talks between Iran …" opening the sentence: the capital is the sentence's, not the name's
+  const lowered = first === index && index === sentence.firstToken ? name[0]!.toLowerCase() + name.slice(1) : name;
+  return { name: lowered, bare: first === index && end === index + 1 };
+}
+
+const SELF_REFERENCE = /\b(?:he|she|they|we|i|his|her|their|our|my|him|them|us|me)\b/i;
+const inside = (span: TextSpan, within: TextSpan) => span.start >= within.start && span.end <= within.end;
+
+/**
+ * The people a sentence names, but not those named only as the source of a statement that
+ * reports the event ("Vargas said the council vote …": Vargas speaks about the vote).
+ */
+function sentenceParticipants(context: EventContext, sentence: Sentence, eventSpan: TextSpan): { names: string[]; tokens: Set<number> } {
+  // "Paul announced that he delivered a letter": a pronoun before the event word may be the
+  // speaker himself, so he stays
+  const reporters = context.statements
+    .filter(
+      (statement) =>
+        statement.speakerSpan !== null &&
+        inside(eventSpan, statement.span) &&
+        !inside(statement.speakerSpan, statement.span) &&
+        !SELF_REFERENCE.test(context.body.slice(statement.span.start, eventSpan.start)),
+    )
+    .map((statement) => statement.speakerSpan!);
   const names = new Set<string>();
   const tokens = new Set<number>();
   for (const mention of context.mentions) {
     if (mention.span.start < sentence.start || mention.span.end > sentence.end) continue;
-    names.add(context.people[mention.personIndex]!.name);
     for (let index = mention.firstToken; index < mention.endToken; index++) tokens.add(index);
+    const reporting = reporters.some((speaker) => mention.span.start < speaker.end && speaker.start < mention.span.end);
+    if (!reporting) names.add(context.people[mention.personIndex]!.name);
   }
   return { names: [...names], tokens };
 }
@@ -113,17 +235,22 @@ export function findEvents(context: EventContext): ExtractedEvent[] {
   for (const sentence of context.sentences) {
     for (let index = sentence.firstToken; index < sentence.endToken; index++) {
       if (context.isQuoted(tokens[index]!.start)) continue;
-      const kind = eventKindAt(tokens, index);
+      const kind = eventKindAt(tokens, index, index === sentence.firstToken);
       if (kind === null) continue;
-      const participants = sentenceParticipants(context, sentence);
       const token = tokens[index]!;
+      const { name, bare } = eventName(body, tokens, sentence, index, kind);
+      const participants = sentenceParticipants(context, sentence, token);
       const date = datesNear(Math.max(sentence.start, token.start - DATE_WINDOW), Math.min(sentence.end, token.end + DATE_WINDOW));
+      const location = locationIn(tokens, sentence, participants.tokens);
+      // "after the meeting", with a meeting already named and nothing new said of it: the same one again
+      const repeated = bare && tokens[index - 1]?.lower === 'the' && date === undefined && location === null && events.some((event) => event.kind === kind);
+      if (repeated) break;
       events.push({
-        name: `${kind}${participants.names.length > 0 ? `: ${participants.names.join(', ')}` : ''}`,
+        name,
         kind,
         startDate: date?.start ?? null,
         endDate: date?.end ?? null,
-        location: locationIn(tokens, sentence, participants.tokens),
+        location,
         participants: participants.names,
         span: { start: token.start, end: token.end },
       });

@@ -3,6 +3,7 @@
 // run on every article as it is ingested.
 import { SpeakerResolver } from './coref.js';
 import { findEvents } from './events.js';
+import { detectLanguage, unsupportedLanguageWarning } from './language.js';
 import { findPeople, type NameMention, type Person } from './names.js';
 import { findQuotes, type Quote } from './quotes.js';
 import { StatementFinder, attachUnattributedQuotes, statementText, type DraftStatement } from './statements.js';
@@ -51,6 +52,8 @@ function toExtractedStatement(body: string, people: readonly Person[], mentions:
     text: statementText(body, draft.pieces),
     kind: draft.kind,
     span: draft.span,
+    // the one place fragments are filled in: a statement is one fragment unless its draft has several
+    spans: [draft.span],
     cue: draft.cue === null ? null : { start: tokensStart(draft.cue.first), end: tokensEnd(draft.cue.end - 1) },
     speakerSpan: draft.speaker.span,
     speakerName: draft.speaker.name,
@@ -62,6 +65,9 @@ function toExtractedStatement(body: string, people: readonly Person[], mentions:
 
 export function extract(input: ExtractInput, knownPeople: KnownPerson[] = []): Extraction {
   const body = input.body;
+  const language = detectLanguage(body);
+  // the rules read English only: anything else would give noise, so it gives nothing, and says so
+  if (language !== 'en') return { language, warnings: [unsupportedLanguageWarning(language)], people: [], statements: [], events: [] };
   const tokens = tokenize(body);
   const quotes = findQuotes(body);
   const isQuoted = quoteInteriorTest(quotes);
@@ -74,6 +80,6 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = []): E
   const statements = drafts.map((draft) =>
     toExtractedStatement(body, people, mentions, draft, (index) => tokens[index]!.start, (index) => tokens[index]!.end),
   );
-  const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted });
-  return { people: people.filter((person) => person.mentions.length > 0).map(toExtractedPerson), statements, events };
+  const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted, statements });
+  return { language, warnings: [], people: people.filter((person) => person.mentions.length > 0).map(toExtractedPerson), statements, events };
 }

@@ -33,7 +33,10 @@ export interface ExtractedPerson {
 export interface ExtractedStatement {
   text: string; // whitespace-normalised
   kind: StatementKind;
+  /** the overall range: from the first fragment's start to the last one's end */
   span: TextSpan;
+  /** each fragment, in order (a quote interrupted by its attribution has several); `[span]` otherwise */
+  spans: TextSpan[];
   cue: TextSpan | null;
   speakerSpan: TextSpan | null;
   speakerName: string | null; // canonical name of a person in `people`
@@ -53,6 +56,10 @@ export interface ExtractedEvent {
 }
 
 export interface Extraction {
+  /** ISO 639-1 code of the body's language, as detected */
+  language: string;
+  /** why something could not be extracted, e.g. "language de is not supported; no statements extracted" */
+  warnings: string[];
   people: ExtractedPerson[];
   statements: ExtractedStatement[];
   events: ExtractedEvent[];

@@ -26,6 +26,9 @@ const day = z
   .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 const kind = z.enum(['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE'], 'must be DIRECT_QUOTE, PARTIAL_QUOTE or PARAPHRASE');
+const textSpan = z
+  .object({ start: z.number().int().min(0, 'must not be negative'), end: z.number().int().min(1, 'must be positive') })
+  .refine((span) => span.end > span.start, { message: 'end must be after start', path: ['end'] });
 const body = rules.body.refine((value) => value.trim().length > 0, 'must not be empty');
 
 const articleFields = {
@@ -54,11 +57,8 @@ const jsonArticle = z.object({
           speakerLabel: optional(rules.optionalShortText),
           channel: optional(rules.optionalShortText),
           saidAt: optional(isoDate),
-          span: optional(
-            z
-              .object({ start: z.number().int().min(0, 'must not be negative'), end: z.number().int().min(1, 'must be positive') })
-              .refine((span) => span.end > span.start, { message: 'end must be after start', path: ['end'] }),
-          ),
+          span: optional(textSpan),
+          spans: optional(z.array(textSpan).max(50, 'at most 50 fragments')),
           mentions: optional(z.array(rules.name).max(100, 'at most 100 mentions')),
           eventName: optional(rules.shortText),
         }),
@@ -315,7 +315,10 @@ export async function* bulkItems(sources: readonly Source[]): AsyncGenerator<Bul
 // ---------------------------------------------------------------------------------------------
 // The run.
 
-export type ItemOutcome = { label: string; ok: true; result: IngestResult } | { label: string; ok: false; reason: string };
+/** A stored article, and what its extraction warned about ("language de is not supported; …"). */
+export type BulkResult = IngestResult & { warnings: string[] };
+
+export type ItemOutcome = { label: string; ok: true; result: BulkResult } | { label: string; ok: false; reason: string };
 
 export interface BulkSummary {
   inputs: number;
@@ -331,9 +334,9 @@ export interface BulkSummary {
 }
 
 /** Stores one article: extraction (outside the transaction), then the core in one transaction. */
-export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<IngestResult> {
-  const input = article.extract ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body)) : article.input;
-  return ingestArticle(db, input, now);
+export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<BulkResult> {
+  const input = article.extract ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body)) : { ...article.input, warnings: [] };
+  return { ...(await ingestArticle(db, input, now)), warnings: input.warnings };
 }
 
 /** Why an article was not stored, in words for the summary. */
@@ -346,7 +349,7 @@ export function failureReason(error: unknown): string {
 
 /** Ingests every item through `store` (the database, or a running service's API), one after the other, reporting each; stops early (between articles) when `signal` aborts. */
 export async function runBulkIngest(
-  store: (article: BulkArticle, now: Date) => Promise<IngestResult>,
+  store: (article: BulkArticle, now: Date) => Promise<BulkResult>,
   items: AsyncIterable<BulkItem>,
   options: { onItem?: (outcome: ItemOutcome) => void; signal?: AbortSignal; now?: () => Date } = {},
 ): Promise<BulkSummary> {

@@ -69,8 +69,11 @@ export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson
     .orderBy(asc(people.id));
 }
 
+/** The ingest core's input from an extraction, with the extraction's warnings for the caller to report. */
+export type ExtractedIngestInput = IngestInput & { warnings: string[] };
+
 /** Runs the extractor over an article's body and shapes its result for the ingest core. */
-export async function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): Promise<IngestInput> {
+export async function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): Promise<ExtractedIngestInput> {
   const extraction = await runExtractor(
     { body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline },
     knownPeople,
@@ -85,9 +88,11 @@ export async function withExtractedEntities(article: ArticleFields, knownPeople:
       speakerLabel: s.speakerLabel,
       channel: s.channel,
       span: s.span,
+      spans: s.spans,
       mentions: s.mentions,
     })),
     events: mergeEvents(extraction.events),
+    warnings: extraction.warnings,
   };
 }
 

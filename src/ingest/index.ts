@@ -14,6 +14,7 @@ import {
 } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import { slugify } from '../schema/write.js';
+import { checkFragmentText, placeStatement } from '../spans.js';
 import { normalizeWhitespace } from '../text.js';
 
 export type StatementKindValue = 'DIRECT_QUOTE' | 'PARTIAL_QUOTE' | 'PARAPHRASE';
@@ -35,6 +36,8 @@ export interface IngestStatement {
   /** Defaults to the article's publication time. */
   saidAt?: Date | null | undefined;
   span?: { start: number; end: number } | null | undefined;
+  /** The fragments, in order, of a quote its attribution interrupts; `span` is then their overall range. */
+  spans?: { start: number; end: number }[] | null | undefined;
   /** Names of the people the statement refers to. */
   mentions?: string[] | null | undefined;
   /** Name of one of the input's events. */
@@ -102,6 +105,8 @@ export function checkIngestInput(input: IngestInput): void {
     if (statement.span && statement.span.end > input.body.length) {
       throw badInput(`"input.statements.${i}.span": ends after the body.`, `input.statements.${i}.span`);
     }
+    const { spans } = placeStatement(statement, input.body.length, `input.statements.${i}`);
+    checkFragmentText(statement.text, statement.kind, spans, input.body, `input.statements.${i}`);
   });
 }
 
@@ -339,10 +344,12 @@ async function storeStatements(
   );
   const existingByKey = new Map(existing.map(({ key, row }) => [key, row.id]));
 
+  // checked by checkIngestInput: this only fills in the span a list of fragments implies
+  const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
   const wanted = keyed(
-    (input.statements ?? []).map((s) => ({
+    (input.statements ?? []).map((s, i) => ({
       text: normalizeWhitespace(s.text),
-      spanStart: s.span?.start ?? null,
+      spanStart: placed[i]!.span?.start ?? null,
       values: {
         articleId,
         speakerId: s.speakerName ? personIdOf(s.speakerName) : null,
@@ -352,8 +359,9 @@ async function storeStatements(
         text: normalizeWhitespace(s.text),
         channel: s.channel ?? null,
         saidAt: s.saidAt ?? input.publishedAt,
-        spanStart: s.span?.start ?? null,
-        spanEnd: s.span?.end ?? null,
+        spanStart: placed[i]!.span?.start ?? null,
+        spanEnd: placed[i]!.span?.end ?? null,
+        spans: placed[i]!.spans,
       },
       mentionIds: [...new Set((s.mentions ?? []).filter((m) => normalizeWhitespace(m)).map(personIdOf))],
     })),

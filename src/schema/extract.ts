@@ -28,7 +28,12 @@ const ExtractedStatementRef = builder.objectRef<ExtractedStatement>('ExtractedSt
   fields: (t) => ({
     text: t.exposeString('text'),
     kind: t.field({ type: StatementKind, resolve: (s) => s.kind }),
-    span: t.field({ type: TextSpan, resolve: (s) => s.span }),
+    span: t.field({ type: TextSpan, description: 'The overall range, from the first fragment to the last.', resolve: (s) => s.span }),
+    spans: t.field({
+      type: [TextSpan],
+      description: 'Each fragment, in order: several when the attribution interrupts a quote; otherwise just `span`.',
+      resolve: (s) => s.spans,
+    }),
     cue: t.field({ type: TextSpan, nullable: true, description: 'The reporting verb or phrase.', resolve: (s) => s.cue }),
     speakerSpan: t.field({
       type: TextSpan,
@@ -59,6 +64,10 @@ const ExtractedEventRef = builder.objectRef<ExtractedEvent>('ExtractedEvent').im
 const ExtractionRef = builder.objectRef<Extraction>('Extraction').implement({
   description: 'What the text says, found by rules: nothing is stored.',
   fields: (t) => ({
+    language: t.exposeString('language', { description: 'The language of the body (ISO 639-1), as detected.' }),
+    warnings: t.exposeStringList('warnings', {
+      description: 'What could not be extracted and why, e.g. "language de is not supported; no statements extracted".',
+    }),
     people: t.field({ type: [ExtractedPersonRef], resolve: (x) => x.people }),
     statements: t.field({ type: [ExtractedStatementRef], resolve: (x) => x.statements }),
     events: t.field({ type: [ExtractedEventRef], resolve: (x) => x.events }),

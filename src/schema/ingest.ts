@@ -32,7 +32,11 @@ const IngestStatementInput = builder.inputType('IngestStatementInput', {
     speakerLabel: t.string({ validate: { schema: rules.optionalShortText }, description: 'For unnamed sources: "a source".' }),
     channel: t.string({ validate: { schema: rules.optionalShortText } }),
     saidAt: t.field({ type: 'DateTime', description: "Defaults to the article's publication time." }),
-    span: t.field({ type: IngestSpanInput }),
+    span: t.field({ type: IngestSpanInput, description: 'The overall range; may be left out when spans is given.' }),
+    spans: t.field({
+      type: [IngestSpanInput],
+      description: 'Each fragment, in order, when the attribution interrupts the quote; the text then joins their words with " … ".',
+    }),
     mentions: t.stringList({ validate: { schema: z.array(rules.name).max(100, 'at most 100 mentions') }, description: 'Names of people it refers to.' }),
     eventName: t.string({ validate: { schema: rules.shortText }, description: 'Name of one of the events in this input.' }),
   }),
@@ -87,15 +91,19 @@ builder.relayMutationField(
       // Loading the extractor takes a moment the first time: not inside the transaction.
       else await loadExtractor();
       return write(ctx, async (tx) => {
-        const full = ingest ?? (await withExtractedEntities(article, await loadKnownPeople(tx, article.body)));
+        const full = ingest ? { ...ingest, warnings: [] } : await withExtractedEntities(article, await loadKnownPeople(tx, article.body));
         if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
-        return ingestInTransaction(tx, full, ctx.clock.now());
+        return { ...(await ingestInTransaction(tx, full, ctx.clock.now())), warnings: full.warnings };
       });
     },
   },
   {
     outputFields: (t) => ({
       article: t.field({ type: Article, resolve: async (r, _a, ctx) => (await ctx.loaders.article.load(r.articleId))! }),
+      warnings: t.stringList({
+        description: 'What the extractor could not do with the body, e.g. "language de is not supported; no statements extracted".',
+        resolve: (r) => r.warnings,
+      }),
       created: t.boolean({ description: 'False when the URL was already stored and the article was updated.', resolve: (r) => r.created }),
       people: t.field({
         type: [Person],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import type { Db } from '../db/index.js';
 import { normalizeWhitespace } from '../text.js';
+import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../spans.js';
 import { rules } from './validation.js';
 import { decodeId, encodeId, lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
@@ -53,6 +54,12 @@ builder.node(Statement, {
       nullable: true,
       description: "Where the statement's words stand in the article body.",
       resolve: (s) => (s.spanStart == null || s.spanEnd == null ? null : { start: s.spanStart, end: s.spanEnd }),
+    }),
+    spans: t.field({
+      type: [TextSpan],
+      description:
+        'Its fragments in the body, in order: several when the attribution interrupts a quote (its text then joins their words with " … "); otherwise `[span]`, or none when it is not placed.',
+      resolve: storedFragments,
     }),
   }),
 });
@@ -144,6 +151,9 @@ const TextSpanInput = builder.inputType('TextSpanInput', {
   validate: { schema: z.object({ start: z.number(), end: z.number() }).refine((s) => s.end > s.start, { message: 'end must be after start', path: ['end'] }) },
 });
 
+const FRAGMENTS_DESCRIPTION =
+  'Each fragment, in order, when the attribution interrupts the quote; span is then their overall range, and the text their words joined by " … ".';
+
 const statementFields = {
   text: rules.statementText,
   label: rules.optionalShortText,
@@ -161,7 +171,8 @@ builder.relayMutationField(
       eventId: t.id(),
       channel: t.string({ validate: { schema: statementFields.label } }),
       saidAt: t.field({ type: 'DateTime', description: "Defaults to the article's publication time." }),
-      span: t.field({ type: TextSpanInput }),
+      span: t.field({ type: TextSpanInput, description: 'The overall range; may be left out when spans is given.' }),
+      spans: t.field({ type: [TextSpanInput], description: FRAGMENTS_DESCRIPTION }),
       mentionIds: t.idList({ validate: { schema: z.array(z.string()).max(100, 'at most 100 mentions') } }),
     }),
   },
@@ -176,10 +187,12 @@ builder.relayMutationField(
         // One round trip checks (and locks until commit) everything the statement refers to: the
         // article (its body's length only when a span must fit in it: measuring reads the whole
         // body), the speaker, the event and the people mentioned.
+        const placed = input.span != null || input.spans != null;
         const [article] = await tx
           .select({
             publishedAt: articles.publishedAt,
-            bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null`,
+            bodyLength: placed ? sql<number>`length(${articles.body})` : sql<null>`null`,
+            body: textMustMatchFragments(input.kind, input.spans ?? null) ? articles.body : sql<null>`null`,
             speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
             eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
             mentionsFound: mentionIds.length === 0 ? sql<number>`0` : lockedCount(people, mentionIds),
@@ -188,7 +201,8 @@ builder.relayMutationField(
           .where(eq(articles.id, articleId))
           .for('share');
         if (!article) throw notFound('article', 'input.articleId');
-        if (input.span && input.span.end > Number(article.bodyLength)) throw badInput('"input.span": ends after the article body.', 'input.span');
+        const { span, spans } = placeStatement(input, Number(article.bodyLength), 'input');
+        if (article.body != null) checkFragmentText(input.text, input.kind, spans, article.body, 'input');
         if (!article.speakerFound) throw notFound('person', 'input.speakerId');
         if (!article.eventFound) throw notFound('event', 'input.eventId');
         if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
@@ -206,8 +220,9 @@ builder.relayMutationField(
               text: normalizeWhitespace(input.text),
               channel: input.channel ?? null,
               saidAt: input.saidAt ?? article.publishedAt,
-              spanStart: input.span?.start ?? null,
-              spanEnd: input.span?.end ?? null,
+              spanStart: span?.start ?? null,
+              spanEnd: span?.end ?? null,
+              spans,
             })
             .returning(statementColumns),
           linkArticlePeople(tx, articleId, speakerId, mentionIds),
@@ -235,7 +250,8 @@ builder.relayMutationField(
       eventId: t.id({ description: 'null detaches it from its event.' }),
       channel: t.string({ validate: { schema: statementFields.label } }),
       saidAt: t.field({ type: 'DateTime' }),
-      span: t.field({ type: TextSpanInput }),
+      span: t.field({ type: TextSpanInput, description: 'Given without spans, the statement becomes one fragment.' }),
+      spans: t.field({ type: [TextSpanInput], description: `${FRAGMENTS_DESCRIPTION} null makes it one fragment, its span.` }),
       mentionIds: t.idList({ description: 'Replaces the mentions.', validate: { schema: z.array(z.string()).max(100, 'at most 100 mentions') } }),
     }),
   },
@@ -256,15 +272,34 @@ builder.relayMutationField(
           .select({
             articleId: statements.articleId,
             speakerId: statements.speakerId,
+            text: statements.text,
+            kind: statements.kind,
+            spans: statements.spans,
+            spanStart: statements.spanStart,
+            spanEnd: statements.spanEnd,
             // Only when a new span must fit: measuring the body reads all of it.
-            bodyLength: input.span ? sql<number>`length(${articles.body})` : sql<null>`null`,
+            bodyLength: input.span || input.spans ? sql<number>`length(${articles.body})` : sql<null>`null`,
           })
           .from(statements)
           .innerJoin(articles, eq(articles.id, statements.articleId))
           .where(eq(statements.id, id))
           .for('update', { of: statements });
         if (!current) throw notFound('statement', 'input.id');
-        if (input.span && input.span.end > Number(current.bodyLength)) throw badInput('"input.span": ends after the article body.', 'input.span');
+        // New fragments replace the old; a new span (or none) alone makes the statement one piece.
+        const currentSpan = current.spanStart == null || current.spanEnd == null ? null : { start: current.spanStart, end: current.spanEnd };
+        const placement =
+          input.spans === null && input.span === undefined
+            ? { span: currentSpan, spans: null }
+            : input.spans !== undefined || input.span !== undefined
+              ? placeStatement({ span: input.span, spans: input.spans }, Number(current.bodyLength), 'input')
+              : undefined;
+        const fragments = placement ? placement.spans : current.spans;
+        const text = changes.text ?? current.text;
+        const kind = changes.kind ?? current.kind;
+        if ((placement || changes.text !== undefined || changes.kind !== undefined) && textMustMatchFragments(kind, fragments)) {
+          const [article] = await tx.select({ body: articles.body }).from(articles).where(eq(articles.id, current.articleId));
+          checkFragmentText(text, kind, fragments, article!.body, 'input');
+        }
         if (speakerId != null) await mustExist(tx, people, speakerId, 'person', 'input.speakerId');
         if (eventId != null) await mustExist(tx, events, eventId, 'event', 'input.eventId');
         if (mentionIds) await mustAllExist(tx, people, mentionIds, 'person', 'input.mentionIds');
@@ -278,7 +313,7 @@ builder.relayMutationField(
             ...(eventId !== undefined ? { eventId } : {}),
             ...(input.speakerLabel !== undefined ? { speakerLabel: input.speakerLabel } : {}),
             ...(input.channel !== undefined ? { channel: input.channel } : {}),
-            ...(input.span !== undefined ? { spanStart: input.span?.start ?? null, spanEnd: input.span?.end ?? null } : {}),
+            ...(placement ? { spanStart: placement.span?.start ?? null, spanEnd: placement.span?.end ?? null, spans: placement.spans } : {}),
             updatedAt: ctx.clock.now(),
           })
           .where(eq(statements.id, id));
