@@ -171,11 +171,15 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
     if (!extracted || isFullName(name)) addFull(person.name, name, person);
     else short.push({ raw: person.name, name, mentions: Math.max(1, spans.length), matchId: person.matchId ?? null });
   }
-  // "Cruz Carson" ("Cruz, Carson"): a "given name" that is another person's surname in this article.
+  // "Cruz Carson" ("Cruz, Carson"): two other people's surnames run together.
   if (extracted) {
-    const surnames = new Set(full.filter((l) => l.names.some((n) => nameParts(n)!.given.length > 0)).map((l) => nameParts(l.names[0]!)!.surname));
     for (const local of [...full]) {
-      if (local.names.every((n) => surnames.has(nameParts(n)!.given[0] ?? '') && nameParts(n)!.words === 2)) {
+      const others = new Set(full.filter((l) => l !== local).flatMap((l) => l.names.map((n) => nameParts(n)!.surname)));
+      const fragment = local.names.every((n) => {
+        const parts = nameParts(n)!;
+        return parts.words === 2 && others.has(parts.given[0] ?? '') && others.has(parts.surname);
+      });
+      if (fragment) {
         full.splice(full.indexOf(local), 1);
         for (const key of keysOf.get(local)!.own) byName.set(key, { label: given.find((p) => nameKey(p.name) === key)?.name ?? key });
       }
