@@ -1,4 +1,5 @@
 // npm run eval:people -- <folder | file> ... [--out <file.md>]
+// DATABASE_URL=... npm run eval:people -- --no-ingest    (measures a database already ingested)
 //
 // Ingests the articles into a fresh database (DATABASE_URL, which must hold no articles yet, or an
 // in-memory PGlite) as `npm run ingest` does, then prints how well people and quotations came
@@ -12,7 +13,8 @@
 //   words ("Donald Trump Leads"), and not as a name.
 // - the most quoted people: rows are grouped into one person by family name + suffix and
 //   compatible first given names (src/ingest/name-match.ts `sameNameForms`), most quoted row
-//   first; "rows" counts the rows of a group holding statements, "share" is the group's first
+//   first; a row without a given name ("Kasich", "X Trump") joins the most quoted group of its
+//   family name; "rows" counts the rows of a group holding statements, "share" is the group's first
 //   row's part of the statements of the whole group plus those whose speakerLabel is the group's
 //   full name. Bare-surname labels left unresolved are counted apart ("surname labels").
 // - quotations: how many have 2 or more occurrences, and how many (speaker, normalised text)
@@ -25,9 +27,13 @@ import { createDb, rowsOf } from '../src/db/index.js';
 import { bulkItems, planSources, runBulkIngest } from '../src/ingest/bulk.js';
 import { nameParts, sameNameForms, surnameKey } from '../src/ingest/name-match.js';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' }, top: { type: 'string', default: '20' } } });
-if (positionals.length === 0) {
-  console.error('usage: npm run eval:people -- <folder | file> ... [--out <file.md>] [--top <n>]');
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { out: { type: 'string' }, top: { type: 'string', default: '20' }, 'no-ingest': { type: 'boolean', default: false } },
+});
+const ingest = !values['no-ingest'];
+if (ingest === (positionals.length === 0)) {
+  console.error('usage: npm run eval:people -- <folder | file> ... [--out <file.md>] [--top <n>]\n       DATABASE_URL=... npm run eval:people -- --no-ingest   (measure a database as it is)');
   process.exit(2);
 }
 
@@ -35,12 +41,12 @@ const database = await createDb({ databaseUrl: process.env.DATABASE_URL, pgliteD
 await database.migrate();
 const db = database.db;
 const [{ n: existing }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from articles`)) as [{ n: number }];
-if (Number(existing) > 0) {
+if (ingest && Number(existing) > 0) {
   console.error('the database already holds articles: give a fresh one (createdb ...), or no DATABASE_URL for an in-memory one');
   process.exit(2);
 }
 
-const summary = await runBulkIngest(db, bulkItems(await planSources(positionals)));
+const summary = ingest ? await runBulkIngest(db, bulkItems(await planSources(positionals))) : null;
 
 const ORG_WORDS = new Set(
   ('campaign house committee party department administration inc corp corporation company co news times post network foundation institute ' +
@@ -64,7 +70,7 @@ function notAPersonName(name: string): string | null {
   for (const word of words) {
     const lower = word.replace(/[.,'’]+$/u, '').replace(/['’]s$/u, '').toLowerCase();
     if (ORG_WORDS.has(lower)) return 'organisation or place word';
-    if (lower.length <= 2) continue; // initials, "de", "al"
+    if (lower.length <= 2 || /['’]/u.test(lower)) continue; // initials, "de", "al", "D’Souza"
     position++;
     const doc = nlp(lower);
     if (doc.has('#Person') || doc.has('#FirstName') || doc.has('#LastName')) continue;
@@ -95,7 +101,18 @@ for (const head of people) {
   for (const row of rows) grouped.add(row.id);
   groups.push({ head, rows });
 }
-groups.sort((a, b) => b.rows.reduce((n, r) => n + r.statements, 0) - a.rows.reduce((n, r) => n + r.statements, 0));
+// A row without a given name ("Kasich", "X Trump") joins the most quoted group of its family name.
+const groupStatements = (g: Group) => g.rows.reduce((n, r) => n + r.statements, 0);
+for (const row of people) {
+  if (grouped.has(row.id) || row.statements === 0) continue;
+  const key = surnameKey(row.name);
+  const group = groups.filter((g) => surnameKey(g.head.name) === key).sort((a, b) => groupStatements(b) - groupStatements(a))[0];
+  if (group) {
+    group.rows.push(row);
+    grouped.add(row.id);
+  }
+}
+groups.sort((a, b) => groupStatements(b) - groupStatements(a));
 const top = groups.slice(0, Number(values.top));
 const quotations = await db
   .execute(sql`select
@@ -110,7 +127,9 @@ const quotations = await db
 
 const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`);
 const lines = [
-  `Ingested ${summary.inputs} inputs (${summary.failures.length} failed) in ${summary.seconds.toFixed(1)} s on ${database.driver}.`,
+  summary
+    ? `Ingested ${summary.inputs} inputs (${summary.failures.length} failed) in ${summary.seconds.toFixed(1)} s on ${database.driver}.`
+    : `Measured the database as it is (${existing} articles, ${database.driver}).`,
   '',
   '| measure | value |',
   '|---|---|',

@@ -102,7 +102,7 @@ const rate = s.seconds > 0 ? (s.inputs / s.seconds).toFixed(1) : '-';
 const lines = [
   `${interrupted.signal.aborted ? 'interrupted after' : 'ingested'} ${s.inputs} of ${total} inputs in ${s.seconds.toFixed(1)} s (${rate} articles/s, ${database!.driver})`,
   `  articles:   ${s.created + s.updated} (${s.created} created, ${s.updated} updated)`,
-  `  people:     ${s.newPeople} new, ${s.matchedPeople} matched`,
+  `  people:     ${s.newPeople} new, ${s.matchedPeople} matched (stored before this run); ${s.resolvedToStored} names resolved to a person stored before their article`,
   `  statements: ${s.statements} (${s.newStatements} new)`,
   `  events:     ${s.events}`,
   `  failed:     ${s.failures.length}`,
