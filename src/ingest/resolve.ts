@@ -37,7 +37,7 @@ const ORGANISATION_WORDS = new Set(
     'center centre fund pac club church coalition commission board ministry government journal press media television radio tv ' +
     'democrats republicans endeavor bank organization organisation school hospital police army navy airlines watch project ' +
     'alliance society league industries holdings partners magazine review tribune herald gazette daily channel studios ' +
-    'entertainment productions staff team administration white states nations street'
+    'entertainment productions staff team administration white states nations street show'
   ).split(' '),
 );
 // Words a capitalised run of words picks up after a name in title-case text ("Ted Cruz And").
@@ -46,7 +46,8 @@ const FUNCTION_WORDS = new Set(
     'and or but nor the a an that this these those at in on of for to from by as with without into over under about after ' +
     'before is was are were be been has had have will would can could should may might must do does did not says said ' +
     'tells told calls called leads led wins won some any all who whom which what when where why how than then also just ' +
-    'vs versus if while his her their its our your my he she they we it'
+    'vs versus if while his her their its our your my he she they we it among during another though although got gets ' +
+    'according despite since until unless whether reports'
   ).split(' '),
 );
 
