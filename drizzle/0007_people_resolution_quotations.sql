@@ -7,6 +7,7 @@ CREATE TABLE "quotations" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "quotations_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"speaker_id" integer NOT NULL,
 	"key" text NOT NULL,
+	"words" text NOT NULL,
 	"text" text NOT NULL,
 	"occurrence_count" integer DEFAULT 0 NOT NULL,
 	"first_reported_at" timestamp with time zone NOT NULL,

@@ -13,6 +13,7 @@ describe('sameNameForms', () => {
     ['Sen. Ted Cruz', 'Ted Cruz'],
     ['Trump', 'Donald Trump'],
     ['J. Smith', 'John Smith'],
+    ['Crooked Hillary Clinton', 'Hillary Clinton'],
   ])('%s = %s', (a, b) => {
     expect(sameNameForms(a, b)).toBe(true);
     expect(sameNameForms(b, a)).toBe(true);
@@ -50,6 +51,7 @@ describe('name parts', () => {
   it('prefers a given name to an initial and the formal given name on a tie', () => {
     expect(preferredName(['J. Comey', 'Jim Comey', 'James Comey'])).toBe('James Comey');
     expect(preferredName(['D. Trump', 'Donald Trump'])).toBe('Donald Trump');
+    expect(preferredName(['Crooked Hillary Clinton', 'Hillary Clinton'])).toBe('Hillary Clinton');
   });
 });
 

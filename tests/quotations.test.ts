@@ -75,6 +75,21 @@ describe(`quotations (${backendName})`, () => {
     expect(await quotationOf(b.statementIds[1]!)).toBeNull();
   });
 
+  it('a partial quote of a longer one joins it; a fragment of a few words, or of too small a part, does not', async () => {
+    const full = await ingestArticle(app.db, report('Wire', '2016-03-05T00:00:00Z', [said('Selma Quist', 'We will rebuild the harbour before the winter storms arrive.')]));
+    const later = await ingestArticle(app.db, report('Daily', '2016-03-06T00:00:00Z', [
+      said('Selma Quist', '“rebuild the harbour before the winter storms”', 'PARTIAL_QUOTE'),
+      said('Selma Quist', 'the harbour', 'PARTIAL_QUOTE'),
+    ]));
+    const whole = await quotationOf(full.statementIds[0]!);
+    expect(await quotationOf(later.statementIds[0]!)).toMatchObject({ id: whole.id, occurrenceCount: 2, text: 'We will rebuild the harbour before the winter storms arrive.' });
+    expect((await quotationOf(later.statementIds[1]!)).id).not.toBe(whole.id);
+    // The longer saying reported after a part of it joins the part's quotation too.
+    const part = await ingestArticle(app.db, report('Wire', '2016-03-07T00:00:00Z', [said('Selma Quist', 'Ferries will run every hour in summer')]));
+    const longer = await ingestArticle(app.db, report('Daily', '2016-03-08T00:00:00Z', [said('Selma Quist', 'Ferries will run every hour in summer, she said.')]));
+    expect((await quotationOf(longer.statementIds[0]!)).id).toBe((await quotationOf(part.statementIds[0]!)).id);
+  });
+
   it('concurrent ingests of two reports of one quotation give one quotation', async () => {
     const results = await Promise.all(
       ['One', 'Two', 'Three', 'Four'].map((source) => ingestArticle(app.db, report(source, '2016-04-01T00:00:00Z', [said('Iris Novak', 'Nobody saw it coming.')]))),

@@ -175,6 +175,8 @@ export const quotations = pgTable(
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
+    /** The normalised words (src/ingest/quotations.ts): a partial report is found inside them. */
+    words: text('words').notNull(),
     text: text('text').notNull(),
     occurrenceCount: integer('occurrence_count').notNull().default(0),
     firstReportedAt: timestamp('first_reported_at', { withTimezone: true, mode: 'date' }).notNull(),

@@ -126,7 +126,9 @@ export function sameNameForms(a: string, b: string): boolean {
   if (x.surname !== y.surname) return false;
   const gx = x.given[0];
   const gy = y.given[0];
-  if (gx && gy) return givenNamesCompatible(gx, gy);
+  // A word before the given name ("Crooked Hillary Clinton") or a middle name used alone: the
+  // shorter name's given name among the longer's.
+  if (gx && gy) return givenNamesCompatible(gx, gy) || x.given.slice(1).includes(gy) || y.given.slice(1).includes(gx);
   if (gx && !gy && y.initials[0]) return gx[0] === y.initials[0];
   if (gy && !gx && x.initials[0]) return gy[0] === x.initials[0];
   if (!gx && !gy && x.initials[0] && y.initials[0]) return x.initials[0] === y.initials[0];
@@ -143,7 +145,8 @@ export function isFullName(name: string): boolean {
 export function preferredName(names: string[]): string {
   // Ties go to the formal given name ("James Comey" over "Jim Comey").
   const givenLength = (name: string) => nameParts(name)?.given[0]?.length ?? 0;
-  return [...names].sort((a, b) => score(b) - score(a) || givenLength(b) - givenLength(a) || a.localeCompare(b))[0]!;
+  const words = (name: string) => nameParts(name)?.words ?? 0;
+  return [...names].sort((a, b) => score(b) - score(a) || words(a) - words(b) || givenLength(b) - givenLength(a) || a.localeCompare(b))[0]!;
   function score(name: string): number {
     const parts = nameParts(name);
     if (!parts) return 0;

@@ -1,6 +1,7 @@
 // Quotations: one saying of one person, however many articles report it. Every quoted statement
-// with a speaker points at the quotation of its speaker and normalised words; the quotation's
-// count and first report are kept by a trigger on statements (drizzle/0007).
+// with a speaker points at the quotation of its speaker and normalised words (or of a longer
+// saying it quotes part of); the quotation's count and first report are kept by a trigger on
+// statements (drizzle/0007).
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/index.js';
@@ -30,31 +31,61 @@ export interface Report {
 const isQuotation = (r: Report): r is Report & { speakerId: number } =>
   r.speakerId != null && r.kind !== 'PARAPHRASE' && normalizeQuote(r.text).length > 0;
 
+/** A partial report joins a longer quotation of its speaker when it is at least this share of it... */
+export const MIN_OVERLAP = 0.5;
+/** ... and at least this long (normalised characters): a word or two is no quotation of its own. */
+export const MIN_PARTIAL_LENGTH = 20;
+
 /**
- * The quotation of each report (null for none), found or created in one statement: concurrent
+ * The quotation of each report (null for none). First one lookup for all of them: the speaker's
+ * quotation of the same words, or else one that contains them or that they contain (a partial
+ * quote of a longer one) with enough overlap. The rest are created in one statement: concurrent
  * reports of one quotation meet on its unique key, the second waiting for the first to commit.
  * Rows go in key order, so two ingests never wait for each other in a cycle.
  */
 export async function linkQuotations(tx: Db, reports: Report[]): Promise<(number | null)[]> {
-  const wanted = new Map<string, { speakerId: number; key: string; text: string; saidAt: Date }>();
+  const wanted = new Map<string, { speakerId: number; key: string; words: string; text: string; saidAt: Date }>();
   for (const report of reports.filter(isQuotation)) {
+    const words = normalizeQuote(report.text);
     const key = quotationKey(report.text);
     const id = `${report.speakerId}|${key}`;
     const current = wanted.get(id);
-    if (!current) wanted.set(id, { speakerId: report.speakerId, key, text: report.text, saidAt: report.saidAt });
+    if (!current) wanted.set(id, { speakerId: report.speakerId, key, words, text: report.text, saidAt: report.saidAt });
     else if (report.saidAt < current.saidAt) current.saidAt = report.saidAt;
   }
   if (wanted.size === 0) return reports.map(() => null);
-  const rows = [...wanted.values()].sort((a, b) => a.speakerId - b.speakerId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const found = await tx
-    .insert(quotations)
-    .values(rows.map((r) => ({ speakerId: r.speakerId, key: r.key, text: r.text, firstReportedAt: r.saidAt })))
-    .onConflictDoUpdate({
-      target: [quotations.speakerId, quotations.key],
-      set: { firstReportedAt: sql`least(${quotations.firstReportedAt}, excluded.first_reported_at)` },
-    })
-    .returning({ id: quotations.id, speakerId: quotations.speakerId, key: quotations.key });
-  const idOf = new Map(found.map((q) => [`${q.speakerId}|${q.key}`, q.id]));
+  const idOf = new Map<string, number>();
+  const entries = [...wanted.entries()];
+  const found = rowsOf<{ i: number; id: number }>(
+    await tx.execute(sql`
+      select w.i, q.id from jsonb_to_recordset(${JSON.stringify(entries.map(([, w], i) => ({ i, speaker_id: w.speakerId, key: w.key, words: w.words })))}::jsonb)
+        as w(i int, speaker_id int, key text, words text)
+      cross join lateral (
+        select q.id from ${quotations} q
+        where q.speaker_id = w.speaker_id
+          and (q.key = w.key
+            or (least(length(q.words), length(w.words)) >= ${MIN_PARTIAL_LENGTH}::int
+              and least(length(q.words), length(w.words)) >= ${MIN_OVERLAP}::float8 * greatest(length(q.words), length(w.words))
+              and (strpos(q.words, w.words) > 0 or strpos(w.words, q.words) > 0)))
+        order by (q.key = w.key) desc, q.occurrence_count desc, q.id
+        limit 1) q`),
+  );
+  for (const row of found) idOf.set(entries[Number(row.i)]![0], Number(row.id));
+  const rows = entries
+    .filter(([id]) => !idOf.has(id))
+    .map(([, w]) => w)
+    .sort((a, b) => a.speakerId - b.speakerId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (rows.length > 0) {
+    const created = await tx
+      .insert(quotations)
+      .values(rows.map((r) => ({ speakerId: r.speakerId, key: r.key, words: r.words, text: r.text, firstReportedAt: r.saidAt })))
+      .onConflictDoUpdate({
+        target: [quotations.speakerId, quotations.key],
+        set: { firstReportedAt: sql`least(${quotations.firstReportedAt}, excluded.first_reported_at)` },
+      })
+      .returning({ id: quotations.id, speakerId: quotations.speakerId, key: quotations.key });
+    for (const q of created) idOf.set(`${q.speakerId}|${q.key}`, q.id);
+  }
   return reports.map((r) => (isQuotation(r) ? idOf.get(`${r.speakerId}|${quotationKey(r.text)}`)! : null));
 }
 
