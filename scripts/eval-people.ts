@@ -38,7 +38,7 @@ if (ingest === (positionals.length === 0)) {
 }
 
 const database = await createDb({ databaseUrl: process.env.DATABASE_URL, pgliteDir: 'memory://', maxConnections: 2, statementTimeoutMs: 0 });
-await database.migrate();
+if (ingest) await database.migrate();
 const db = database.db;
 const [{ n: existing }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from articles`)) as [{ n: number }];
 if (ingest && Number(existing) > 0) {
