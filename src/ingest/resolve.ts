@@ -208,10 +208,6 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
     resolvedLocal.set(local, found ? { id: found.id, confidence: found === exact || found === byMatch ? 1 : found === alias ? 0.95 : 0.9 } : null);
   }
 
-  // Only full names are learned as aliases: "Mr. Trump" or "President Trump" is a surname, which
-  // salience resolves in each article (as an alias it would pull Melania's quotes to Donald).
-  const storable = (alias: string) => isFullName(alias);
-
   // 3. New people: one insert in slug order (no lock cycles between concurrent ingests); a slug
   // someone else holds means that person already exists.
   const fresh = full.filter((l) => !resolvedLocal.get(l));
@@ -227,7 +223,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
         slugs.map((slug) => {
           const locals = bySlug.get(slug)!;
           const name = canonical(locals[0]!);
-          const others = locals.flatMap((l) => [...l.names, ...l.aliases]).filter((n) => !extracted || storable(n));
+          const others = locals.flatMap((l) => [...l.names, ...l.aliases]);
           return { slug, name, surnameKey: surnameKey(name), aliases: mergeAliases(name, [], others), description: locals.find((l) => l.description)?.description ?? null };
         }),
       )
@@ -245,7 +241,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
     const row = candidates.rows.find((c) => c.id === found?.id);
     if (!row) continue;
     const current = updates.get(row.id) ?? { aliases: row.aliases, description: row.description, changed: false };
-    const learned = extracted ? [...local.names, ...local.aliases].filter((n) => storable(n) && sameNameForms(n, row.name)) : [...local.names, ...local.aliases];
+    const learned = extracted ? [...local.names, ...local.aliases].filter((n) => sameNameForms(n, row.name)) : [...local.names, ...local.aliases];
     const aliases = mergeAliases(row.name, current.aliases, learned);
     const description = current.description ?? local.description;
     updates.set(row.id, { aliases, description, changed: current.changed || aliases.length !== current.aliases.length || description !== current.description });
