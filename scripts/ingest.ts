@@ -134,7 +134,7 @@ const lines = [
     `${s.failures.length} failed, in ${s.seconds.toFixed(1)} s (${rate} articles/s, ${via})`,
   `  articles:   ${stored} (${s.created} created, ${s.updated} updated)`,
   // Through the API, new and already-stored people and statements are not told apart.
-  remote ? `  people:     ${s.newPeople + s.matchedPeople} (new and matched not told apart through the API)` : `  people:     ${s.newPeople} new, ${s.matchedPeople} matched`,
+  remote ? `  people:     ${s.newPeople + s.matchedPeople} (new and matched not told apart through the API)` : `  people:     ${s.newPeople} new, ${s.matchedPeople} matched (stored before this run); ${s.resolvedToStored} names resolved to a person stored before their article`,
   remote ? `  statements: ${s.statements}` : `  statements: ${s.statements} (${s.newStatements} new)`,
   `  events:     ${s.events}`,
   `  failed:     ${s.failures.length}`,

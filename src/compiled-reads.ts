@@ -437,7 +437,10 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
         const { id } = getArgumentValues(definition, field, variables);
         const { typename, id: rowId } = decodeGlobalID(String(id));
         if (!isNodeType(typename)) unsupported();
-        return `(select ${byType[typename](variables, params)}${from[typename]}${params.add(Number(rowId))})`;
+        const key = params.add(Number(rowId));
+        // A merged-away person's ID answers with the person it was merged into.
+        const where = typename === 'Person' ? `coalesce((select person_id from person_redirects where old_id = ${key}), ${key})` : key;
+        return `(select ${byType[typename](variables, params)}${from[typename]}${where})`;
       };
     }
     const list = rootLists[name];

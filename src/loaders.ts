@@ -22,8 +22,11 @@ import {
   eventParticipants,
   events,
   people,
+  personRedirects,
+  quotations,
   statementMentions,
   statements,
+  type QuotationRow,
 } from './db/schema.js';
 import {
   type Connection,
@@ -45,6 +48,14 @@ export const { search: _search, ...statementColumns } = getTableColumns(statemen
  * loads it on its own when a query asks for it.
  */
 export const { body: _body, ...articleColumns } = getTableColumns(articles);
+/** Quotation columns without the stored tsvector. */
+export const { search: _quotationSearch, ...quotationColumns } = getTableColumns(quotations);
+export type QuotationNode = Omit<QuotationRow, 'search'>;
+/** What ingest knows of a person across articles (summed from article_people). */
+export interface PersonStats {
+  mentionCount: number;
+  firstSeenAt: Date | null;
+}
 export type ArticleNode = Omit<ArticleRow, 'body'> & { body?: string };
 export type StatementNode = Omit<typeof statements.$inferSelect, 'search'>;
 
@@ -160,6 +171,12 @@ export const relations = {
     parentColumn: articleEvents.eventId,
     link: { table: articleEvents, targetColumn: articleEvents.articleId },
   },
+  quotationOccurrences: {
+    target: statements,
+    columns: statementColumns,
+    ordering: statementsNewestFirst,
+    parentColumn: statements.quotationId,
+  },
 } satisfies Record<string, RelationSpec>;
 
 export type RelationName = keyof typeof relations;
@@ -178,6 +195,7 @@ interface RelationShapes {
   eventParticipants: { node: PersonRow; role: string };
   eventStatements: { node: StatementNode };
   eventArticles: { node: ArticleNode };
+  quotationOccurrences: { node: StatementNode };
 }
 type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['node'], Omit<RelationShapes[N], 'node'>>;
 
@@ -373,10 +391,45 @@ export function createLoaders(db: Db) {
           return ids.map((id) => bodies.get(id) ?? null);
         }),
     ),
-    person: lazy(() => byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache)),
+    person: lazy(() => {
+      const direct = byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache);
+      // A merged-away ID answers with the person it was merged into (person_redirects).
+      return new DataLoader<number, PersonRow | null>(async (ids) => {
+        const found = await direct.loadMany(ids);
+        const missing = ids.filter((_, i) => found[i] == null);
+        if (missing.length === 0) return found as (PersonRow | null)[];
+        const redirected = await db
+          .select({ oldId: personRedirects.oldId, person: people })
+          .from(personRedirects)
+          .innerJoin(people, eq(people.id, personRedirects.personId))
+          .where(inArray(personRedirects.oldId, missing));
+        const byOld = new Map(redirected.map((r) => [r.oldId, r.person]));
+        return ids.map((id, i) => (found[i] as PersonRow | null) ?? byOld.get(id) ?? null);
+      });
+    }),
+    quotation: lazy(() => byIdLoader<QuotationNode>(db, quotations, quotationColumns, statementCache)),
     event: lazy(() => byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache)),
     statement: lazy(() => byIdLoader<StatementNode>(db, statements, statementColumns, statementCache)),
   };
+  const personStats = lazy(
+    () =>
+      new DataLoader<number, PersonStats>(async (personIds) => {
+        const rows = await db
+          .select({
+            personId: articlePeople.personId,
+            mentionCount: sql<number>`coalesce(sum(${articlePeople.mentionCount}), 0)::int`,
+            firstSeenAt: sql<string | null>`min(${articlePeople.articlePublishedAt})`,
+          })
+          .from(articlePeople)
+          .where(inArray(articlePeople.personId, [...personIds]))
+          .groupBy(articlePeople.personId);
+        const byPerson = new Map(rows.map((r) => [r.personId, r]));
+        return personIds.map((id) => {
+          const row = byPerson.get(id);
+          return { mentionCount: Number(row?.mentionCount ?? 0), firstSeenAt: row?.firstSeenAt ? new Date(row.firstSeenAt) : null };
+        });
+      }),
+  );
   const mentions = lazy(
     () =>
       new DataLoader<number, PersonRow[]>(async (statementIds) => {
@@ -480,6 +533,12 @@ export function createLoaders(db: Db) {
     },
     get statement() {
       return byId.statement();
+    },
+    get quotation() {
+      return byId.quotation();
+    },
+    get personStats() {
+      return personStats();
     },
 
     /** Look-ahead plans, per field of this request's operation (see src/schema/lookahead.ts). */

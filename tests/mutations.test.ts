@@ -155,7 +155,8 @@ describe(`people (${backendName})`, () => {
     expect(merged.person.articles.edges.map((e: any) => e.node.id)).toContain(article.id);
     expect(merged.person.aliases).toEqual(['Target', source.person.name, 'Dup']);
     expect(merged.person.description).toBe('Same person');
-    expect((await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: source.person.id })).data.node).toBeNull();
+    // The duplicate's ID now answers with the person it was merged into (issue 13).
+    expect((await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: source.person.id })).data.node).toEqual({ id: target.person.id });
 
     const self = await app.gql(merge, { s: target.person.id, t: target.person.id });
     expect([codeOf(self), fieldOf(self)]).toEqual(['BAD_USER_INPUT', 'input.sourceId']);

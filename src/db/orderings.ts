@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Ordering } from '../pagination.js';
-import { articlePeople, articles, eventParticipants, events, people, statementMentions, statements } from './schema.js';
+import { articlePeople, articles, eventParticipants, events, people, quotations, statementMentions, statements } from './schema.js';
 
 // Every list the API offers, with the index that serves it named in schema.ts.
 export const articlesNewestFirst: Ordering = {
@@ -93,3 +93,13 @@ export function statementsByRank(rank: SQL): Ordering {
     ],
   };
 }
+
+/** Query.quotations: first reported newest first, off quotations_first_reported_idx. */
+export const quotationsNewestFirst: Ordering = {
+  tag: 'q',
+  direction: 'desc',
+  keys: [
+    { sql: sql`${quotations.firstReportedAt}`, type: 'timestamptz' },
+    { sql: sql`${quotations.id}`, type: 'int' },
+  ],
+};

@@ -54,10 +54,18 @@ export const people = pgTable(
     name: text('name').notNull(),
     aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
     description: text('description'),
+    /** Editor-set Wikidata item ("Q22686"), so newsrooms can join with their knowledge graphs. */
+    wikidataId: text('wikidata_id'),
+    /** Family name and suffix, lowercased ("clinton", "trump jr"): src/ingest/name-match.ts `surnameKey`. */
+    surnameKey: text('surname_key'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('people_slug_key').on(t.slug),
+    uniqueIndex('people_wikidata_id_key').on(t.wikidataId),
+    check('people_wikidata_id_format', sql`${t.wikidataId} ~ '^Q[1-9][0-9]*$'`),
+    // Resolution across articles looks people up by family name (src/ingest/resolve.ts).
+    index('people_surname_key_idx').on(t.surnameKey),
     index('people_name_idx').on(t.name, t.id),
     // Query.people's search (a name or alias containing the text): trigram indexes (drizzle/0006),
     // so a rare name is found without walking everyone in name order.
@@ -95,6 +103,10 @@ export const statements = pgTable(
     // A deleted person leaves their statements standing, unattributed.
     speakerId: integer('speaker_id').references(() => people.id, { onDelete: 'set null' }),
     speakerLabel: text('speaker_label'),
+    /** The saying this statement reports, shared with every other report of it (quotations). */
+    /** How sure ingest was that `speakerId` is who the article means (1: named in full; null: set by an editor). */
+    speakerConfidence: real('speaker_confidence'),
+    quotationId: integer('quotation_id').references(() => quotations.id, { onDelete: 'set null' }),
     eventId: integer('event_id').references(() => events.id, { onDelete: 'set null' }),
     kind: statementKind('kind').notNull(),
     text: text('text').notNull(),
@@ -118,6 +130,7 @@ export const statements = pgTable(
     index('statements_article_position_idx').on(t.articleId, sql`coalesce(${t.spanStart}, 2147483647)`, t.id),
     index('statements_speaker_said_idx').on(t.speakerId, t.saidAt.desc(), t.id.desc()),
     index('statements_event_said_idx').on(t.eventId, t.saidAt.desc(), t.id.desc()),
+    index('statements_quotation_said_idx').on(t.quotationId, t.saidAt.desc(), t.id.desc()),
     index('statements_said_idx').on(t.saidAt.desc(), t.id.desc()),
     index('statements_search_idx').using('gin', t.search),
   ],
@@ -135,12 +148,53 @@ export const articlePeople = pgTable(
       .references(() => people.id, { onDelete: 'cascade' }),
     /** The article's publication time, kept equal to it by triggers (drizzle/0004), as event_start. */
     articlePublishedAt: timestamp('article_published_at', { withTimezone: true, mode: 'date' }),
+    /** How many times the article names the person (Person.mentionCount sums these). */
+    mentionCount: integer('mention_count').notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.articleId, t.personId] }),
     index('article_people_person_idx').on(t.personId, t.articleId),
     // Person.articles: newest first, as articles_published_idx orders Query.articles.
     index('article_people_person_published_idx').on(t.personId, t.articlePublishedAt.desc(), t.articleId.desc()),
+  ],
+);
+
+/** A merged-away person's ID, still answering for the person it was merged into. */
+export const personRedirects = pgTable('person_redirects', {
+  oldId: integer('old_id').primaryKey(),
+  personId: integer('person_id')
+    .notNull()
+    .references(() => people.id, { onDelete: 'cascade' }),
+});
+
+/**
+ * One saying of one person, however many articles report it. `key` is the md5 of its normalised
+ * words (src/ingest/quotations.ts), so a report finds its quotation with one index lookup and
+ * concurrent reports meet on the unique key. occurrence_count and first_reported_at are kept by a
+ * trigger on statements (drizzle/0007), whatever writes them.
+ */
+export const quotations = pgTable(
+  'quotations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    speakerId: integer('speaker_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** The normalised words (src/ingest/quotations.ts): a partial report is found inside them. */
+    words: text('words').notNull(),
+    text: text('text').notNull(),
+    occurrenceCount: integer('occurrence_count').notNull().default(0),
+    firstReportedAt: timestamp('first_reported_at', { withTimezone: true, mode: 'date' }).notNull(),
+    search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('english', text)`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('quotations_speaker_key').on(t.speakerId, t.key),
+    // Query.quotations: newest first, overall and per speaker.
+    index('quotations_first_reported_idx').on(t.firstReportedAt.desc(), t.id.desc()),
+    index('quotations_speaker_first_reported_idx').on(t.speakerId, t.firstReportedAt.desc(), t.id.desc()),
+    index('quotations_search_idx').using('gin', t.search),
   ],
 );
 
@@ -286,3 +340,4 @@ export type ArticleRow = typeof articles.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type StatementRow = typeof statements.$inferSelect;
+export type QuotationRow = typeof quotations.$inferSelect;

@@ -5,6 +5,7 @@ import type { SeedArticle } from '../../seeds/types.js';
 import { projectPath } from '../paths.js';
 import { normalizeWhitespace } from '../text.js';
 import type { Db } from './index.js';
+import { surnameKey } from '../ingest/name-match.js';
 import {
   articleEvents,
   articlePeople,
@@ -41,7 +42,7 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
     // People are shared across articles: reuse whoever is already stored under the slug.
     await tx
       .insert(people)
-      .values(seed.people.map(({ slug, name, aliases, description }) => ({ slug, name, aliases, description })))
+      .values(seed.people.map(({ slug, name, aliases, description }) => ({ slug, name, aliases, description, surnameKey: surnameKey(name) })))
       .onConflictDoNothing({ target: people.slug });
     const personRows = await tx
       .select({ id: people.id, slug: people.slug })

@@ -325,7 +325,10 @@ export interface BulkSummary {
   created: number;
   updated: number;
   newPeople: number;
+  /** Distinct people already stored before the run whom its articles name. */
   matchedPeople: number;
+  /** Times an article's person resolved to someone stored before that article (earlier in the run too). */
+  resolvedToStored: number;
   statements: number;
   newStatements: number;
   events: number;
@@ -362,6 +365,7 @@ export async function runBulkIngest(
   let statements = 0;
   let newStatements = 0;
   let inputs = 0;
+  let resolvedToStored = 0;
   const failures: BulkSummary['failures'] = [];
   for await (const item of items) {
     if (options.signal?.aborted) break;
@@ -372,6 +376,7 @@ export async function runBulkIngest(
       (result.created ? created : updated).add(result.articleId);
       for (const id of result.newPersonIds) newPeople.add(id);
       for (const id of result.personIds) seenPeople.add(id);
+      resolvedToStored += result.personIds.length - result.newPersonIds.length;
       for (const id of result.eventIds) events.add(id);
       statements += result.statementIds.length;
       newStatements += result.newStatementIds.length;
@@ -388,6 +393,7 @@ export async function runBulkIngest(
     updated: [...updated].filter((id) => !created.has(id)).length,
     newPeople: newPeople.size,
     matchedPeople: [...seenPeople].filter((id) => !newPeople.has(id)).length,
+    resolvedToStored,
     statements,
     newStatements,
     events: events.size,

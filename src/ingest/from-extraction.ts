@@ -80,7 +80,8 @@ export async function withExtractedEntities(article: ArticleFields, knownPeople:
   );
   return {
     ...article,
-    people: extraction.people.map((p) => ({ name: p.name, aliases: p.aliases, description: p.description, matchId: p.matchId })),
+    extracted: true,
+    people: extraction.people.map((p) => ({ name: p.name, aliases: p.aliases, description: p.description, matchId: p.matchId, mentions: p.mentions })),
     statements: extraction.statements.map((s) => ({
       text: s.text,
       kind: s.kind,

@@ -8,14 +8,17 @@ import {
   articles,
   eventParticipants,
   events,
-  people,
   statementMentions,
   statements,
 } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { slugify } from '../schema/write.js';
 import { checkFragmentText, placeStatement } from '../spans.js';
 import { normalizeWhitespace } from '../text.js';
+import { linkQuotations } from './quotations.js';
+import { type Resolution, nameKey, resolvePeople } from './resolve.js';
+
+/** Advisory lock key: ingests hold it shared, mergePeople exclusively ("people" in ASCII). */
+export const PEOPLE_LOCK = 0x70656f70;
 
 export type StatementKindValue = 'DIRECT_QUOTE' | 'PARTIAL_QUOTE' | 'PARAPHRASE';
 
@@ -25,6 +28,8 @@ export interface IngestPerson {
   description?: string | null | undefined;
   /** An existing person known to be this one (the extractor's match). */
   matchId?: number | null | undefined;
+  /** Where the article names them (the extractor's spans): salience, and headline-only names. */
+  mentions?: { start: number; end: number }[] | null | undefined;
 }
 
 export interface IngestStatement {
@@ -64,6 +69,11 @@ export interface IngestInput {
   people?: IngestPerson[] | null | undefined;
   statements?: IngestStatement[] | null | undefined;
   events?: IngestEvent[] | null | undefined;
+  /**
+   * The names were found by the extractor, not given: resolution then also decides what is not a
+   * person (src/ingest/resolve.ts).
+   */
+  extracted?: boolean | undefined;
 }
 
 export interface IngestResult {
@@ -79,10 +89,7 @@ export interface IngestResult {
   newStatementIds: number[];
 }
 
-const nameKey = (name: string) => normalizeWhitespace(name).toLowerCase();
 const idArray = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
-/** Strings as one JSON parameter: names may hold any character, commas included. */
-const textArray = (values: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
 /** Stores (or, for a known URL, updates) an article and everything in it, in one transaction. */
 export function ingestArticle(db: Db, input: IngestInput, now: Date = new Date()): Promise<IngestResult> {
@@ -124,17 +131,23 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
     .returning({ id: articles.id, created: sql<boolean>`(xmax = 0)` });
   const articleId = article!.id;
 
-  const { personIdByName, newPersonIds } = await resolvePeople(tx, input, now);
-  const personIdOf = (name: string) => personIdByName.get(nameKey(name))!;
+  // Merging people takes this lock exclusively: an ingest never resolves to a person being merged away.
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${PEOPLE_LOCK})`);
+  const { byName, mentionsById, newPersonIds } = await resolvePeople(tx, input, now);
+  const resolutionOf = (name: string) => byName.get(nameKey(name)) ?? { label: normalizeWhitespace(name) };
+  const personIdOf = (name: string) => {
+    const found = resolutionOf(name);
+    return 'personId' in found ? found.personId : null;
+  };
 
-  const allPersonIds = [...new Set(personIdByName.values())];
+  const allPersonIds = [...mentionsById.keys()];
   await tx.delete(articlePeople).where(eq(articlePeople.articleId, articleId));
   if (allPersonIds.length > 0) {
-    await tx.insert(articlePeople).values(allPersonIds.map((personId) => ({ articleId, personId })));
+    await tx.insert(articlePeople).values(allPersonIds.map((personId) => ({ articleId, personId, mentionCount: mentionsById.get(personId)! })));
   }
 
   const eventIdByName = await storeEvents(tx, articleId, input.events ?? [], personIdOf, now);
-  const { ids: statementIds, newIds: newStatementIds } = await storeStatements(tx, articleId, input, personIdOf, eventIdByName, now);
+  const { ids: statementIds, newIds: newStatementIds } = await storeStatements(tx, articleId, input, resolutionOf, eventIdByName, now);
 
   return {
     articleId,
@@ -147,116 +160,12 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
   };
 }
 
-/**
- * Every name the input uses (people, speakers, mentions, participants) -> a person id: the input's
- * own people first (by name or alias), then stored people by name or alias, created otherwise.
- */
-async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<{ personIdByName: Map<string, number>; newPersonIds: number[] }> {
-  const wanted: IngestPerson[] = (input.people ?? []).map((p) => ({ ...p, name: normalizeWhitespace(p.name) }));
-  const inputPersonByName = new Map<string, IngestPerson>();
-  for (const person of wanted) {
-    for (const name of [person.name, ...(person.aliases ?? [])]) {
-      if (!inputPersonByName.has(nameKey(name))) inputPersonByName.set(nameKey(name), person);
-    }
-  }
-  const referenced = [
-    ...(input.statements ?? []).flatMap((s) => [s.speakerName, ...(s.mentions ?? [])]),
-    ...(input.events ?? []).flatMap((e) => (e.participants ?? []).map((p) => p.name)),
-  ].filter((name): name is string => !!name && normalizeWhitespace(name).length > 0);
-  for (const name of referenced) {
-    if (inputPersonByName.has(nameKey(name))) continue;
-    const implicit: IngestPerson = { name: normalizeWhitespace(name) };
-    wanted.push(implicit);
-    inputPersonByName.set(nameKey(name), implicit);
-  }
-  if (wanted.length === 0) return { personIdByName: new Map(), newPersonIds: [] };
-
-  const keys = [...inputPersonByName.keys()];
-  const matchIds = wanted.map((p) => p.matchId).filter((id): id is number => id != null);
-  const candidates = await tx
-    .select({ id: people.id, name: people.name, aliases: people.aliases, description: people.description })
-    .from(people)
-    .where(
-      sql`lower(${people.name}) = any(${textArray(keys)})
-        or exists (select 1 from unnest(${people.aliases}) a where lower(a) = any(${textArray(keys)}))
-        or ${people.id} = any(${idArray(matchIds)})`,
-    )
-    .orderBy(people.id);
-
-  const stored = new Map<IngestPerson, (typeof candidates)[number]>();
-  for (const person of wanted) {
-    const own = [person.name, ...(person.aliases ?? [])].map(nameKey);
-    const match =
-      candidates.find((c) => person.matchId != null && c.id === person.matchId) ??
-      candidates.find((c) => nameKey(c.name) === own[0]) ??
-      candidates.find((c) => c.aliases.some((a) => nameKey(a) === own[0])) ??
-      candidates.find((c) => own.slice(1).includes(nameKey(c.name)));
-    if (match) stored.set(person, match);
-  }
-
-  // Known people learn the input's new aliases and, when they had none, its description.
-  const updates = [...stored.entries()]
-    .map(([person, row]) => {
-      const aliases = mergeAliases(row.name, row.aliases, [person.name, ...(person.aliases ?? [])]);
-      const description = row.description ?? person.description ?? null;
-      return aliases.length !== row.aliases.length || description !== row.description ? { id: row.id, aliases, description } : null;
-    })
-    .filter((u) => u !== null)
-    .sort((a, b) => a.id - b.id); // one lock order for every transaction
-  for (const update of updates) {
-    await tx.update(people).set({ aliases: update.aliases, description: update.description, updatedAt: now }).where(eq(people.id, update.id));
-  }
-
-  // The rest are new: one insert in slug order (no lock cycles between concurrent ingests);
-  // a slug someone else holds means that person already exists.
-  const fresh = wanted.filter((p) => !stored.has(p));
-  const bySlug = new Map<string, IngestPerson[]>();
-  for (const person of fresh) bySlug.set(slugify(person.name), [...(bySlug.get(slugify(person.name)) ?? []), person]);
-  const slugs = [...bySlug.keys()].sort();
-  const idBySlug = new Map<string, number>();
-  const newPersonIds: number[] = [];
-  if (slugs.length > 0) {
-    const inserted = await tx
-      .insert(people)
-      .values(
-        slugs.map((slug) => {
-          const [first, ...more] = bySlug.get(slug)!;
-          const aliases = mergeAliases(first!.name, [], [...(first!.aliases ?? []), ...more.flatMap((m) => [m.name, ...(m.aliases ?? [])])]);
-          return { slug, name: first!.name, aliases, description: first!.description ?? more.find((m) => m.description)?.description ?? null };
-        }),
-      )
-      .onConflictDoNothing({ target: people.slug })
-      .returning({ id: people.id });
-    newPersonIds.push(...inserted.map((row) => row.id));
-    const rows = await tx.select({ id: people.id, slug: people.slug }).from(people).where(inArray(people.slug, slugs));
-    for (const row of rows) idBySlug.set(row.slug, row.id);
-  }
-
-  const result = new Map<string, number>();
-  for (const [key, person] of inputPersonByName) {
-    result.set(key, stored.get(person)?.id ?? idBySlug.get(slugify(person.name))!);
-  }
-  return { personIdByName: result, newPersonIds };
-}
-
-function mergeAliases(name: string, current: string[], more: string[]): string[] {
-  const seen = new Set([nameKey(name), ...current.map(nameKey)]);
-  const merged = [...current];
-  for (const alias of more.map(normalizeWhitespace)) {
-    if (alias && !seen.has(nameKey(alias))) {
-      seen.add(nameKey(alias));
-      merged.push(alias);
-    }
-  }
-  return merged;
-}
-
 /** Input events matched by name to the ones this article already reports; the rest are new. */
 async function storeEvents(
   tx: Db,
   articleId: number,
   input: IngestEvent[],
-  personIdOf: (name: string) => number,
+  personIdOf: (name: string) => number | null,
   now: Date,
 ): Promise<Map<string, number>> {
   const linked = await tx
@@ -300,7 +209,10 @@ async function storeEvents(
   if (eventIds.length > 0) {
     await tx.insert(articleEvents).values(eventIds.map((eventId) => ({ articleId, eventId }))).onConflictDoNothing();
     const participants = input.flatMap((event) =>
-      (event.participants ?? []).map((p) => ({ eventId: idByName.get(nameKey(event.name))!, personId: personIdOf(p.name), role: p.role })),
+      (event.participants ?? []).flatMap((p) => {
+        const personId = personIdOf(p.name);
+        return personId == null ? [] : [{ eventId: idByName.get(nameKey(event.name))!, personId, role: p.role }];
+      }),
     );
     // Last word per (event, person) wins; a participant named twice is stored once.
     const unique = new Map(participants.map((p) => [`${p.eventId}:${p.personId}`, p]));
@@ -322,7 +234,7 @@ async function storeStatements(
   tx: Db,
   articleId: number,
   input: IngestInput,
-  personIdOf: (name: string) => number,
+  resolutionOf: (name: string) => Resolution,
   eventIdByName: Map<string, number>,
   now: Date,
 ): Promise<{ ids: number[]; newIds: number[] }> {
@@ -344,27 +256,51 @@ async function storeStatements(
   );
   const existingByKey = new Map(existing.map(({ key, row }) => [key, row.id]));
 
+  const speakers = (input.statements ?? []).map((s) => (s.speakerName && normalizeWhitespace(s.speakerName) ? resolutionOf(s.speakerName) : null));
+  const speakerIdAt = (i: number) => {
+    const speaker = speakers[i];
+    return speaker && 'personId' in speaker ? speaker.personId : null;
+  };
+  const quotationIds = await linkQuotations(
+    tx,
+    (input.statements ?? []).map((s, i) => ({ speakerId: speakerIdAt(i), kind: s.kind, text: normalizeWhitespace(s.text), saidAt: s.saidAt ?? input.publishedAt })),
+  );
   // checked by checkIngestInput: this only fills in the span a list of fragments implies
   const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
   const wanted = keyed(
-    (input.statements ?? []).map((s, i) => ({
-      text: normalizeWhitespace(s.text),
-      spanStart: placed[i]!.span?.start ?? null,
-      values: {
-        articleId,
-        speakerId: s.speakerName ? personIdOf(s.speakerName) : null,
-        speakerLabel: s.speakerLabel ?? null,
-        eventId: s.eventName ? eventIdByName.get(nameKey(s.eventName))! : null,
-        kind: s.kind,
+    (input.statements ?? []).map((s, i) => {
+      const speaker = speakers[i];
+      const speakerId = speakerIdAt(i);
+      const quotationId = quotationIds[i]!;
+      return {
         text: normalizeWhitespace(s.text),
-        channel: s.channel ?? null,
-        saidAt: s.saidAt ?? input.publishedAt,
         spanStart: placed[i]!.span?.start ?? null,
-        spanEnd: placed[i]!.span?.end ?? null,
-        spans: placed[i]!.spans,
-      },
-      mentionIds: [...new Set((s.mentions ?? []).filter((m) => normalizeWhitespace(m)).map(personIdOf))],
-    })),
+        values: {
+          articleId,
+          speakerId,
+          // A name that is not a person's stays how the article names the source.
+          speakerLabel: s.speakerLabel ?? (speaker && 'label' in speaker ? speaker.label : null),
+          speakerConfidence: speaker && 'personId' in speaker ? speaker.confidence : null,
+          quotationId,
+          eventId: s.eventName ? eventIdByName.get(nameKey(s.eventName))! : null,
+          kind: s.kind,
+          text: normalizeWhitespace(s.text),
+          channel: s.channel ?? null,
+          saidAt: s.saidAt ?? input.publishedAt,
+          spanStart: placed[i]!.span?.start ?? null,
+          spanEnd: placed[i]!.span?.end ?? null,
+          spans: placed[i]!.spans,
+        },
+        mentionIds: [
+          ...new Set(
+            (s.mentions ?? [])
+              .filter((m) => normalizeWhitespace(m))
+              .map(resolutionOf)
+              .flatMap((r) => ('personId' in r ? [r.personId] : [])),
+          ),
+        ],
+      };
+    }),
   );
 
   const keep = new Set(wanted.map((w) => existingByKey.get(w.key)).filter((id): id is number => id != null));

@@ -3,6 +3,7 @@ import './article.js';
 import './event.js';
 import './person.js';
 import './statement.js';
+import './quotation.js';
 import './live.js';
 import './ingest.js';
 import './extract.js';

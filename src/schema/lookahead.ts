@@ -12,6 +12,7 @@ export const connectionRelations: Record<string, Record<string, RelationName>> =
   Article: { statements: 'articleStatements', people: 'articlePeople', events: 'articleEvents' },
   Person: { statements: 'personStatements', mentionedIn: 'personMentionedIn', events: 'personEvents', articles: 'personArticles' },
   Event: { participants: 'eventParticipants', statements: 'eventStatements', articles: 'eventArticles' },
+  Quotation: { occurrences: 'quotationOccurrences' },
 };
 
 const nodeTypeOf: Record<RelationName, string> = {
@@ -25,6 +26,7 @@ const nodeTypeOf: Record<RelationName, string> = {
   eventParticipants: 'Person',
   eventStatements: 'Statement',
   eventArticles: 'Article',
+  quotationOccurrences: 'Statement',
 };
 
 /** To-one fields a page query can carry along, by node type. */

@@ -1,4 +1,5 @@
-import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
 import { rules } from './validation.js';
@@ -6,7 +7,10 @@ import { decodeId, encodeId, notFound, notNull, slugify, write } from './write.j
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { peopleByName } from '../db/orderings.js';
-import { type PersonRow, articlePeople, eventParticipants, people, statementMentions, statements } from '../db/schema.js';
+import { type PersonRow, articlePeople, eventParticipants, people, personRedirects, statementMentions, statements } from '../db/schema.js';
+import { PEOPLE_LOCK } from '../ingest/index.js';
+import { surnameKey } from '../ingest/name-match.js';
+import { relinkQuotations } from '../ingest/quotations.js';
 import { badInput } from '../errors.js';
 import type { RootQuery } from '../loaders.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
@@ -20,6 +24,17 @@ builder.node(Person, {
     slug: t.exposeString('slug', { description: 'Stable URL-safe key, e.g. "rand-paul".' }),
     aliases: t.exposeStringList('aliases', { description: 'Other forms the articles use: "Paul", "Senator Paul".' }),
     description: t.exposeString('description', { nullable: true }),
+    wikidataId: t.exposeString('wikidataId', { nullable: true, description: 'The Wikidata item an editor joined this person to, e.g. "Q22686".' }),
+    mentionCount: t.int({
+      description: 'How many times the stored articles name this person (every form of the name counts).',
+      resolve: async (person, _args, ctx) => (await ctx.loaders.personStats.load(person.id)).mentionCount,
+    }),
+    firstSeenAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Publication time of the earliest stored article that names this person.',
+      resolve: async (person, _args, ctx) => (await ctx.loaders.personStats.load(person.id)).firstSeenAt,
+    }),
     statements: t.connection(
       {
         type: Statement,
@@ -59,8 +74,13 @@ builder.node(Person, {
 const PersonFilter = builder.inputType('PersonFilter', {
   fields: (t) => ({
     search: t.string({ description: 'Case-insensitive match on the name and every alias.' }),
+    wikidataId: t.string({ description: 'The person joined to this Wikidata item.' }),
   }),
 });
+
+const wikidataId = z.string().regex(/^Q[1-9]\d{0,11}$/, 'must be a Wikidata item ID such as "Q22686"');
+/** A wikidata ID another person has already. */
+const WIKIDATA_CONFLICT = { people_wikidata_id_key: 'input.wikidataId' };
 
 export const MAX_SEARCH_LENGTH = 200;
 
@@ -72,14 +92,17 @@ export function likePattern(term: string, field: string): string {
 }
 
 /** Query.people's rows for a filter (also read by src/compiled-reads.ts). */
-export function personList(filter: { search?: string | null } | null | undefined): RootQuery {
+export function personList(filter: { search?: string | null; wikidataId?: string | null } | null | undefined): RootQuery {
   const pattern = filter?.search ? likePattern(filter.search, 'filter.search') : null;
   return {
     table: people,
     cacheKey: 'people',
     columns: getTableColumns(people),
     ordering: peopleByName,
-    where: pattern ? sql`(${people.name} ilike ${pattern} or person_aliases_text(${people.aliases}) ilike ${pattern})` : undefined,
+    where: and(
+      pattern ? sql`(${people.name} ilike ${pattern} or person_aliases_text(${people.aliases}) ilike ${pattern})` : undefined,
+      filter?.wikidataId != null ? eq(people.wikidataId, filter.wikidataId) : undefined,
+    ),
   };
 }
 
@@ -101,6 +124,7 @@ builder.relayMutationField(
       name: t.string({ required: true, validate: { schema: rules.name } }),
       aliases: t.stringList({ validate: { schema: rules.aliases } }),
       description: t.string({ validate: { schema: rules.description } }),
+      wikidataId: t.string({ validate: { schema: wikidataId } }),
     }),
   },
   {
@@ -112,13 +136,20 @@ builder.relayMutationField(
         // An upsert, not check-then-insert: two requests racing for one name get one row.
         const [inserted] = await tx
           .insert(people)
-          .values({ slug, name: input.name, aliases: dedupeAliases(input.name, input.aliases ?? []), description: input.description ?? null })
+          .values({
+            slug,
+            name: input.name,
+            surnameKey: surnameKey(input.name),
+            aliases: dedupeAliases(input.name, input.aliases ?? []),
+            description: input.description ?? null,
+            wikidataId: input.wikidataId ?? null,
+          })
           .onConflictDoNothing({ target: people.slug })
           .returning({ id: people.id });
         if (inserted) return { personId: inserted.id, created: true };
         const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.slug, slug));
         return { personId: existing!.id, created: false };
-      }),
+      }, WIKIDATA_CONFLICT),
   },
   {
     outputFields: (t) => ({
@@ -136,6 +167,7 @@ builder.relayMutationField(
       name: t.string({ validate: { schema: rules.name }, description: 'Renaming also changes the slug; CONFLICT when another person has the name.' }),
       aliases: t.stringList({ validate: { schema: rules.aliases }, description: 'Replaces the aliases.' }),
       description: t.string({ validate: { schema: rules.description } }),
+      wikidataId: t.string({ validate: { schema: wikidataId }, description: 'null unlinks; CONFLICT when another person has it.' }),
     }),
   },
   {
@@ -151,7 +183,8 @@ builder.relayMutationField(
         const [row] = await tx
           .update(people)
           .set({
-            ...(name !== undefined ? { name, slug: slugify(name) } : {}),
+            ...(name !== undefined ? { name, slug: slugify(name), surnameKey: surnameKey(name) } : {}),
+            ...(input.wikidataId !== undefined ? { wikidataId: input.wikidataId } : {}),
             ...(aliases !== undefined || name !== undefined ? { aliases: dedupeAliases(newName, aliases ?? current.aliases) } : {}),
             ...(input.description !== undefined ? { description: input.description } : {}),
             updatedAt: ctx.clock.now(),
@@ -159,7 +192,7 @@ builder.relayMutationField(
           .where(eq(people.id, id))
           .returning({ id: people.id });
         return { personId: row!.id };
-      });
+      }, WIKIDATA_CONFLICT);
     },
   },
   { outputFields: (t) => ({ person: personField(t) }) },
@@ -175,7 +208,7 @@ builder.relayMutationField(
   },
   {
     description:
-      "Folds a duplicate person into another, in one transaction: statements, mentions, event participations, article links and names (as aliases) move to the target.",
+      "Folds a duplicate person into another, in one transaction: statements (and their quotations), mentions, event participations, article links and names (as aliases) move to the target. The duplicate's ID keeps answering `node` with the target, and later ingests resolve its names to the target.",
     resolve: (_root, { input }, ctx) => {
       const sourceId = decodeId(input.sourceId, 'Person', 'input.sourceId');
       const targetId = decodeId(input.targetId, 'Person', 'input.targetId');
@@ -192,6 +225,9 @@ builder.relayMutationField(
 );
 
 async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date) {
+  // No ingest resolves names while people merge (they hold this lock shared): none can attach a
+  // statement to the person going away, nor miss the alias the target gains.
+  await tx.execute(sql`select pg_advisory_xact_lock(${PEOPLE_LOCK})`);
   // Both rows locked in id order, so two opposite merges cannot deadlock.
   const rows = await tx
     .select()
@@ -204,26 +240,84 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   if (!source) throw notFound('person', 'input.sourceId');
   if (!target) throw notFound('person', 'input.targetId');
 
-  await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId));
+  const moved = await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId)).returning({ id: statements.id });
+  // The source's quotations become the target's (one quotation when both had the same words).
+  await relinkQuotations(tx, moved.map((m) => m.id));
   // Link rows move unless the target already has the same link (then the source's copy goes).
   await tx.execute(sql`insert into ${statementMentions} (statement_id, person_id)
     select statement_id, ${targetId} from ${statementMentions} where person_id = ${sourceId} on conflict do nothing`);
-  await tx.execute(sql`insert into ${articlePeople} (article_id, person_id)
-    select article_id, ${targetId} from ${articlePeople} where person_id = ${sourceId} on conflict do nothing`);
+  await tx.execute(sql`insert into ${articlePeople} (article_id, person_id, mention_count)
+    select article_id, ${targetId}, mention_count from ${articlePeople} where person_id = ${sourceId}
+    on conflict (article_id, person_id) do update set mention_count = ${articlePeople}.mention_count + excluded.mention_count`);
   await tx.execute(sql`insert into ${eventParticipants} (event_id, person_id, role)
     select event_id, ${targetId}, role from ${eventParticipants} where person_id = ${sourceId} on conflict do nothing`);
+  // The source's ID, and every ID merged into it before, now answer with the target.
+  await tx.update(personRedirects).set({ personId: targetId }).where(eq(personRedirects.personId, sourceId));
+  // The source's remaining link rows go with it (ON DELETE CASCADE); it goes before the target
+  // takes its wikidata ID, which is unique.
+  await tx.delete(people).where(eq(people.id, sourceId));
   await tx
     .update(people)
     .set({
       aliases: dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]),
       description: target.description ?? source.description,
+      wikidataId: target.wikidataId ?? source.wikidataId,
       updatedAt: now,
     })
     .where(eq(people.id, targetId));
-  // The source's remaining link rows go with it (ON DELETE CASCADE).
-  await tx.delete(people).where(eq(people.id, sourceId));
+  await tx.insert(personRedirects).values({ oldId: sourceId, personId: targetId });
   return { personId: targetId, mergedId: sourceId };
 }
+
+builder.relayMutationField(
+  'addAlias',
+  {
+    inputFields: (t) => ({
+      personId: t.id({ required: true }),
+      alias: t.string({ required: true, validate: { schema: rules.name } }),
+    }),
+  },
+  {
+    description: 'Adds another form of a person\'s name; later ingests resolve it to them. Adding one they have already changes nothing.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.personId, 'Person', 'input.personId');
+      return write(ctx, async (tx) => {
+        const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
+        if (!current) throw notFound('person', 'input.personId');
+        const aliases = dedupeAliases(current.name, [...current.aliases, input.alias]);
+        if (aliases.length !== current.aliases.length) await tx.update(people).set({ aliases, updatedAt: ctx.clock.now() }).where(eq(people.id, id));
+        return { personId: id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ person: personField(t) }) },
+);
+
+builder.relayMutationField(
+  'removeAlias',
+  {
+    inputFields: (t) => ({
+      personId: t.id({ required: true }),
+      alias: t.string({ required: true, validate: { schema: rules.name } }),
+    }),
+  },
+  {
+    description: 'Removes a form of a person\'s name (any case); later ingests no longer resolve it to them.',
+    resolve: (_root, { input }, ctx) => {
+      const id = decodeId(input.personId, 'Person', 'input.personId');
+      return write(ctx, async (tx) => {
+        const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
+        if (!current) throw notFound('person', 'input.personId');
+        const key = input.alias.trim().toLowerCase();
+        const aliases = current.aliases.filter((a) => a.toLowerCase() !== key);
+        if (aliases.length === current.aliases.length) throw badInput('"input.alias": not an alias of this person.', 'input.alias');
+        await tx.update(people).set({ aliases, updatedAt: ctx.clock.now() }).where(eq(people.id, id));
+        return { personId: id };
+      });
+    },
+  },
+  { outputFields: (t) => ({ person: personField(t) }) },
+);
 
 /** Aliases without blanks, repeats (ignoring case) or the name itself. */
 function dedupeAliases(name: string, aliases: string[]): string[] {

@@ -2,12 +2,13 @@
 import { brandWithType, getTypeBrand } from '@pothos/core';
 import { builder } from '../builder.js';
 import type { EventRow, PersonRow } from '../db/schema.js';
-import type { ArticleNode, StatementNode } from '../loaders.js';
+import type { ArticleNode, QuotationNode, StatementNode } from '../loaders.js';
 
 export const Article = builder.objectRef<ArticleNode>('Article');
 export const Person = builder.objectRef<PersonRow>('Person');
 export const Statement = builder.objectRef<StatementNode>('Statement');
 export const Event = builder.objectRef<EventRow>('Event');
+export const Quotation = builder.objectRef<QuotationNode>('Quotation');
 
 export const StatementKind = builder.enumType('StatementKind', {
   values: {
@@ -30,7 +31,7 @@ export const EventConnection = builder.connectionObject({ type: Event, name: 'Ev
 export async function loadNodes<T extends object>(
   ids: string[],
   loader: { load(id: number): Promise<T | null> },
-  type: typeof Article | typeof Person | typeof Statement | typeof Event,
+  type: typeof Article | typeof Person | typeof Statement | typeof Event | typeof Quotation,
 ): Promise<(T | null)[]> {
   const rows = await Promise.all(ids.map((id) => loader.load(Number(id))));
   for (const row of rows) if (row && !getTypeBrand(row)) brandWithType(row, type);

@@ -14,6 +14,7 @@ import { articlePeople, articles, events, people, statementMentions, statements 
 import { badInput } from '../errors.js';
 import { type RootQuery, type StatementNode, statementColumns } from '../loaders.js';
 import { MAX_SEARCH_LENGTH } from './person.js';
+import { linkQuotations, relinkQuotations } from '../ingest/quotations.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
 
 builder.node(Statement, {
@@ -28,6 +29,11 @@ builder.node(Statement, {
       nullable: true,
       description: 'Who said it; null when the article does not name the source.',
       resolve: (statement, _args, ctx) => (statement.speakerId == null ? null : ctx.loaders.person.load(statement.speakerId)),
+    }),
+    speakerConfidence: t.exposeFloat('speakerConfidence', {
+      nullable: true,
+      description:
+        'How sure ingest was of the speaker, 0-1: 1 named in full, lower for a surname resolved to the salient or dominant person; null when an editor set it or there is none.',
     }),
     speakerLabel: t.exposeString('speakerLabel', {
       nullable: true,
@@ -206,6 +212,9 @@ builder.relayMutationField(
         if (!article.speakerFound) throw notFound('person', 'input.speakerId');
         if (!article.eventFound) throw notFound('event', 'input.eventId');
         if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
+        const [quotationId] = await linkQuotations(tx, [
+          { speakerId, kind: input.kind, text: normalizeWhitespace(input.text), saidAt: input.saidAt ?? article.publishedAt },
+        ]);
         // The statement and the article's links to the people in it go out together (pipelined);
         // only the mentions wait for the statement's id.
         const [[row]] = await Promise.all([
@@ -215,6 +224,7 @@ builder.relayMutationField(
               articleId,
               speakerId,
               speakerLabel: input.speakerLabel ?? null,
+              quotationId: quotationId ?? null,
               eventId,
               kind: input.kind,
               text: normalizeWhitespace(input.text),
@@ -309,7 +319,7 @@ builder.relayMutationField(
             ...(changes.text !== undefined ? { text: normalizeWhitespace(changes.text) } : {}),
             ...(changes.kind !== undefined ? { kind: changes.kind } : {}),
             ...(changes.saidAt !== undefined ? { saidAt: changes.saidAt } : {}),
-            ...(speakerId !== undefined ? { speakerId } : {}),
+            ...(speakerId !== undefined ? { speakerId, speakerConfidence: null } : {}),
             ...(eventId !== undefined ? { eventId } : {}),
             ...(input.speakerLabel !== undefined ? { speakerLabel: input.speakerLabel } : {}),
             ...(input.channel !== undefined ? { channel: input.channel } : {}),
@@ -317,6 +327,8 @@ builder.relayMutationField(
             updatedAt: ctx.clock.now(),
           })
           .where(eq(statements.id, id));
+        // New words, kind or speaker: the statement reports another quotation (or none).
+        if (changes.text !== undefined || changes.kind !== undefined || speakerId !== undefined) await relinkQuotations(tx, [id]);
         if (mentionIds) await tx.delete(statementMentions).where(eq(statementMentions.statementId, id));
         await linkMentions(tx, id, mentionIds ?? []);
         await linkArticlePeople(tx, current.articleId, speakerId ?? null, mentionIds ?? []);

@@ -1,0 +1,83 @@
+import { type SQL, and, eq, gte, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import { quotationsNewestFirst } from '../db/orderings.js';
+import { quotations } from '../db/schema.js';
+import { badInput } from '../errors.js';
+import { type QuotationNode, type RootQuery, quotationColumns } from '../loaders.js';
+import { normalizeWhitespace } from '../text.js';
+import { planFor } from './lookahead.js';
+import { MAX_SEARCH_LENGTH } from './person.js';
+import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
+
+builder.node(Quotation, {
+  description:
+    'The words one person said, once, however many articles report them: reports with the same speaker and the same words (ignoring case, punctuation, quote marks and spacing) are one quotation.',
+  id: { resolve: (quotation) => quotation.id },
+  loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.quotation, Quotation),
+  fields: (t) => ({
+    text: t.exposeString('text', { description: 'The words, as the first report gives them.' }),
+    speaker: t.field({ type: Person, resolve: async (q, _args, ctx) => (await ctx.loaders.person.load(q.speakerId))! }),
+    firstReportedAt: t.expose('firstReportedAt', { type: 'DateTime', description: 'When the earliest report says it was said.' }),
+    occurrenceCount: t.exposeInt('occurrenceCount', { description: 'How many statements (reports) carry it.' }),
+    occurrences: t.connection(
+      {
+        type: Statement,
+        description: 'The statements reporting it, each in its own article with its own span; newest first.',
+        resolve: (q, args, ctx, info) => ctx.loaders.relation('quotationOccurrences', args, q.id, planFor(ctx, info, 'Statement')),
+      },
+      StatementConnection,
+    ),
+  }),
+});
+
+const QuotationFilter = builder.inputType('QuotationFilter', {
+  fields: (t) => ({
+    speakerId: t.globalID({ for: Person }),
+    search: t.string({ description: 'PostgreSQL full-text search (web-search syntax) on the words.' }),
+    reportedAfter: t.field({ type: 'DateTime', description: 'First reported at or after this time.' }),
+    minOccurrences: t.int({ validate: { schema: z.number().int().min(1, 'must be at least 1') }, description: 'At least this many reports.' }),
+  }),
+});
+
+export interface QuotationListFilter {
+  speakerId?: number | undefined;
+  search?: string | null | undefined;
+  reportedAfter?: Date | null | undefined;
+  minOccurrences?: number | null | undefined;
+}
+
+/** Query.quotations' rows for a filter. */
+export function quotationList(f: QuotationListFilter): RootQuery {
+  const search = f.search == null ? undefined : normalizeWhitespace(f.search);
+  if (search && search.length > MAX_SEARCH_LENGTH) throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
+  const conditions: (SQL | undefined)[] = [
+    f.speakerId ? eq(quotations.speakerId, f.speakerId) : undefined,
+    search ? sql`${quotations.search} @@ websearch_to_tsquery('english', ${search})` : undefined,
+    f.reportedAfter ? gte(quotations.firstReportedAt, f.reportedAfter) : undefined,
+    f.minOccurrences ? gte(quotations.occurrenceCount, f.minOccurrences) : undefined,
+  ];
+  return { table: quotations, columns: quotationColumns, ordering: quotationsNewestFirst, where: and(...conditions), cacheKey: 'quotations' };
+}
+
+builder.queryField('quotations', (t) =>
+  t.connection({
+    type: Quotation,
+    description: 'Quotations, first reported newest first.',
+    args: { filter: t.arg({ type: QuotationFilter }) },
+    resolve: (_root, args, ctx, info) => {
+      const f = args.filter ?? {};
+      const filter = { ...f, speakerId: f.speakerId ? Number(f.speakerId.id) : undefined };
+      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info, 'Quotation'));
+    },
+  }),
+);
+
+builder.objectField(Statement, 'quotation', (t) =>
+  t.field({
+    type: Quotation,
+    nullable: true,
+    description: 'The quotation this statement reports, shared with every other report of the same words by the same speaker.',
+    resolve: (s, _args, ctx) => (s.quotationId == null ? null : ctx.loaders.quotation.load(s.quotationId)),
+  }),
+);
