@@ -35,10 +35,21 @@ function withInputCode(result: ExecutionResult): ExecutionResult {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 
+/**
+ * Content types a browser may POST from any web page without a CORS pre-flight ("simple
+ * requests"): a form could make its visitors send GraphQL. GraphQL over HTTP allows only JSON.
+ */
+const FORM_CONTENT_TYPE = /^\s*(?:application\/x-www-form-urlencoded|multipart\/form-data)\s*(?:;|$)/i;
+
 /** Request shapes yoga lets through to a 500 or without a code: turned into clear 400s. */
 export function useInputSanity(): Plugin {
   return {
-    onRequestParse({ requestParser, setRequestParser }) {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (request.method === 'POST' && FORM_CONTENT_TYPE.test(request.headers.get('content-type') ?? '')) {
+        throw new GraphQLError('POST requests must send JSON (application/json), not a form.', {
+          extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
+        });
+      }
       if (requestParser) {
         // yoga's GET parser lets JSON.parse errors in `variables`/`extensions` escape as a 500.
         setRequestParser(async (request) => {
