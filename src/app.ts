@@ -6,6 +6,7 @@ import type { LiveStatements } from './live/live-statements.js';
 import { useSharedSubscriptionResults } from './live/shared-results.js';
 import { useSharedSseFrames } from './live/sse.js';
 import type { Db } from './db/index.js';
+import type { Extractor } from './extract-pool.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { schema } from './schema/index.js';
 
@@ -14,6 +15,8 @@ export interface AppDeps extends HardeningDeps {
   /** The new-statement feed (src/live/); without it `statementAdded` answers SERVICE_UNAVAILABLE. */
   live?: LiveStatements;
   clock?: Clock;
+  /** Where extraction runs (src/extract-pool.ts); without it, on the request's own thread. */
+  extractor?: Extractor;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -66,6 +69,8 @@ export function createApp(deps: AppDeps) {
         live: deps.live,
         authorization: initial.request?.headers.get('authorization') ?? stringParam(initial.connectionParams?.authorization),
         disconnect: transportDisconnect(initial),
+        extractor: deps.extractor,
+        extractionBudgetMs: deps.hardening?.limits?.maxExtractionMs,
       }),
     graphqlEndpoint: '/graphql',
     landingPage: false,

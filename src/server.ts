@@ -7,6 +7,7 @@ import { readConfig } from './config.js';
 import { createDb } from './db/index.js';
 import { seedAll } from './db/seed.js';
 import { ensureDevelopmentToken } from './auth/tokens.js';
+import { createExtractorPool } from './extract-pool.js';
 import { createLiveStatements } from './live/live-statements.js';
 import { attachWebSocketServer } from './live/websocket.js';
 import { createMetrics } from './plugins/metrics.js';
@@ -49,10 +50,14 @@ await live.start();
 const metrics = createMetrics();
 metrics.observeLive(live.stats);
 
+// Extraction runs in worker threads: a long article never stalls /health or other requests.
+const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });
+
 let stopping = false;
 const yoga = createApp({
   db: database.db,
   live,
+  extractor,
   exposeErrors: config.NODE_ENV === 'development',
   logger: log,
   metrics,
@@ -80,6 +85,7 @@ async function shutdown(signal: string) {
       await webSocket.close();
       await live.stop();
       await yoga.dispose();
+      await extractor.close();
     },
     closeDatabase: () => database.close(),
     timeoutMs,

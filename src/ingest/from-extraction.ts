@@ -69,9 +69,13 @@ export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson
     .orderBy(asc(people.id));
 }
 
-/** Runs the extractor over an article's body and shapes its result for the ingest core. */
-export async function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): Promise<IngestInput> {
-  const extraction = await runExtractor(
+/** Runs the extractor (`run`: the request's worker pool, by default this thread) over an article's body and shapes its result for the ingest core. */
+export async function withExtractedEntities(
+  article: ArticleFields,
+  knownPeople: KnownPerson[],
+  run: (input: ExtractInput, knownPeople: KnownPerson[]) => Promise<Extraction> = runExtractor,
+): Promise<IngestInput> {
+  const extraction = await run(
     { body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline },
     knownPeople,
   );
