@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { seedArticles } from '../seeds/index.js';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
@@ -10,12 +9,13 @@ import { ensureDevelopmentToken } from './auth/tokens.js';
 import { createExtractorPool } from './extract-pool.js';
 import { createLiveStatements } from './live/live-statements.js';
 import { attachWebSocketServer } from './live/websocket.js';
+import { createLogger } from './plugins/logging.js';
 import { createMetrics } from './plugins/metrics.js';
 import { settingsFromConfig } from './plugins/settings.js';
 import { gracefulShutdown } from './shutdown.js';
 
 const config = readConfig();
-const log = pino({ name: 'newsgraph', level: config.LOG_LEVEL });
+const log = createLogger({ name: 'newsgraph', level: config.LOG_LEVEL });
 
 const database = await createDb({
   databaseUrl: config.DATABASE_URL,
@@ -65,7 +65,7 @@ const yoga = createApp({
   draining: () => stopping,
 });
 const server = createServer(yoga);
-const webSocket = attachWebSocketServer(server, yoga);
+const webSocket = attachWebSocketServer(server, yoga, { logger: log, maxPayloadBytes: config.MAX_BODY_BYTES });
 server.listen(config.PORT, config.HOST, () => {
   const { port } = server.address() as AddressInfo;
   log.info({ driver: database.driver, port, url: `http://localhost:${port}/graphql` }, 'Newsgraph is listening');
