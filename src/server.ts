@@ -1,3 +1,4 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seedArticles } from '../seeds/index.js';
@@ -29,9 +30,15 @@ if (database.driver === 'pglite') {
   // The embedded default is a self-contained demo: it carries the seed article from the first start.
   const seeded = await seedAll(database.db, seedArticles);
   if (seeded.created > 0) log.info(seeded, 'seeded the embedded database');
-  // Stored hashed like any token, so this is the only time it can be shown.
-  const devToken = await ensureDevelopmentToken(database.db);
-  if (devToken) {
+  // Stored hashed like any token, so this is the only time it can be shown. In production only on
+  // request (DEV_TOKEN_FILE), and then only into that file: stdout is what a log collector reads.
+  const tokenFile = config.DEV_TOKEN_FILE;
+  const devToken = config.NODE_ENV !== 'production' || tokenFile ? await ensureDevelopmentToken(database.db) : null;
+  if (devToken && tokenFile) {
+    await rm(tokenFile, { force: true }); // a file that is there already would keep its mode
+    await writeFile(tokenFile, `${devToken}\n`, { mode: 0o600, flag: 'wx' });
+    log.warn({ file: tokenFile }, 'created a development editor token; it is in the file named here (mode 0600), in no log line');
+  } else if (devToken) {
     // A plain line on stdout, outside the structured log: tokens never go into log lines.
     process.stdout.write(`\nDevelopment editor token (shown only now; send "Authorization: Bearer <token>" to write):\n  ${devToken}\n\n`);
     log.warn('created a development editor token; it was printed once to stdout, outside the log');

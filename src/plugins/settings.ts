@@ -38,6 +38,11 @@ export const hardeningEnv = {
   GRAPHQL_JIT: flag(true),
   /** Answer read queries the SQL compiler supports with one statement that builds the JSON (src/compiled-reads.ts). */
   COMPILED_READS: flag(true),
+  /**
+   * The embedded default's first-start editor token is written to this file (mode 0600) instead of
+   * stdout; in production it is made only when this is set.
+   */
+  DEV_TOKEN_FILE: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 };
 
