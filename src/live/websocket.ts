@@ -5,6 +5,7 @@ import { CloseCode, type Context, handleProtocols, makeServer } from 'graphql-ws
 import pino, { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { App } from '../app.js';
+import { badTextError } from '../plugins/input.js';
 import { errorSummary } from '../plugins/logging.js';
 import { defaultLimits } from '../plugins/settings.js';
 
@@ -131,6 +132,8 @@ export function attachWebSocketServer(server: Server, yoga: App, options: WebSoc
           }),
         ];
       }
+      const badText = badTextError(params);
+      if (badText) return [badText];
       try {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

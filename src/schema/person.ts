@@ -1,7 +1,7 @@
 import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
-import { rules } from './validation.js';
+import { MAX_ALIASES, rules } from './validation.js';
 import { decodeId, encodeId, notFound, notNull, slugify, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
@@ -204,6 +204,13 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   if (!source) throw notFound('person', 'input.sourceId');
   if (!target) throw notFound('person', 'input.targetId');
 
+  const aliases = dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]);
+  if (aliases.length > MAX_ALIASES) {
+    throw badInput(
+      `"input.sourceId": the merged person would have ${aliases.length} aliases, and at most ${MAX_ALIASES} are allowed; remove some (updatePerson) first.`,
+      'input.sourceId',
+    );
+  }
   await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId));
   // Link rows move unless the target already has the same link (then the source's copy goes).
   await tx.execute(sql`insert into ${statementMentions} (statement_id, person_id)
@@ -215,7 +222,7 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   await tx
     .update(people)
     .set({
-      aliases: dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]),
+      aliases,
       description: target.description ?? source.description,
       updatedAt: now,
     })
