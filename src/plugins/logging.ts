@@ -140,8 +140,7 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
     const code = masked?.extensions?.code;
     const err = errorSummary(cause);
     if (code === 'BAD_USER_INPUT') logCause('info', { requestId, code, err }, 'client error');
-    else if (code === 'SERVICE_UNAVAILABLE') logCause('warn', { requestId, code, err }, 'service unavailable');
-    else logCause('error', { requestId, err }, msg);
+    else logCause('error', { requestId, code, err }, msg);
   };
   // A masked error's cause is logged when its result is processed, where the request (and so its
   // id) is known. (An AsyncLocalStorage would carry the id to yoga's own log line, but its promise
