@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const ENTRY = 'src/main.ts';
+// The extractor's worker thread is an entry of its own: dist/extract/worker.js (src/extract-pool.ts).
+const ENTRIES = { main: 'src/main.ts', 'extract/worker': 'src/extract/worker.ts' };
 const OUT = 'dist';
 /** What the bundle is made of: a change to any of these means building again. */
 const INPUTS = ['src', 'seeds', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/build.mjs'];
@@ -33,7 +34,7 @@ if (!process.argv.includes('--force') && built > Math.max(...INPUTS.map(newest))
 const { build } = await import('esbuild');
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [ENTRY],
+  entryPoints: ENTRIES,
   outdir: OUT,
   bundle: true,
   splitting: true,

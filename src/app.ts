@@ -7,6 +7,7 @@ import { useSharedSubscriptionResults } from './live/shared-results.js';
 import { useSharedSseFrames } from './live/sse.js';
 import type { Db } from './db/index.js';
 import type { ReadRouter } from './db/replicas.js';
+import type { Extractor } from './extract-pool.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { useReadRouting } from './plugins/read-routing.js';
 import { schema } from './schema/index.js';
@@ -18,6 +19,8 @@ export interface AppDeps extends HardeningDeps {
   clock?: Clock;
   /** Read replicas: query operations go to them (src/plugins/read-routing.ts). */
   reads?: ReadRouter | undefined;
+  /** Where extraction runs (src/extract-pool.ts); without it, on the request's own thread. */
+  extractor?: Extractor;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -74,6 +77,8 @@ export function createApp(deps: AppDeps) {
         live: deps.live,
         authorization: initial.request?.headers.get('authorization') ?? stringParam(initial.connectionParams?.authorization),
         disconnect: transportDisconnect(initial),
+        extractor: deps.extractor,
+        extractionBudgetMs: deps.hardening?.limits?.maxExtractionMs,
       }),
     graphqlEndpoint: '/graphql',
     landingPage: false,

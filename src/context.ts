@@ -1,6 +1,7 @@
 import { type TokenCheck, checkAuthorization } from './auth/tokens.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Db } from './db/index.js';
+import { type Extractor, budgetedExtraction, createInProcessExtractor } from './extract-pool.js';
 import type { LiveStatements } from './live/live-statements.js';
 import { type Loaders, createLoaders } from './loaders.js';
 
@@ -16,6 +17,8 @@ export interface Context {
   auth: () => Promise<TokenCheck>;
   /** Cuts this request's connection (a subscriber that stopped reading); absent without one. */
   disconnect: (() => void) | undefined;
+  /** Runs the extractor within this request's extraction budget (src/extract-pool.ts). */
+  extract: ReturnType<typeof budgetedExtraction>;
 }
 
 export interface ContextOptions {
@@ -23,6 +26,10 @@ export interface ContextOptions {
   live?: LiveStatements | undefined;
   authorization?: string | null | undefined;
   disconnect?: (() => void) | undefined;
+  /** The worker pool; without one the extractor runs on the calling thread. */
+  extractor?: Extractor | undefined;
+  /** The time all of one request's extractions may take together. */
+  extractionBudgetMs?: number | undefined;
 }
 
 /** A fresh context (and so fresh loaders) for every request: nothing cached leaks between users. */
@@ -35,5 +42,6 @@ export function createContext(db: Db, options: ContextOptions = {}): Context {
     live: options.live,
     auth: () => (check ??= checkAuthorization(db, options.authorization)),
     disconnect: options.disconnect,
+    extract: budgetedExtraction(options.extractor ?? createInProcessExtractor(), options.extractionBudgetMs ?? 10_000),
   };
 }

@@ -1,6 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { seedArticles } from '../seeds/index.js';
 import { createApp } from './app.js';
 import { readConfigOrExit } from './config.js';
@@ -8,14 +8,16 @@ import { type Database, createDb } from './db/index.js';
 import { DataDirectoryInUseError } from './db/lock.js';
 import { seedAll } from './db/seed.js';
 import { ensureDevelopmentToken } from './auth/tokens.js';
+import { createExtractorPool } from './extract-pool.js';
 import { createLiveStatements } from './live/live-statements.js';
 import { attachWebSocketServer } from './live/websocket.js';
+import { createLogger } from './plugins/logging.js';
 import { createMetrics } from './plugins/metrics.js';
 import { settingsFromConfig } from './plugins/settings.js';
 import { gracefulShutdown } from './shutdown.js';
 
 const config = readConfigOrExit();
-const log = pino({ name: 'newsgraph', level: config.LOG_LEVEL });
+const log = createLogger({ name: 'newsgraph', level: config.LOG_LEVEL });
 
 /**
  * The service cannot start: one error line, then an exit code a supervisor can trust (1), within
@@ -59,9 +61,15 @@ try {
     // The embedded default is a self-contained demo: it carries the seed article from the first start.
     const seeded = await seedAll(database.db, seedArticles);
     if (seeded.created > 0) log.info(seeded, 'seeded the embedded database');
-    // Stored hashed like any token, so this is the only time it can be shown.
-    const devToken = await ensureDevelopmentToken(database.db);
-    if (devToken) {
+    // Stored hashed like any token, so this is the only time it can be shown. In production only on
+    // request (DEV_TOKEN_FILE), and then only into that file: stdout is what a log collector reads.
+    const tokenFile = config.DEV_TOKEN_FILE;
+    const devToken = config.NODE_ENV !== 'production' || tokenFile ? await ensureDevelopmentToken(database.db) : null;
+    if (devToken && tokenFile) {
+      await rm(tokenFile, { force: true }); // a file that is there already would keep its mode
+      await writeFile(tokenFile, `${devToken}\n`, { mode: 0o600, flag: 'wx' });
+      log.warn({ file: tokenFile }, 'created a development editor token; it is in the file named here (mode 0600), in no log line');
+    } else if (devToken) {
       // A plain line on stdout, outside the structured log: tokens never go into log lines.
       process.stdout.write(`\nDevelopment editor token (shown only now; send "Authorization: Bearer <token>" to write):\n  ${devToken}\n\n`);
       log.warn('created a development editor token; it was printed once to stdout, outside the log');
@@ -84,10 +92,14 @@ await live.start().catch((error: unknown) => failToStart({ err: error }, 'cannot
 const metrics = createMetrics();
 metrics.observeLive(live.stats);
 
+// Extraction runs in worker threads: a long article never stalls /health or other requests.
+const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });
+
 let stopping = false;
 const yoga = createApp({
   db: database.db,
   live,
+  extractor,
   exposeErrors: config.NODE_ENV === 'development',
   logger: log,
   metrics,
@@ -117,7 +129,7 @@ try {
   await failToStart(where, message, [() => live.stop(), () => database.close()]);
 }
 // Attached once listening: a failed listen is reported above, once, not also by the WebSocket server.
-const webSocket = attachWebSocketServer(server, yoga);
+const webSocket = attachWebSocketServer(server, yoga, { logger: log, maxPayloadBytes: config.MAX_BODY_BYTES });
 const { port } = server.address() as AddressInfo;
 const url = `http://localhost:${port}/graphql`;
 database.describeOwner({ url, port });
@@ -137,6 +149,7 @@ async function shutdown(signal: string) {
       await webSocket.close();
       await live.stop();
       await yoga.dispose();
+      await extractor.close();
     },
     closeDatabase: () => database.close(),
     timeoutMs,

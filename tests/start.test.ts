@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,10 @@ describe('npm start (the bundle, on the embedded default)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'newsgraph-start-'));
-    server = await startServerProcess({ PGLITE_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' }, ['npm', 'start', '--silent']);
+    server = await startServerProcess(
+      { PGLITE_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info', DEV_TOKEN_FILE: path.join(dir, 'token') },
+      ['npm', 'start', '--silent'],
+    );
   }, 120_000);
 
   afterAll(() => {
@@ -48,9 +51,11 @@ describe('npm start (the bundle, on the embedded default)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Newsgraph');
 
-    // The development token is printed once on the first start.
-    const token = server.plain.join('\n').match(/ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/)?.[0];
-    expect(token).toBeDefined();
+    // In production the first start's development token goes only into DEV_TOKEN_FILE, mode 0600.
+    const token = readFileSync(path.join(dir, 'token'), 'utf8').trim();
+    expect(token).toMatch(/^ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(statSync(path.join(dir, 'token')).mode & 0o777).toBe(0o600);
+    expect(server.plain.join('\n')).not.toContain('ngt_');
 
     const subscription = 'subscription { statementAdded { statement { text } } }';
     const sse = await fetch(server.url, {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import { rules } from '../schema/validation.js';
 import { translateDbError } from '../schema/write.js';
+import { MAX_EXTRACT_BODY } from '../extract-pool.js';
 import { loadKnownPeople, withExtractedEntities } from './from-extraction.js';
 import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } from './index.js';
 
@@ -338,6 +339,10 @@ export interface BulkSummary {
 
 /** Stores one article: extraction (outside the transaction), then the core in one transaction. */
 export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<BulkResult> {
+  // The same cap as the API's `extract` and `ingestArticle` (src/extract-pool.ts).
+  if (article.extract && article.input.body.length > MAX_EXTRACT_BODY) {
+    throw new InputError(`"body": must be at most ${MAX_EXTRACT_BODY} characters to be extracted`);
+  }
   const input = article.extract ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body)) : { ...article.input, warnings: [] };
   return { ...(await ingestArticle(db, input, now)), warnings: input.warnings };
 }

@@ -72,9 +72,13 @@ export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson
 /** The ingest core's input from an extraction, with the extraction's warnings for the caller to report. */
 export type ExtractedIngestInput = IngestInput & { warnings: string[] };
 
-/** Runs the extractor over an article's body and shapes its result for the ingest core. */
-export async function withExtractedEntities(article: ArticleFields, knownPeople: KnownPerson[]): Promise<ExtractedIngestInput> {
-  const extraction = await runExtractor(
+/** Runs the extractor (`run`: the request's worker pool, by default this thread) over an article's body and shapes its result for the ingest core. */
+export async function withExtractedEntities(
+  article: ArticleFields,
+  knownPeople: KnownPerson[],
+  run: (input: ExtractInput, knownPeople: KnownPerson[]) => Promise<Extraction> = runExtractor,
+): Promise<ExtractedIngestInput> {
+  const extraction = await run(
     { body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline },
     knownPeople,
   );

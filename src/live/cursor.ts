@@ -11,6 +11,7 @@ export interface LogPosition {
 }
 
 const PREFIX = 'sa';
+const MAX_XID8 = 2n ** 64n - 1n;
 
 export function encodeLogCursor(at: LogPosition): string {
   return Buffer.from(`${PREFIX}:${at.xid}:${at.position}`, 'utf8').toString('base64url');
@@ -19,7 +20,9 @@ export function encodeLogCursor(at: LogPosition): string {
 export function decodeLogCursor(cursor: string, argName = 'after'): LogPosition {
   const text = /^[A-Za-z0-9_-]{1,80}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const match = /^sa:(\d{1,20}):(\d{1,15})$/.exec(text);
-  if (!match) throw badInput(`Invalid cursor in "${argName}": use the cursor of a statementAdded event.`, argName);
+  // xid8 is an unsigned 64-bit number: a larger one names no transaction, and a subscription
+  // after it would silently never deliver.
+  if (!match || BigInt(match[1]!) > MAX_XID8) throw badInput(`Invalid cursor in "${argName}": use the cursor of a statementAdded event.`, argName);
   return { xid: BigInt(match[1]!), position: Number(match[2]) };
 }
 

@@ -3,6 +3,7 @@ import { createPubSub } from 'graphql-yoga';
 import type { Database } from '../db/index.js';
 import { type LogPosition, compareLogPositions, cursorExpired } from './cursor.js';
 import {
+  type LogPage,
   type StatementAddedMessage,
   currentLogHorizon,
   hasWaitingEntries,
@@ -46,6 +47,9 @@ export interface SubscribeHooks {
 }
 
 export type LiveStatements = ReturnType<typeof createLiveStatements>;
+
+/** Replay pages kept for sharing (each up to 200 entries of ids). */
+const MAX_SHARED_REPLAY_PAGES = 64;
 
 /**
  * The instance's feed of new statements. NOTIFY (from the trigger) only says "look": the log is
@@ -105,6 +109,28 @@ export function createLiveStatements(options: LiveOptions) {
       });
     }, ms);
     pruneTimer.unref();
+  }
+
+  // Replays share their reads: fifty subscribers from one cursor read each page once, not fifty
+  // times. A page read before a subscriber joined may lack what was published since (it was not in
+  // that subscriber's buffer either): it serves only when full (the replay reads on past its end
+  // anyway), or when read after the subscriber joined (or last dropped its buffer).
+  let replayReads = 0;
+  const replayPages = new Map<string, { read: number; page: Promise<LogPage> }>();
+  async function replayPage(after: LogPosition, freshAfter: number): Promise<LogPage> {
+    const key = `${after.xid}:${after.position}`;
+    const shared = replayPages.get(key);
+    if (shared) {
+      if (shared.read > freshAfter) return shared.page;
+      const page = await shared.page.catch(() => null);
+      if (page?.full) return page;
+    }
+    const entry = { read: ++replayReads, page: readStatementLog(db, after) };
+    replayPages.delete(key);
+    replayPages.set(key, entry);
+    if (replayPages.size > MAX_SHARED_REPLAY_PAGES) replayPages.delete(replayPages.keys().next().value!);
+    entry.page.catch(() => replayPages.get(key) === entry && replayPages.delete(key));
+    return entry.page;
   }
 
   /** Coalesces requests: one read at a time, and one more if asked while it ran. */
@@ -257,6 +283,7 @@ export function createLiveStatements(options: LiveOptions) {
         last ??= { xid: first.xid, position: first.position - 1 }; // just before the first one dropped
         buffered = [];
         drops++;
+        freshAfter = replayReads;
         replaying = true;
       };
       eventTarget.addEventListener('statementAdded', onMessage);
@@ -274,6 +301,8 @@ export function createLiveStatements(options: LiveOptions) {
       let last = after;
       let replaying = after != null;
       let replayed: StatementAddedMessage[] = [];
+      /** Shared replay reads started after this one serve this subscriber (see replayPage). */
+      let freshAfter = replayReads;
 
       async function pull(): Promise<IteratorResult<StatementAddedMessage>> {
         while (!done) {
@@ -282,11 +311,11 @@ export function createLiveStatements(options: LiveOptions) {
           if (replaying) {
             const dropsBefore = drops;
             const from = last!;
-            const page = await readStatementLog(db, from);
+            const page = await replayPage(from, freshAfter);
             // Checked after the read: pruning only moves forward, so a mark still at or before
             // `from` now means the page missed nothing. Otherwise say so, never skip silently.
             if (await isExpired(db, from)) throw cursorExpired();
-            replayed = page.messages;
+            replayed = [...page.messages]; // a copy: the page is shared
             // `last` moves to the page end at once: live copies of these entries are then dropped.
             if (page.end) last = page.end;
             replaying = page.full || drops !== dropsBefore;

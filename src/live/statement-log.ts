@@ -20,11 +20,28 @@ export interface LogPage {
   full: boolean;
 }
 
-// Nothing passes the oldest transaction still in flight: it may yet commit a lower position.
-const horizon = sql`pg_snapshot_xmin(pg_current_snapshot())`;
+// Nothing passes the oldest transaction of this database still in flight: it may yet commit a
+// lower position. Only this database's: `pg_snapshot_xmin` alone spans the whole server, so any
+// other application's idle-in-transaction session would hold back every subscriber. A session
+// writes only its own database, so the in-flight ids that matter are those of this database's
+// sessions (and prepared transactions); with none, everything before the next id is settled.
+// One that ends between the snapshot and the look at the sessions is left out, which is safe only
+// because the log is read in a later statement, whose snapshot then sees it as ended.
+const horizon = sql`coalesce(
+  (select min(x) from pg_snapshot_xip(pg_current_snapshot()) x where xid(x) in (
+    select backend_xid from pg_stat_activity where datname = current_database() and backend_xid is not null
+    union all select transaction from pg_prepared_xacts where database = current_database())),
+  pg_snapshot_xmax(pg_current_snapshot()))`;
+
+/** The horizon now: every entry below it is committed (or rolled back) for a statement started after this one. */
+async function readHorizon(db: Db): Promise<string> {
+  const [row] = rowsOf<{ horizon: string }>(await db.execute(sql`select ${horizon}::text as horizon`));
+  return row!.horizon;
+}
 
 /** Log entries after `after` that no in-flight transaction can precede any more, in log order. */
 export async function readStatementLog(db: Db, after: LogPosition, limit = 200): Promise<LogPage> {
+  const settled = await readHorizon(db);
   const rows = rowsOf<{
     xid: string;
     position: string | number;
@@ -39,7 +56,7 @@ export async function readStatementLog(db: Db, after: LogPosition, limit = 200):
         (select string_agg(m.person_id::text, ',' order by m.person_id) from statement_mentions m where m.statement_id = s.id) as mention_ids
       from statement_events e
       left join statements s on s.id = e.statement_id
-      where e.xid < ${horizon}
+      where e.xid < ${settled}::xid8
         and (e.xid, e.position) > (${after.xid.toString()}::xid8, ${after.position}::bigint)
       order by e.xid, e.position
       limit ${limit}`),
@@ -66,8 +83,7 @@ export async function readStatementLog(db: Db, after: LogPosition, limit = 200):
 
 /** The place just before anything not yet readable: "from now on". */
 export async function currentLogHorizon(db: Db): Promise<LogPosition> {
-  const [row] = rowsOf<{ xmin: string }>(await db.execute(sql`select ${horizon}::text as xmin`));
-  return { xid: BigInt(row!.xmin), position: 0 };
+  return { xid: BigInt(await readHorizon(db)), position: 0 };
 }
 
 /** Whether committed entries are waiting behind an older in-flight transaction. */

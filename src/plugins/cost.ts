@@ -17,6 +17,8 @@ import {
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
 
+const EXTRACT_CHARACTERS_PER_COST = 5;
+
 /**
  * An upper bound on the values an operation can return: every field counts 1, and a list field
  * multiplies what it selects by the number of items it may return (`first`/`last`, the default
@@ -75,7 +77,21 @@ export function operationCost(
     const type = definition?.type ?? (introspection ? schema.getType(field.name.value === '__schema' ? '__Schema' : '__Type') : undefined);
     const named = type ? getNamedType(type) : undefined;
     const childCost = isCompositeType(named) ? selectionCost(field.selectionSet, named, visiting) : 0;
-    return 1 + listSize(field, type, parent) * childCost;
+    return 1 + listSize(field, type, parent) * childCost + (parent === schema.getQueryType() ? extractionCost(field) : 0);
+  };
+
+  // An extraction costs by its body: 200,000 characters cost 40,000, so a request extracts about
+  // 250,000 characters at most, however many aliases of `extract` it holds.
+  const extractionCost = (field: FieldNode): number => {
+    if (field.name.value !== 'extract') return 0;
+    const input = field.arguments?.find((arg) => arg.name.value === 'input')?.value;
+    let body: unknown;
+    if (input?.kind === Kind.VARIABLE) body = (valueOf(input) as { body?: unknown } | undefined)?.body;
+    else if (input?.kind === Kind.OBJECT) {
+      const node = input.fields.find((f) => f.name.value === 'body')?.value;
+      body = node?.kind === Kind.STRING ? node.value : node ? valueOf(node) : undefined;
+    }
+    return typeof body === 'string' ? Math.ceil(body.length / EXTRACT_CHARACTERS_PER_COST) : 0;
   };
 
   const listSize = (field: FieldNode, type: GraphQLType | undefined, parent: GraphQLCompositeType): number => {

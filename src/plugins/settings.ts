@@ -21,6 +21,10 @@ export const hardeningEnv = {
   MAX_DIRECTIVES: count(20),
   MAX_COST: count(50_000, 1_000_000_000),
   MAX_BODY_BYTES: count(512 * 1024, 1024 * 1024 * 1024),
+  /** The time one request's extractions may take together; past it the extraction is stopped. */
+  MAX_EXTRACTION_MS: count(10_000, 600_000),
+  /** Extractor worker threads; unset: the cores less one, from one to four. */
+  EXTRACT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   MAX_BATCH: z.coerce.number().int().min(0).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
@@ -34,6 +38,11 @@ export const hardeningEnv = {
   GRAPHQL_JIT: flag(true),
   /** Answer read queries the SQL compiler supports with one statement that builds the JSON (src/compiled-reads.ts). */
   COMPILED_READS: flag(true),
+  /**
+   * The embedded default's first-start editor token is written to this file (mode 0600) instead of
+   * stdout; in production it is made only when this is set.
+   */
+  DEV_TOKEN_FILE: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 };
 
@@ -46,6 +55,7 @@ export interface Limits {
   maxCost: number;
   maxBodyBytes: number;
   maxBatch: number;
+  maxExtractionMs: number;
 }
 
 export interface HardeningSettings {
@@ -69,6 +79,7 @@ export const defaultLimits: Limits = {
   maxCost: 50_000,
   maxBodyBytes: 512 * 1024,
   maxBatch: 10,
+  maxExtractionMs: 10_000,
 };
 
 type HardeningEnv = z.infer<z.ZodObject<typeof hardeningEnv>> & { NODE_ENV: string };
@@ -85,6 +96,7 @@ export function settingsFromConfig(config: HardeningEnv): HardeningSettings {
       maxCost: config.MAX_COST,
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxBatch: config.MAX_BATCH,
+      maxExtractionMs: config.MAX_EXTRACTION_MS,
     },
     production: config.NODE_ENV === 'production',
     introspection: config.INTROSPECTION,

@@ -1,11 +1,26 @@
 import { builder, TextSpan } from '../builder.js';
 import type { ExtractedEvent, ExtractedPerson, ExtractedStatement, Extraction } from '../extract/types.js';
-import { badInput } from '../errors.js';
-import { loadKnownPeople, runExtractor } from '../ingest/from-extraction.js';
+import { GraphQLError } from 'graphql';
+import { badInput, userError } from '../errors.js';
+import { ExtractionRefused, MAX_EXTRACT_BODY } from '../extract-pool.js';
+import { loadKnownPeople } from '../ingest/from-extraction.js';
 import { Person, StatementKind } from './refs.js';
 
 /** Articles longer than this are not news articles; refusing them keeps extraction fast and bounded. */
-export const MAX_EXTRACT_BODY = 200_000;
+export function checkExtractableBody(body: string): void {
+  if (body.trim().length === 0) throw badInput('"input.body" must not be empty.', 'input.body');
+  if (body.length > MAX_EXTRACT_BODY) throw badInput(`"input.body" must be at most ${MAX_EXTRACT_BODY} characters to be extracted.`, 'input.body');
+}
+
+/** An extraction stopped by its budget or refused by a full pool, as the client's error. */
+export function extractionError(error: unknown): unknown {
+  if (!(error instanceof ExtractionRefused)) return error;
+  if (error.reason === 'timeout') {
+    return new GraphQLError(`${error.message} Send a shorter or simpler text.`, { extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'extractionTime' } });
+  }
+  if (error.reason === 'busy' || error.reason === 'closed') return userError('SERVICE_UNAVAILABLE', error.message);
+  return error;
+}
 
 const ExtractedPersonRef = builder.objectRef<ExtractedPerson>('ExtractedPerson').implement({
   description: 'A person the extractor found in the text.',
@@ -89,13 +104,12 @@ builder.queryField('extract', (t) =>
     description: "Who is in an article's text, who said what and which events it reports — a dry run: nothing is stored.",
     args: { input: t.arg({ type: ExtractInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if (input.body.trim().length === 0) throw badInput('"input.body" must not be empty.', 'input.body');
-      if (input.body.length > MAX_EXTRACT_BODY) throw badInput(`"input.body" must be at most ${MAX_EXTRACT_BODY} characters.`, 'input.body');
+      checkExtractableBody(input.body);
       const knownPeople = await loadKnownPeople(ctx.db, input.body);
-      return runExtractor(
-        { body: input.body, publishedAt: input.publishedAt ?? null, source: input.source ?? null, headline: input.headline ?? null },
-        knownPeople,
-      );
+      const article = { body: input.body, publishedAt: input.publishedAt ?? null, source: input.source ?? null, headline: input.headline ?? null };
+      return ctx.extract(article, knownPeople).catch((error: unknown) => {
+        throw extractionError(error);
+      });
     },
   }),
 );

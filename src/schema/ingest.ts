@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { requireEditor } from '../auth/editor.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
 import { type IngestInput, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
-import { loadExtractor, loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
+import { loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
+import { checkExtractableBody, extractionError } from './extract.js';
 import { articleInputFields } from './article.js';
 import { Article, Event, Person, Statement, StatementKind } from './refs.js';
 import { datesOrdered, rules } from './validation.js';
@@ -88,13 +90,17 @@ builder.relayMutationField(
         : null;
       if (input.body.trim().length === 0) throw badInput('"input.body": must not be empty.', 'input.body');
       if (ingest) checkIngestInput(ingest);
-      // Loading the extractor takes a moment the first time: not inside the transaction.
-      else await loadExtractor();
-      return write(ctx, async (tx) => {
-        const full = ingest ? { ...ingest, warnings: [] } : await withExtractedEntities(article, await loadKnownPeople(tx, article.body));
-        if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
-        return { ...(await ingestInTransaction(tx, full, ctx.clock.now())), warnings: full.warnings };
-      });
+      else checkExtractableBody(input.body);
+      // Extraction takes time (and a worker): done before the transaction, which holds row locks,
+      // and after the editor check, so no one without a token can make the service extract.
+      if (!ingest) await requireEditor(ctx);
+      const full = ingest
+        ? { ...ingest, warnings: [] }
+        : await withExtractedEntities(article, await loadKnownPeople(ctx.db, article.body), ctx.extract).catch((error: unknown) => {
+            throw extractionError(error);
+          });
+      if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
+      return write(ctx, async (tx) => ({ ...(await ingestInTransaction(tx, full, ctx.clock.now())), warnings: full.warnings }));
     },
   },
   {

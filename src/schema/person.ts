@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
-import { rules } from './validation.js';
+import { MAX_ALIASES, rules } from './validation.js';
 import { decodeId, encodeId, notFound, notNull, slugify, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
@@ -240,6 +240,13 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   if (!source) throw notFound('person', 'input.sourceId');
   if (!target) throw notFound('person', 'input.targetId');
 
+  const aliases = dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]);
+  if (aliases.length > MAX_ALIASES) {
+    throw badInput(
+      `"input.sourceId": the merged person would have ${aliases.length} aliases, and at most ${MAX_ALIASES} are allowed; remove some (updatePerson) first.`,
+      'input.sourceId',
+    );
+  }
   const moved = await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId)).returning({ id: statements.id });
   // The source's quotations become the target's (one quotation when both had the same words).
   await relinkQuotations(tx, moved.map((m) => m.id));
@@ -259,7 +266,7 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   await tx
     .update(people)
     .set({
-      aliases: dedupeAliases(target.name, [...target.aliases, source.name, ...source.aliases]),
+      aliases,
       description: target.description ?? source.description,
       wikidataId: target.wikidataId ?? source.wikidataId,
       updatedAt: now,
@@ -285,6 +292,7 @@ builder.relayMutationField(
         const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
         if (!current) throw notFound('person', 'input.personId');
         const aliases = dedupeAliases(current.name, [...current.aliases, input.alias]);
+        if (aliases.length > MAX_ALIASES) throw badInput(`"input.alias": a person has at most ${MAX_ALIASES} aliases; remove one first.`, 'input.alias');
         if (aliases.length !== current.aliases.length) await tx.update(people).set({ aliases, updatedAt: ctx.clock.now() }).where(eq(people.id, id));
         return { personId: id };
       });

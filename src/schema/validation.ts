@@ -10,6 +10,9 @@ export function zodInputError(error: ZodError) {
   return badInput(field ? `"${field}": ${issue!.message}` : (issue?.message ?? 'Invalid input.'), field);
 }
 
+/** The most aliases a person holds, however they got them (input, merges). */
+export const MAX_ALIASES = 50;
+
 // Shared field rules for the mutation inputs.
 export const rules = {
   name: z
@@ -26,7 +29,7 @@ export const rules = {
     .trim()
     .max(2_000, 'must be at most 2000 characters')
     .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
-  aliases: z.array(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')).max(50, 'at most 50 aliases'),
+  aliases: z.array(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')).max(MAX_ALIASES, `at most ${MAX_ALIASES} aliases`),
 };
 
 /** End not before start, for anything with optional start/end dates. */

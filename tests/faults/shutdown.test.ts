@@ -104,7 +104,8 @@ describe('graceful shutdown of the real server', () => {
   }, 90_000);
 
   it('prints the first-start development token once to stdout, outside the structured log', async () => {
-    const server = await startServerProcess({ LOG_LEVEL: 'trace' });
+    // In development: in production it is made only into DEV_TOKEN_FILE (tests/hostile/dev-token.test.ts).
+    const server = await startServerProcess({ LOG_LEVEL: 'trace', NODE_ENV: 'development' });
     running = server.child;
     const token = server.plain.join('\n').match(/ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/)?.[0];
     expect(token).toBeDefined();

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.js';
 import { createToken } from '../../src/auth/tokens.js';
 import { seedAll } from '../../src/db/seed.js';
 import { createLiveStatements } from '../../src/live/live-statements.js';
-import { attachWebSocketServer } from '../../src/live/websocket.js';
+import { type WebSocketOptions, attachWebSocketServer } from '../../src/live/websocket.js';
 import type { GraphQLResponse } from './app.js';
 import { createTestDatabase } from './database.js';
 
@@ -66,9 +66,9 @@ export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (qu
   }
 
   /** A real HTTP server with the WebSocket endpoint, for graphql-ws clients. */
-  async function listen() {
+  async function listen(webSocket: WebSocketOptions = {}) {
     const server = createServer(yoga);
-    const ws = attachWebSocketServer(server, yoga);
+    const ws = attachWebSocketServer(server, yoga, { logger: options.logger, ...webSocket });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     closers.push(async () => {
