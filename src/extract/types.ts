@@ -34,6 +34,8 @@ export interface ExtractedStatement {
   text: string; // whitespace-normalised
   kind: StatementKind;
   span: TextSpan;
+  /** the fragments of an interrupted quote, in order; one span (= span) otherwise */
+  spans: TextSpan[];
   cue: TextSpan | null;
   speakerSpan: TextSpan | null;
   speakerName: string | null; // canonical name of a person in `people`
