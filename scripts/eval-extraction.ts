@@ -6,6 +6,7 @@
 //   npm run eval:extraction -- <dir>            the committed model on one directory
 //   npm run eval:extraction -- <dir> --cv <n>   n-fold cross-validation on one directory
 //   options: --details <file> (misses, false quotes, wrong speakers), --rules (no learned tagger),
+//            --model <file> (score these weights instead of the committed ones),
 //            --no-write (do not rewrite bench/results/extraction.md),
 //            --write-expected <file> (the held-out scores as JSON: tests/fixtures/attribution/expected-scores.json
 //            is written this way and checked by tests/extract/tagger.test.ts)
@@ -23,13 +24,13 @@
 //   article counts once (counts may therefore be fractional).
 // - folds: article i of the name-sorted list goes to fold i mod n; training uses the other folds.
 // - timing: one warm-up pass over all articles, then the median of 5 runs per article.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { defaultTagger, extract } from '../src/extract/index.js';
-import type { TaggerModel } from '../src/extract/tagger.js';
+import { type SerializedTagger, type TaggerModel, deserializeTagger } from '../src/extract/tagger.js';
 import { trainTagger } from '../src/extract/train-tagger.js';
 import type { Extraction, ExtractedStatement, TextSpan } from '../src/extract/types.js';
 import { type Article, type GoldAttribution, loadArticles, publisherOf, trainingArticles } from './lib/polnear.js';
@@ -344,7 +345,7 @@ function option(args: string[], name: string): string | undefined {
 
 function main(): void {
   const args = process.argv.slice(2);
-  const valued = new Set(['--details', '--cv', '--write-expected']);
+  const valued = new Set(['--details', '--cv', '--write-expected', '--model']);
   const dir = args.find((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   const detailsPath = option(args, '--details');
   const folds = Number(option(args, '--cv') ?? (dir === undefined ? 5 : 0));
@@ -386,7 +387,8 @@ function main(): void {
   const heldOutDir = dir === undefined ? '../shared/polnear/dev' : folds > 0 ? undefined : dir;
   if (heldOutDir !== undefined) {
     const articles = loadArticles(heldOutDir);
-    const tagger = useTagger ? defaultTagger() : null;
+    const modelPath = option(args, '--model');
+    const tagger = !useTagger ? null : modelPath === undefined ? defaultTagger() : deserializeTagger(JSON.parse(readFileSync(modelPath, 'utf8')) as SerializedTagger);
     const scored = scoreAll(articles, extractAll(articles, tagger), cvDir === undefined ? details : null);
     const timing = medianTime(articles, tagger);
     sections.push(

@@ -1,7 +1,7 @@
 // Trains the extractor's learned attribution tagger from a PolNeAR-format directory and writes the
 // compact weights that the extractor loads (src/extract/model/tagger.json, committed).
 //
-//   npm run train:extraction -- ../shared/polnear/train [--out <file>] [--epochs n] [--seed n]
+//   npm run train:extraction -- ../shared/polnear/train [--out <file>] [--epochs n] [--seed n] [--bits n]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,18 +18,19 @@ function option(args: string[], name: string): string | undefined {
 
 function main(): void {
   const args = process.argv.slice(2);
-  const valued = new Set(['--out', '--epochs', '--seed']);
+  const valued = new Set(['--out', '--epochs', '--seed', '--bits']);
   const dir = args.find((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   if (dir === undefined) {
-    console.error('usage: npm run train:extraction -- <polnear-dir> [--out <file>] [--epochs n] [--seed n]');
+    console.error('usage: npm run train:extraction -- <polnear-dir> [--out <file>] [--epochs n] [--seed n] [--bits n]');
     process.exit(2);
   }
   const out = option(args, '--out') ?? DEFAULT_MODEL_PATH;
   const epochs = Number(option(args, '--epochs') ?? 8);
   const seed = Number(option(args, '--seed') ?? 1);
+  const bits = Number(option(args, '--bits') ?? 17);
   const started = performance.now();
   const articles = loadArticles(dir);
-  const model = trainTagger(trainingArticles(articles), { epochs, seed });
+  const model = trainTagger(trainingArticles(articles), { epochs, seed, bits });
   const serialized = JSON.stringify(serializeTagger(model));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, serialized);

@@ -21,7 +21,7 @@ export function tagAttributions(analysis: TextAnalysis, inName: Uint8Array, mode
   const result: TaggedAttribution[] = [];
   for (const range of ranges) {
     const features = paragraphFeatures({ tokens, ...range, sentenceOf: (index) => sentenceOf[index]!, isQuoted: analysis.isQuoted, inName }, model);
-    const runs = runsOf(decode(features, model.weights, model.transitions), range.first);
+    const runs = runsOf(decode(features, model.weights, model.transitions, model.scale), range.first);
     const contents: { fragments: { first: number; end: number }[]; inner: TaggedRun[] }[] = [];
     let pending: TaggedRun[] = [];
     for (const run of runs) {

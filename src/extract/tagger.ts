@@ -19,11 +19,16 @@ export function allowedTransition(previous: TagIndex, next: TagIndex): boolean {
   return TAGS[previous] === `B-${kind}` || TAGS[previous] === `I-${kind}`;
 }
 
+/** allowedTransition as a table, for the decoder's inner loop. */
+const ALLOWED = Uint8Array.from({ length: TAGS.length * TAGS.length }, (_, index) => (allowedTransition(Math.floor(index / TAGS.length), index % TAGS.length) ? 1 : 0));
+const MAY_START = Uint8Array.from(TAGS, (tag) => (tag.startsWith('I-') ? 0 : 1));
+
 export interface TaggerModel {
   /** log2 of the number of hashed feature buckets */
   bits: number;
-  /** bucket-major weights: weights[bucket * TAG_COUNT + tag] */
-  weights: Float32Array;
+  /** bucket-major weights: weights[bucket * TAG_COUNT + tag] * scale (Int16 as committed: half the memory to walk) */
+  weights: Float32Array | Int16Array;
+  scale: number;
   /** transitions[(previous + 1) * TAG_COUNT + tag]; row 0 is the sequence start */
   transitions: Float32Array;
   /** words the training data uses as cue heads, most reliable first */
@@ -42,10 +47,10 @@ export interface SerializedTagger {
 
 export function serializeTagger(model: TaggerModel): SerializedTagger {
   let largest = 0;
-  for (const weight of model.weights) largest = Math.max(largest, Math.abs(weight));
+  for (const weight of model.weights) largest = Math.max(largest, Math.abs(weight * model.scale));
   const scale = largest === 0 ? 1 : largest / 32767;
   const quantized = new Int16Array(model.weights.length);
-  model.weights.forEach((weight, index) => (quantized[index] = Math.round(weight / scale)));
+  model.weights.forEach((weight, index) => (quantized[index] = Math.round((weight * model.scale) / scale)));
   return {
     version: 1,
     bits: model.bits,
@@ -59,19 +64,24 @@ export function serializeTagger(model: TaggerModel): SerializedTagger {
 export function deserializeTagger(serialized: SerializedTagger): TaggerModel {
   const bytes = Buffer.from(serialized.weights, 'base64');
   const quantized = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const weights = new Float32Array(quantized.length);
-  quantized.forEach((value, index) => (weights[index] = value * serialized.scale));
-  return { bits: serialized.bits, weights, transitions: Float32Array.from(serialized.transitions), cueWords: new Set(serialized.cueWords) };
+  return { bits: serialized.bits, weights: quantized, scale: serialized.scale, transitions: Float32Array.from(serialized.transitions), cueWords: new Set(serialized.cueWords) };
 }
 
-/** FNV-1a, 32 bit: stable across runs and platforms, so training and inference agree. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a, 32 bit, continued from `state`: mix(mix(FNV_OFFSET, a), b) is the hash of a + b. */
+function mix(state: number, text: string): number {
+  let value = state;
   for (let index = 0; index < text.length; index++) {
     value ^= text.charCodeAt(index);
     value = Math.imul(value, 0x01000193);
   }
   return value >>> 0;
+}
+
+/** Stable across runs and platforms, so training and inference agree. */
+function hash(text: string): number {
+  return mix(FNV_OFFSET, text);
 }
 
 function shape(text: string): string {
@@ -90,6 +100,44 @@ function distanceBucket(distance: number): string {
   if (distance <= 20) return '11-20';
   return '>20';
 }
+
+/** The hash states of every feature's constant prefix (the feature strings are "name=value"). */
+const PREFIX = {
+  bias: hash('b'),
+  w: hash('w='),
+  wPrevious: hash('w-1='),
+  wNext: hash('w+1='),
+  wPrevious2: hash('w-2='),
+  wNext2: hash('w+2='),
+  wPreviousW: hash('w-1w='),
+  wwNext: hash('ww+1='),
+  s: hash('s='),
+  sPreviousS: hash('s-1s='),
+  ssNext: hash('ss+1='),
+  suffix: hash('suf='),
+  q: hash('q='),
+  qPreviousQ: hash('q-1q='),
+  qqNext: hash('qq+1='),
+  sentenceStart: hash('sentence-start'),
+  sentenceEnd: hash('sentence-end'),
+  firstSentence: hash('first-sentence'),
+  n: hash('n='),
+  nContext: hash('n-1n+1='),
+  pronoun: hash('pronoun'),
+  betweenCues: hash('between-cues'),
+  pc: hash('pc='),
+  pcd: hash('pcd='),
+  pcc: hash('pcc='),
+  pcPrevious: hash('pc-1='),
+  pcNone: hash('pc=none'),
+  nc: hash('nc='),
+  ncd: hash('ncd='),
+  ncNext: hash('nc+1='),
+  ncNone: hash('nc=none'),
+  cuePrevious: hash('cue|w-1='),
+  cueNext: hash('cue|w+1='),
+  cueShape: hash('cue|s-1='),
+};
 
 /** What the features of one paragraph's tokens may read. */
 export interface TaggerInput {
@@ -153,64 +201,76 @@ export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, '
   const quoted = new Uint8Array(count);
   for (let index = first; index < end; index++) quoted[index - first] = input.isQuoted(tokens[index]!.start) ? 1 : 0;
 
+  const shapes: string[] = [];
+  for (let index = first; index < end; index++) shapes.push(shape(tokens[index]!.text));
+  const shapeAt = (index: number, outside: string): string => (index < first || index >= end ? outside : shapes[index - first]!);
   const result: Uint32Array[] = [];
   const buckets: number[] = [];
-  const add = (feature: string): void => {
-    buckets.push(hash(feature) & mask);
+  // each feature is hash(`name=value…`), computed by continuing the hash of its constant prefix
+  const add = (state: number): void => {
+    buckets.push(state & mask);
+  };
+  const feature = (prefix: number, ...values: string[]): number => {
+    let state = prefix;
+    for (const value of values) state = mix(state, value);
+    return state;
   };
   for (let index = first; index < end; index++) {
     buckets.length = 0;
     const local = index - first;
-    const token = tokens[index]!;
     const w0 = lowers[local]!;
+    const s0 = shapes[local]!;
+    const q0 = quoted[local] === 1 ? '1' : '0';
     const sentence = input.sentenceOf(index);
     const sentenceStart = index === first || input.sentenceOf(index - 1) !== sentence;
     const sentenceEnd = index === end - 1 || input.sentenceOf(index + 1) !== sentence;
     const before = previousCue[local]!;
     const after = nextCue[local]!;
-    add('b');
-    add(`w=${w0}`);
-    add(`w-1=${word(index - 1)}`);
-    add(`w+1=${word(index + 1)}`);
-    add(`w-2=${word(index - 2)}`);
-    add(`w+2=${word(index + 2)}`);
-    add(`w-1w=${word(index - 1)}|${w0}`);
-    add(`ww+1=${w0}|${word(index + 1)}`);
-    add(`s=${shape(token.text)}`);
-    add(`s-1s=${index > first ? shape(tokens[index - 1]!.text) : '<s>'}|${shape(token.text)}`);
-    add(`ss+1=${shape(token.text)}|${index + 1 < end ? shape(tokens[index + 1]!.text) : '</s>'}`);
-    if (w0.length > 3) add(`suf=${w0.slice(-3)}`);
-    add(`q=${quoted[local]}`);
-    add(`q=${quoted[local]}|s=${shape(token.text)}`);
-    if (local > 0) add(`q-1q=${quoted[local - 1]}${quoted[local]}`);
-    if (local + 1 < count) add(`qq+1=${quoted[local]}${quoted[local + 1]}`);
-    if (sentenceStart) add('sentence-start');
-    if (sentenceEnd) add('sentence-end');
-    if (sentence === input.sentenceOf(first)) add('first-sentence');
+    add(PREFIX.bias);
+    add(feature(PREFIX.w, w0));
+    add(feature(PREFIX.wPrevious, word(index - 1)));
+    add(feature(PREFIX.wNext, word(index + 1)));
+    add(feature(PREFIX.wPrevious2, word(index - 2)));
+    add(feature(PREFIX.wNext2, word(index + 2)));
+    add(feature(PREFIX.wPreviousW, word(index - 1), '|', w0));
+    add(feature(PREFIX.wwNext, w0, '|', word(index + 1)));
+    add(feature(PREFIX.s, s0));
+    add(feature(PREFIX.sPreviousS, shapeAt(index - 1, '<s>'), '|', s0));
+    add(feature(PREFIX.ssNext, s0, '|', shapeAt(index + 1, '</s>')));
+    if (w0.length > 3) add(feature(PREFIX.suffix, w0.slice(-3)));
+    add(feature(PREFIX.q, q0));
+    add(feature(PREFIX.q, q0, '|s=', s0));
+    if (local > 0) add(feature(PREFIX.qPreviousQ, quoted[local - 1] === 1 ? '1' : '0', q0));
+    if (local + 1 < count) add(feature(PREFIX.qqNext, q0, quoted[local + 1] === 1 ? '1' : '0'));
+    if (sentenceStart) add(PREFIX.sentenceStart);
+    if (sentenceEnd) add(PREFIX.sentenceEnd);
+    if (sentence === input.sentenceOf(first)) add(PREFIX.firstSentence);
     const name = input.inName[index]!;
-    add(`n=${name}`);
-    add(`n-1n+1=${index > first ? input.inName[index - 1] : 2}${name}${index + 1 < end ? input.inName[index + 1] : 2}`);
-    if (PRONOUNS.has(w0)) add('pronoun');
-    if (before >= 0 && after >= 0) add('between-cues');
+    add(feature(PREFIX.n, String(name)));
+    add(feature(PREFIX.nContext, String(index > first ? input.inName[index - 1] : 2), String(name), String(index + 1 < end ? input.inName[index + 1] : 2)));
+    if (PRONOUNS.has(w0)) add(PREFIX.pronoun);
+    if (before >= 0 && after >= 0) add(PREFIX.betweenCues);
     if (before >= 0) {
       const distance = distanceBucket(index - before);
-      add(`pc=${lowers[before - first]}`);
-      add(`pcd=${distance}`);
-      add(`pc=${lowers[before - first]}|${distance}`);
-      add(`pcc=${Math.min(commasSinceCue[local]!, 2)}|that=${thatSinceCue[local]}`);
-      add(`pc-1=${word(before - 1)}|pcd=${distance}`);
-    } else add('pc=none');
+      const cueWord = lowers[before - first]!;
+      add(feature(PREFIX.pc, cueWord));
+      add(feature(PREFIX.pcd, distance));
+      add(feature(PREFIX.pc, cueWord, '|', distance));
+      add(feature(PREFIX.pcc, String(Math.min(commasSinceCue[local]!, 2)), '|that=', String(thatSinceCue[local])));
+      add(feature(PREFIX.pcPrevious, word(before - 1), '|pcd=', distance));
+    } else add(PREFIX.pcNone);
     if (after >= 0) {
       const distance = distanceBucket(after - index);
-      add(`nc=${lowers[after - first]}`);
-      add(`ncd=${distance}`);
-      add(`nc=${lowers[after - first]}|${distance}`);
-      add(`nc+1=${word(after + 1)}|ncd=${distance}`);
-    } else add('nc=none');
+      const cueWord = lowers[after - first]!;
+      add(feature(PREFIX.nc, cueWord));
+      add(feature(PREFIX.ncd, distance));
+      add(feature(PREFIX.nc, cueWord, '|', distance));
+      add(feature(PREFIX.ncNext, word(after + 1), '|ncd=', distance));
+    } else add(PREFIX.ncNone);
     if (model.cueWords.has(w0)) {
-      add(`cue|w-1=${word(index - 1)}`);
-      add(`cue|w+1=${word(index + 1)}`);
-      add(`cue|s-1=${index > first ? shape(tokens[index - 1]!.text) : '<s>'}`);
+      add(feature(PREFIX.cuePrevious, word(index - 1)));
+      add(feature(PREFIX.cueNext, word(index + 1)));
+      add(feature(PREFIX.cueShape, shapeAt(index - 1, '<s>')));
     }
     result.push(Uint32Array.from(buckets));
   }
@@ -218,7 +278,7 @@ export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, '
 }
 
 /** Best tag sequence for one paragraph's features (Viterbi over the allowed transitions). */
-export function decode(features: readonly Uint32Array[], weights: Float32Array, transitions: Float32Array): TagIndex[] {
+export function decode(features: readonly Uint32Array[], weights: Float32Array | Int16Array, transitions: Float32Array, scale = 1): TagIndex[] {
   const length = features.length;
   if (length === 0) return [];
   const scores = new Float64Array(length * TAG_COUNT);
@@ -230,17 +290,17 @@ export function decode(features: readonly Uint32Array[], weights: Float32Array, 
       const offset = bucket * TAG_COUNT;
       for (let tag = 0; tag < TAG_COUNT; tag++) emission[tag]! += weights[offset + tag]!;
     }
+    if (scale !== 1) for (let tag = 0; tag < TAG_COUNT; tag++) emission[tag]! *= scale;
     for (let tag = 0; tag < TAG_COUNT; tag++) {
       if (position === 0) {
-        const allowed = !TAGS[tag]!.startsWith('I-');
-        scores[tag] = allowed ? emission[tag]! + transitions[tag]! : -Infinity;
+        scores[tag] = MAY_START[tag] === 1 ? emission[tag]! + transitions[tag]! : -Infinity;
         back[tag] = -1;
         continue;
       }
       let best = -Infinity;
       let bestPrevious = OUTSIDE;
       for (let previous = 0; previous < TAG_COUNT; previous++) {
-        if (!allowedTransition(previous, tag)) continue;
+        if (ALLOWED[previous * TAG_COUNT + tag] === 0) continue;
         const score = scores[(position - 1) * TAG_COUNT + previous]! + transitions[(previous + 1) * TAG_COUNT + tag]!;
         if (score > best) {
           best = score;

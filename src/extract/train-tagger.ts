@@ -100,7 +100,7 @@ interface Sequence {
 }
 
 export function trainTagger(articles: readonly TrainingArticle[], options: TrainingOptions = {}): TaggerModel {
-  const { epochs = 8, seed = 1, bits = 18, minCueCount = 3, minCueShare = 0.2 } = options;
+  const { epochs = 8, seed = 1, bits = 17, minCueCount = 3, minCueShare = 0.2 } = options;
   const analysed = articles.map((article) => ({ analysis: analyseText(article.body), attributions: article.attributions }));
   const cueWords = new Set(collectCueWords(analysed, minCueCount, minCueShare));
   const sequences: Sequence[] = [];
@@ -161,5 +161,5 @@ export function trainTagger(articles: readonly TrainingArticle[], options: Train
   }
   for (let index = 0; index < size; index++) weights[index] = weights[index]! - accumulated[index]! / time;
   for (let index = 0; index < transitions.length; index++) transitions[index] = transitions[index]! - accumulatedTransitions[index]! / time;
-  return { bits, weights, transitions, cueWords };
+  return { bits, weights, scale: 1, transitions, cueWords };
 }
