@@ -1,133 +1,69 @@
-// Scores the rule-based extractor on a PolNeAR-format directory (text/, attributions/, metadata.tsv).
+// Scores the extractor on PolNeAR-format data (text/, attributions/, metadata.tsv).
 //
-//   tsx scripts/eval-extraction.ts <dir> [--details <file>] [--folds <n>]
+//   npm run eval:extraction                     5-fold cross-validation on ../shared/polnear/train (each fold
+//                                               scored by a tagger trained on the other four), then the
+//                                               committed model on ../shared/polnear/dev
+//   npm run eval:extraction -- <dir>            the committed model on one directory
+//   npm run eval:extraction -- <dir> --cv <n>   n-fold cross-validation on one directory
+//   options: --details <file> (misses, false quotes, wrong speakers), --rules (no learned tagger),
+//            --model <file> (score these weights instead of the committed ones),
+//            --no-write (do not rewrite bench/results/extraction.md),
+//            --write-expected <file> (the held-out scores as JSON: tests/fixtures/attribution/expected-scores.json
+//            is written this way and checked by tests/extract/tagger.test.ts)
 //
-// Prints a markdown table and writes it to bench/results/extraction.md. Definitions:
+// Definitions (those of issue #6, unchanged):
 // - gold quotes: Content spans containing a double quotation mark (" “ ”); a discontinuous span
 //   counts from its first start to its last end. Predicted quotes: DIRECT_QUOTE + PARTIAL_QUOTE.
 // - match: intersection/union of character ranges >= 0.5, one-to-one, best overlap first.
 // - exact match: matched pairs whose texts are equal after trimming surrounding punctuation/space.
-// - speaker accuracy: over matched quotes whose gold Source contains a proper name, the share whose
+// - speaker accuracy: over matched pairs whose gold Source contains a proper name, the share whose
 //   speakerName (or speakerLabel) contains that name's surname (last capitalised token).
-// - paraphrase recall: gold contents without quotation marks vs predicted PARAPHRASE statements.
+// - paraphrases: gold contents without quotation marks vs predicted PARAPHRASE statements.
+// - all attributions: every gold content vs every predicted statement, whatever the kind.
 // - articles with several annotator files are scored against each file with weight 1/n, so every
 //   article counts once (counts may therefore be fractional).
+// - folds: article i of the name-sorted list goes to fold i mod n; training uses the other folds.
 // - timing: one warm-up pass over all articles, then the median of 5 runs per article.
-// - --folds n: also scores n deterministic parts of the articles separately (article i of the
-//   name-sorted list goes to fold i mod n), to show how much the numbers vary between halves.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { extract } from '../src/extract/index.js';
+import { defaultTagger, extract } from '../src/extract/index.js';
+import { type SerializedTagger, type TaggerModel, deserializeTagger } from '../src/extract/tagger.js';
+import { trainTagger } from '../src/extract/train-tagger.js';
 import type { Extraction, ExtractedStatement, TextSpan } from '../src/extract/types.js';
-
-interface GoldSpan {
-  id: string;
-  type: string;
-  start: number;
-  end: number;
-  segments: TextSpan[];
-}
-
-interface GoldAttribution {
-  content: GoldSpan;
-  source: GoldSpan | null;
-}
-
-interface Article {
-  name: string;
-  body: string;
-  publishedAt: Date | null;
-  source: string | null;
-  headline: string | null;
-  annotations: GoldAttribution[][];
-}
-
-interface Tally {
-  goldQuotes: number;
-  predictedQuotes: number;
-  matchedQuotes: number;
-  exactQuotes: number;
-  speakerEligible: number;
-  speakerCorrect: number;
-  goldParaphrases: number;
-  predictedParaphrases: number;
-  matchedParaphrases: number;
-}
+import { type Article, type GoldAttribution, loadArticles, publisherOf, trainingArticles } from './lib/polnear.js';
 
 const QUOTE_MARK = /["“”]/;
 
-function parseAnnotations(text: string): GoldAttribution[] {
-  const spans = new Map<string, GoldSpan>();
-  const relations: string[][] = [];
-  for (const line of text.split('\n')) {
-    const columns = line.split('\t');
-    const id = columns[0] ?? '';
-    if (id.startsWith('T') && columns[1] !== undefined) {
-      const [type = '', ...rest] = columns[1].split(' ');
-      const segments = rest
-        .join(' ')
-        .split(';')
-        .map((segment) => segment.trim().split(/\s+/).map(Number))
-        .map(([start = 0, end = 0]) => ({ start, end }));
-      const first = segments[0]!;
-      const last = segments[segments.length - 1]!;
-      spans.set(id, { id, type, start: first.start, end: last.end, segments });
-    } else if (id.startsWith('E') && columns[1] !== undefined) {
-      relations.push(columns[1].trim().split(/\s+/));
-    }
-  }
-  const attributions: GoldAttribution[] = [];
-  for (const roles of relations) {
-    const byRole = new Map(roles.map((role) => role.split(':') as [string, string]));
-    const content = spans.get(byRole.get('Content') ?? '');
-    if (content === undefined) continue;
-    const source = spans.get(byRole.get('Source') ?? '') ?? null;
-    attributions.push({ content, source });
-  }
-  return attributions;
+/** Matched / gold / predicted counts of one kind of statement, and speaker checks on the matches. */
+interface Counts {
+  gold: number;
+  predicted: number;
+  matched: number;
+  exact: number;
+  speakerEligible: number;
+  speakerCorrect: number;
 }
 
-function readMetadata(dir: string): Map<string, Record<string, string>> {
-  const rows = new Map<string, Record<string, string>>();
-  const path = join(dir, 'metadata.tsv');
-  if (!existsSync(path)) return rows;
-  const [header, ...lines] = readFileSync(path, 'utf8').split('\n');
-  const columns = (header ?? '').split('\t');
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const values = line.split('\t');
-    const row: Record<string, string> = {};
-    columns.forEach((column, index) => (row[column] = values[index] ?? ''));
-    if (row.filename) rows.set(row.filename, row);
-  }
-  return rows;
+interface Tally {
+  quotes: Counts;
+  paraphrases: Counts;
+  all: Counts;
 }
 
-function loadArticles(dir: string): Article[] {
-  const metadata = readMetadata(dir);
-  const annotationFiles = readdirSync(join(dir, 'attributions')).filter((file) => file.endsWith('.ann'));
-  return readdirSync(join(dir, 'text'))
-    .filter((file) => file.endsWith('.txt'))
-    .sort()
-    .map((file) => {
-      const name = basename(file, '.txt');
-      const row = metadata.get(name);
-      const annotations = annotationFiles
-        .filter((annotationFile) => annotationFile.replace(/_[^_]+\.ann$/, '') === name)
-        .sort()
-        .map((annotationFile) => parseAnnotations(readFileSync(join(dir, 'attributions', annotationFile), 'utf8')));
-      return {
-        name,
-        body: readFileSync(join(dir, 'text', file), 'utf8'),
-        publishedAt: row?.publication_date ? new Date(`${row.publication_date}T12:00:00Z`) : null,
-        source: row?.publisher ?? null,
-        headline: row?.title ?? null,
-        annotations,
-      };
-    })
-    .filter((article) => article.annotations.length > 0);
+function emptyCounts(): Counts {
+  return { gold: 0, predicted: 0, matched: 0, exact: 0, speakerEligible: 0, speakerCorrect: 0 };
+}
+
+function emptyTally(): Tally {
+  return { quotes: emptyCounts(), paraphrases: emptyCounts(), all: emptyCounts() };
+}
+
+function addTally(into: Tally, from: Tally): void {
+  for (const key of ['quotes', 'paraphrases', 'all'] as const)
+    for (const field of Object.keys(into[key]) as (keyof Counts)[]) into[key][field] += from[key][field];
 }
 
 function overlap(a: TextSpan, b: TextSpan): number {
@@ -174,7 +110,7 @@ const PREPOSITIONS = new Set(['of', 'at', 'for', 'from', 'in', 'with', 'on', 'to
  * pronoun/determiner/title; in that chunk the last such run before any prepositional phrase that
  * follows a name ("Mr. Morgan of the Sierra Club" → Morgan). Its surname is the run's last token.
  */
-export function sourceSurname(source: string): string | null {
+function sourceSurname(source: string): string | null {
   const withoutParentheses = source.replace(/\([^)]*\)/g, ' ');
   for (const chunk of withoutParentheses.split(/,|—|--/)) {
     const words = chunk.match(/[\p{L}\p{N}][\p{L}\p{N}'’.\-]*/gu) ?? [];
@@ -213,181 +149,276 @@ function speakerMatches(statement: ExtractedStatement, surname: string): boolean
   return words.includes(surname.toLowerCase().replace(/’/g, "'").replace(/'s$/u, ''));
 }
 
-interface DetailSink {
-  lines: string[];
-}
-
-function scoreAgainst(article: Article, gold: GoldAttribution[], extraction: Extraction, weight: number, tally: Tally, details: DetailSink | null): void {
+/** Scores one kind: gold attributions against predicted statements; writes details when asked. */
+function scoreKind(article: Article, gold: GoldAttribution[], predicted: ExtractedStatement[], weight: number, counts: Counts, label: string, details: string[] | null): void {
   const body = article.body;
-  const goldQuotes = gold.filter((attribution) => QUOTE_MARK.test(body.slice(attribution.content.start, attribution.content.end)));
-  const goldParaphrases = gold.filter((attribution) => !QUOTE_MARK.test(body.slice(attribution.content.start, attribution.content.end)));
-  const predictedQuotes = extraction.statements.filter((statement) => statement.kind !== 'PARAPHRASE');
-  const predictedParaphrases = extraction.statements.filter((statement) => statement.kind === 'PARAPHRASE');
-
-  const quotePairs = matchSpans(
-    goldQuotes.map((attribution) => attribution.content),
-    predictedQuotes.map((statement) => statement.span),
+  const pairs = matchSpans(
+    gold.map((attribution) => attribution.content),
+    predicted.map((statement) => statement.span),
   );
-  tally.goldQuotes += weight * goldQuotes.length;
-  tally.predictedQuotes += weight * predictedQuotes.length;
-  tally.matchedQuotes += weight * quotePairs.length;
-  for (const [goldIndex, predictedIndex] of quotePairs) {
-    const attribution = goldQuotes[goldIndex]!;
-    const statement = predictedQuotes[predictedIndex]!;
-    const goldText = trimPunctuation(body.slice(attribution.content.start, attribution.content.end));
-    const predictedText = trimPunctuation(body.slice(statement.span.start, statement.span.end));
-    if (goldText === predictedText) tally.exactQuotes += weight;
+  counts.gold += weight * gold.length;
+  counts.predicted += weight * predicted.length;
+  counts.matched += weight * pairs.length;
+  for (const [goldIndex, predictedIndex] of pairs) {
+    const attribution = gold[goldIndex]!;
+    const statement = predicted[predictedIndex]!;
+    if (trimPunctuation(body.slice(attribution.content.start, attribution.content.end)) === trimPunctuation(body.slice(statement.span.start, statement.span.end))) counts.exact += weight;
     const surname = attribution.source ? sourceSurname(body.slice(attribution.source.start, attribution.source.end)) : null;
     if (surname === null) continue;
-    tally.speakerEligible += weight;
-    const correct = speakerMatches(statement, surname);
-    if (correct) tally.speakerCorrect += weight;
+    counts.speakerEligible += weight;
+    if (speakerMatches(statement, surname)) counts.speakerCorrect += weight;
     else
-      details?.lines.push(
-        `SPEAKER ${article.name}: gold=${JSON.stringify(body.slice(attribution.source!.start, attribution.source!.end))} predicted=${statement.speakerName ?? `label:${statement.speakerLabel}`} :: ${body.slice(statement.span.start, statement.span.start + 80).replace(/\n/g, ' ')}`,
+      details?.push(
+        `${label} SPEAKER ${article.name}: gold=${JSON.stringify(body.slice(attribution.source!.start, attribution.source!.end))} predicted=${statement.speakerName ?? `label:${statement.speakerLabel}`} :: ${body.slice(statement.span.start, statement.span.start + 80).replace(/\n/g, ' ')}`,
       );
   }
-  if (details !== null) {
-    const matchedGold = new Set(quotePairs.map(([goldIndex]) => goldIndex));
-    const matchedPredicted = new Set(quotePairs.map(([, predictedIndex]) => predictedIndex));
-    goldQuotes.forEach((attribution, index) => {
-      if (matchedGold.has(index)) return;
-      const best = predictedQuotes.map((statement) => overlap(attribution.content, statement.span)).reduce((a, b) => Math.max(a, b), 0);
-      details.lines.push(`MISS ${article.name} [${attribution.content.start}] best=${best.toFixed(2)}: ${JSON.stringify(body.slice(attribution.content.start, attribution.content.end).slice(0, 300))}`);
-    });
-    predictedQuotes.forEach((statement, index) => {
-      if (matchedPredicted.has(index)) return;
-      details.lines.push(`FALSE ${article.name} [${statement.span.start}] ${statement.kind}: ${JSON.stringify(body.slice(statement.span.start, statement.span.end).slice(0, 300))}`);
-    });
-  }
-
-  const paraphrasePairs = matchSpans(
-    goldParaphrases.map((attribution) => attribution.content),
-    predictedParaphrases.map((statement) => statement.span),
-  );
-  tally.goldParaphrases += weight * goldParaphrases.length;
-  tally.predictedParaphrases += weight * predictedParaphrases.length;
-  tally.matchedParaphrases += weight * paraphrasePairs.length;
+  if (details === null) return;
+  const matchedGold = new Set(pairs.map(([goldIndex]) => goldIndex));
+  const matchedPredicted = new Set(pairs.map(([, predictedIndex]) => predictedIndex));
+  gold.forEach((attribution, index) => {
+    if (matchedGold.has(index)) return;
+    const best = predicted.map((statement) => overlap(attribution.content, statement.span)).reduce((a, b) => Math.max(a, b), 0);
+    details.push(`${label} MISS ${article.name} [${attribution.content.start}] best=${best.toFixed(2)}: ${JSON.stringify(body.slice(attribution.content.start, attribution.content.end).slice(0, 300))}`);
+  });
+  predicted.forEach((statement, index) => {
+    if (matchedPredicted.has(index)) return;
+    details.push(`${label} FALSE ${article.name} [${statement.span.start}] ${statement.kind}: ${JSON.stringify(body.slice(statement.span.start, statement.span.end).slice(0, 300))}`);
+  });
 }
 
-function percentile(sorted: number[], share: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
-}
-
-function timeArticle(article: Article): number {
-  const runs: number[] = [];
-  for (let run = 0; run < 5; run++) {
-    const started = performance.now();
-    extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline });
-    runs.push(performance.now() - started);
+function scoreArticle(article: Article, extraction: Extraction, details: string[] | null): Tally {
+  const tally = emptyTally();
+  const weight = 1 / article.annotations.length;
+  const detailSink = article.annotations.length === 1 ? details : null;
+  for (const gold of article.annotations) {
+    const isQuote = (attribution: GoldAttribution): boolean => QUOTE_MARK.test(article.body.slice(attribution.content.start, attribution.content.end));
+    const predictedQuotes = extraction.statements.filter((statement) => statement.kind !== 'PARAPHRASE');
+    const predictedParaphrases = extraction.statements.filter((statement) => statement.kind === 'PARAPHRASE');
+    scoreKind(article, gold.filter(isQuote), predictedQuotes, weight, tally.quotes, 'QUOTE', detailSink);
+    scoreKind(article, gold.filter((attribution) => !isQuote(attribution)), predictedParaphrases, weight, tally.paraphrases, 'PARAPHRASE', detailSink);
+    scoreKind(article, gold, extraction.statements, weight, tally.all, 'ALL', null);
   }
-  runs.sort((a, b) => a - b);
-  return runs[2]!;
+  return tally;
 }
 
 function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
 }
 
-function formatCount(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+export interface Scores {
+  quoteP: number;
+  quoteR: number;
+  quoteF1: number;
+  quoteExact: number;
+  quoteSpeaker: number;
+  paraphraseP: number;
+  paraphraseR: number;
+  paraphraseF1: number;
+  allF1: number;
+  allSpeaker: number;
 }
 
-function emptyTally(): Tally {
-  return {
-    goldQuotes: 0,
-    predictedQuotes: 0,
-    matchedQuotes: 0,
-    exactQuotes: 0,
-    speakerEligible: 0,
-    speakerCorrect: 0,
-    goldParaphrases: 0,
-    predictedParaphrases: 0,
-    matchedParaphrases: 0,
-  };
-}
-
-function quoteScores(tally: Tally): { precision: number; recall: number; f1: number } {
-  const precision = ratio(tally.matchedQuotes, tally.predictedQuotes);
-  const recall = ratio(tally.matchedQuotes, tally.goldQuotes);
+function f1(counts: Counts): { precision: number; recall: number; f1: number } {
+  const precision = ratio(counts.matched, counts.predicted);
+  const recall = ratio(counts.matched, counts.gold);
   return { precision, recall, f1: ratio(2 * precision * recall, precision + recall) };
 }
 
-/** One row per fold: quote P/R/F1, exact match, speaker accuracy, paraphrase recall. */
-function renderFolds(folds: { tally: Tally; articles: number }[]): string {
-  const header = '| Fold | Articles | Gold quotes | Quote P | Quote R | Quote F1 | Exact | Speaker acc. | Paraphrase R |';
-  const rows = folds.map(({ tally, articles }, index) => {
-    const { precision, recall, f1 } = quoteScores(tally);
-    return `| ${index + 1}/${folds.length} | ${articles} | ${formatCount(tally.goldQuotes)} | ${precision.toFixed(3)} | ${recall.toFixed(3)} | ${f1.toFixed(3)} | ${ratio(tally.exactQuotes, tally.goldQuotes).toFixed(3)} | ${ratio(tally.speakerCorrect, tally.speakerEligible).toFixed(3)} (${formatCount(tally.speakerCorrect)}/${formatCount(tally.speakerEligible)}) | ${ratio(tally.matchedParaphrases, tally.goldParaphrases).toFixed(3)} |`;
-  });
-  return ['Folds (article i of the name-sorted list in fold i mod n):', '', header, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+export function scores(tally: Tally): Scores {
+  const quotes = f1(tally.quotes);
+  const paraphrases = f1(tally.paraphrases);
+  return {
+    quoteP: quotes.precision,
+    quoteR: quotes.recall,
+    quoteF1: quotes.f1,
+    quoteExact: ratio(tally.quotes.exact, tally.quotes.gold),
+    quoteSpeaker: ratio(tally.quotes.speakerCorrect, tally.quotes.speakerEligible),
+    paraphraseP: paraphrases.precision,
+    paraphraseR: paraphrases.recall,
+    paraphraseF1: paraphrases.f1,
+    allF1: f1(tally.all).f1,
+    allSpeaker: ratio(tally.all.speakerCorrect, tally.all.speakerEligible),
+  };
 }
 
-function renderTable(dir: string, tally: Tally, articles: number, times: number[]): string {
-  const { precision, recall, f1 } = quoteScores(tally);
-  const sorted = [...times].sort((a, b) => a - b);
-  const rows: [string, string, string][] = [
-    ['Quote precision', precision.toFixed(3), `${formatCount(tally.matchedQuotes)} / ${formatCount(tally.predictedQuotes)} predicted`],
-    ['Quote recall', recall.toFixed(3), `${formatCount(tally.matchedQuotes)} / ${formatCount(tally.goldQuotes)} gold`],
-    ['Quote F1', f1.toFixed(3), 'target ≥ 0.90'],
-    ['Quote exact match', ratio(tally.exactQuotes, tally.goldQuotes).toFixed(3), `${formatCount(tally.exactQuotes)} exact of gold quotes (${ratio(tally.exactQuotes, tally.matchedQuotes).toFixed(3)} of matched)`],
-    ['Speaker accuracy', ratio(tally.speakerCorrect, tally.speakerEligible).toFixed(3), `${formatCount(tally.speakerCorrect)} / ${formatCount(tally.speakerEligible)} matched quotes with a named gold source; target ≥ 0.90`],
-    ['Paraphrase recall', ratio(tally.matchedParaphrases, tally.goldParaphrases).toFixed(3), `${formatCount(tally.matchedParaphrases)} / ${formatCount(tally.goldParaphrases)} gold`],
-    ['Paraphrase precision', ratio(tally.matchedParaphrases, tally.predictedParaphrases).toFixed(3), `${formatCount(tally.matchedParaphrases)} / ${formatCount(tally.predictedParaphrases)} predicted (informative)`],
-    ['Median extract time', `${percentile(sorted, 0.5).toFixed(2)} ms`, 'per article; target ≤ 5 ms'],
-    ['p95 extract time', `${percentile(sorted, 0.95).toFixed(2)} ms`, `${articles} articles`],
-  ];
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const COLUMNS: [keyof Scores, string][] = [
+  ['quoteP', 'Quote P'],
+  ['quoteR', 'Quote R'],
+  ['quoteF1', 'Quote F1'],
+  ['quoteExact', 'Quote exact'],
+  ['quoteSpeaker', 'Speaker (quotes)'],
+  ['paraphraseP', 'Paraphrase P'],
+  ['paraphraseR', 'Paraphrase R'],
+  ['paraphraseF1', 'Paraphrase F1'],
+  ['allF1', 'All F1'],
+  ['allSpeaker', 'Speaker (all)'],
+];
+
+function table(rows: { label: string; articles: number; scores: Scores }[], first = 'Data'): string {
   return [
-    `# Extraction benchmark`,
-    '',
-    `- date: ${new Date().toISOString().slice(0, 10)}`,
-    `- data: \`${dir}\` (${articles} articles; multi-annotator articles scored against every annotator file with weight 1/n)`,
-    `- machine: ${cpu}, ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end of the run (single-threaded extract; timings are the median of 5 runs per article after a warm-up pass, so a busy machine inflates them)`,
-    '',
-    '| Metric | Value | Detail |',
-    '| --- | --- | --- |',
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-    '',
+    `| ${first} | Articles | ${COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `| --- | ---: | ${COLUMNS.map(() => '---:').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.label} | ${row.articles} | ${COLUMNS.map(([key]) => row.scores[key].toFixed(3)).join(' | ')} |`),
   ].join('\n');
+}
+
+function meanAndSpread(values: number[]): string {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const deviation = Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length);
+  return `${mean.toFixed(3)} ± ${deviation.toFixed(3)}`;
+}
+
+export function extractAll(articles: readonly Article[], tagger: TaggerModel | null): Extraction[] {
+  return articles.map((article) =>
+    extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], { tagger }),
+  );
+}
+
+interface Scored {
+  total: Tally;
+  byPublisher: Map<string, { tally: Tally; articles: number }>;
+}
+
+export function scoreAll(articles: readonly Article[], extractions: readonly Extraction[], details: string[] | null): Scored {
+  const total = emptyTally();
+  const byPublisher = new Map<string, { tally: Tally; articles: number }>();
+  articles.forEach((article, index) => {
+    const tally = scoreArticle(article, extractions[index]!, details);
+    addTally(total, tally);
+    const publisher = publisherOf(article);
+    const entry = byPublisher.get(publisher) ?? { tally: emptyTally(), articles: 0 };
+    addTally(entry.tally, tally);
+    entry.articles++;
+    byPublisher.set(publisher, entry);
+  });
+  return { total, byPublisher };
+}
+
+function medianTime(articles: readonly Article[], tagger: TaggerModel | null): { median: number; p95: number } {
+  extractAll(articles, tagger); // warm-up
+  const times = articles
+    .map((article) => {
+      const runs: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const started = performance.now();
+        extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], { tagger });
+        runs.push(performance.now() - started);
+      }
+      return runs.sort((a, b) => a - b)[2]!;
+    })
+    .sort((a, b) => a - b);
+  const at = (share: number): number => times[Math.min(times.length - 1, Math.max(0, Math.ceil(share * times.length) - 1))] ?? 0;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+/** n-fold cross-validation: fold k is extracted by a tagger trained on the other folds. */
+function crossValidate(articles: readonly Article[], folds: number, useTagger: boolean, details: string[] | null): { rows: { label: string; articles: number; scores: Scores }[]; scored: Scored } {
+  const extractions: Extraction[] = new Array(articles.length);
+  const rows: { label: string; articles: number; scores: Scores }[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const inFold = articles.filter((_, index) => index % folds === fold);
+    const training = articles.filter((_, index) => index % folds !== fold);
+    const started = performance.now();
+    const tagger = useTagger ? trainTagger(trainingArticles(training)) : null;
+    const foldExtractions = extractAll(inFold, tagger);
+    let position = 0;
+    articles.forEach((_, index) => {
+      if (index % folds === fold) extractions[index] = foldExtractions[position++]!;
+    });
+    const tally = scoreAll(inFold, foldExtractions, null).total;
+    rows.push({ label: `fold ${fold + 1}/${folds}`, articles: inFold.length, scores: scores(tally) });
+    console.error(`fold ${fold + 1}/${folds}: ${((performance.now() - started) / 1000).toFixed(1)} s, quote F1 ${scores(tally).quoteF1.toFixed(3)}, paraphrase F1 ${scores(tally).paraphraseF1.toFixed(3)}`);
+  }
+  return { rows, scored: scoreAll(articles, extractions, details) };
+}
+
+function publisherRows(scored: Scored): { label: string; articles: number; scores: Scores }[] {
+  return [...scored.byPublisher]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([publisher, entry]) => ({ label: publisher, articles: entry.articles, scores: scores(entry.tally) }));
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  const valued = new Set(['--details', '--folds']);
+  const valued = new Set(['--details', '--cv', '--write-expected', '--model']);
   const dir = args.find((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
-  const detailsIndex = args.indexOf('--details');
-  const detailsPath = detailsIndex >= 0 ? args[detailsIndex + 1] : undefined;
-  const foldsIndex = args.indexOf('--folds');
-  const foldCount = foldsIndex >= 0 ? Number(args[foldsIndex + 1]) : 0;
-  if (dir === undefined || (foldsIndex >= 0 && !(Number.isInteger(foldCount) && foldCount >= 2))) {
-    console.error('usage: tsx scripts/eval-extraction.ts <polnear-dir> [--details <file>] [--folds <n ≥ 2>]');
-    process.exit(1);
+  const detailsPath = option(args, '--details');
+  const folds = Number(option(args, '--cv') ?? (dir === undefined ? 5 : 0));
+  const useTagger = !args.includes('--rules');
+  if (!(Number.isInteger(folds) && (folds === 0 || folds >= 2))) {
+    console.error('usage: npm run eval:extraction -- [<polnear-dir>] [--cv <n ≥ 2>] [--details <file>] [--rules] [--no-write]');
+    process.exit(2);
   }
-  const articles = loadArticles(dir);
-  const tally = emptyTally();
-  const folds = Array.from({ length: foldCount }, () => ({ tally: emptyTally(), articles: 0 }));
-  const details: DetailSink | null = detailsPath ? { lines: [] } : null;
-  const extractions = articles.map((article) =>
-    extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }),
+  const details: string[] | null = detailsPath === undefined ? null : [];
+  const sections: string[] = [];
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  sections.push(
+    '# Extraction benchmark',
+    '',
+    `- date: ${new Date().toISOString().slice(0, 10)}; command: \`npm run eval:extraction${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\``,
+    `- extractor: ${useTagger ? 'rules + learned attribution tagger' : 'rules only'}`,
+    `- machine: ${cpu}, ${cpus().length} cores, Node ${process.version}`,
+    '- definitions: see scripts/eval-extraction.ts (overlap ≥ 0.5, one-to-one; speaker = surname of a named gold source)',
+    '',
   );
-  articles.forEach((article, index) => {
-    const weight = 1 / article.annotations.length;
-    for (const gold of article.annotations) scoreAgainst(article, gold, extractions[index]!, weight, tally, article.annotations.length === 1 ? details : null);
-    if (foldCount > 0) {
-      const fold = folds[index % foldCount]!;
-      fold.articles++;
-      for (const gold of article.annotations) scoreAgainst(article, gold, extractions[index]!, weight, fold.tally, null);
-    }
-  });
-  const times = articles.map(timeArticle);
-  const table = renderTable(dir, tally, articles.length, times) + (foldCount > 0 ? '\n' + renderFolds(folds) : '');
-  console.log(table);
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(join('bench/results', 'extraction.md'), table);
-  if (detailsPath !== undefined && details !== null) writeFileSync(detailsPath, details.lines.join('\n') + '\n');
+  const cvDir = dir === undefined ? '../shared/polnear/train' : folds > 0 ? dir : undefined;
+  if (cvDir !== undefined) {
+    const articles = loadArticles(cvDir);
+    const { rows, scored } = crossValidate(articles, folds, useTagger, details);
+    const spread = COLUMNS.map(([key, title]) => `${title} ${meanAndSpread(rows.map((row) => row.scores[key]))}`).join('; ');
+    sections.push(
+      `## ${folds}-fold cross-validation on \`${cvDir}\` (${articles.length} articles)`,
+      '',
+      table([...rows, { label: '**all folds**', articles: articles.length, scores: scores(scored.total) }], 'Fold'),
+      '',
+      `Mean ± standard deviation over folds: ${spread}.`,
+      '',
+      'By publisher (cross-validated):',
+      '',
+      table(publisherRows(scored), 'Publisher'),
+      '',
+    );
+  }
+  const heldOutDir = dir === undefined ? '../shared/polnear/dev' : folds > 0 ? undefined : dir;
+  if (heldOutDir !== undefined) {
+    const articles = loadArticles(heldOutDir);
+    const modelPath = option(args, '--model');
+    const tagger = !useTagger ? null : modelPath === undefined ? defaultTagger() : deserializeTagger(JSON.parse(readFileSync(modelPath, 'utf8')) as SerializedTagger);
+    const scored = scoreAll(articles, extractAll(articles, tagger), cvDir === undefined ? details : null);
+    const timing = medianTime(articles, tagger);
+    sections.push(
+      `## Committed model on \`${heldOutDir}\` (${articles.length} articles)`,
+      '',
+      table([{ label: heldOutDir, articles: articles.length, scores: scores(scored.total) }]),
+      '',
+      'By publisher:',
+      '',
+      table(publisherRows(scored), 'Publisher'),
+      '',
+      `Median extract time ${timing.median.toFixed(2)} ms per article, p95 ${timing.p95.toFixed(2)} ms (median of 5 runs after a warm-up; load average ${loadavg()[0]!.toFixed(1)}).`,
+      '',
+    );
+  }
+  const report = sections.join('\n');
+  console.log(report);
+  const expectedPath = option(args, '--write-expected');
+  if (expectedPath !== undefined && heldOutDir !== undefined) writeFileSync(expectedPath, `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? defaultTagger() : null), null, 2)}\n`);
+  if (!args.includes('--no-write')) {
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(join('bench/results', 'extraction.md'), report);
+  }
+  if (detailsPath !== undefined && details !== null) writeFileSync(detailsPath, `${details.join('\n')}\n`);
 }
 
-main();
+/** The scores of the committed model on one directory, for the regression test of the weights. */
+export function scoreDirectory(dir: string, tagger: TaggerModel | null): Scores {
+  const articles = loadArticles(dir);
+  return scores(scoreAll(articles, extractAll(articles, tagger), null).total);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -35,7 +35,7 @@ const FINITE_AUXILIARIES = new Set('has have had would will did does do can coul
 const DETERMINER_LIKE = new Set('a an the this that his her their its one new latest recent'.split(' '));
 /** Words a noun phrase does not end with. */
 const DANGLING = new Set('to of for with on in at by from and or but that which who than the a an'.split(' '));
-const NO_SPEAKER: Speaker = { name: null, label: null, span: null, documentNoun: null };
+export const NO_SPEAKER: Speaker = { name: null, label: null, span: null, documentNoun: null };
 
 export class SpeakerResolver {
   private readonly documents: DocumentMention[];

@@ -1,32 +1,20 @@
 // Rule-based "who said what" extraction: people, their statements (direct quotes, partial quotes,
 // paraphrases) and the events the article mentions. Deterministic and dependency-light so it can
 // run on every article as it is ingested.
-import { SpeakerResolver } from './coref.js';
+import { type TextAnalysis, analyseText } from './analysis.js';
+import { type Cue, channelFor } from './cues.js';
+import { nameTokenMask, tagAttributions } from './learned.js';
+import committedWeights from './model/tagger.json' with { type: 'json' };
+import { type SerializedTagger, type TaggerModel, deserializeTagger } from './tagger.js';
+import { NO_SPEAKER, type Speaker, SpeakerResolver } from './coref.js';
 import { findEvents } from './events.js';
 import { detectLanguage, unsupportedLanguageWarning } from './language.js';
 import { findPeople, type NameMention, type Person } from './names.js';
-import { findQuotes, type Quote } from './quotes.js';
 import { StatementFinder, attachUnattributedQuotes, statementText, type DraftStatement } from './statements.js';
-import { splitParagraphs, splitSentences, tokenize } from './text.js';
-import type { ExtractInput, ExtractedPerson, ExtractedStatement, Extraction, KnownPerson } from './types.js';
+import type { Sentence } from './text.js';
+import type { ExtractInput, ExtractedPerson, ExtractedStatement, Extraction, KnownPerson, TextSpan } from './types.js';
 
 export type * from './types.js';
-
-/** Builds a fast "is this offset strictly inside quote marks?" test over sorted quotes. */
-function quoteInteriorTest(quotes: readonly Quote[]): (offset: number) => boolean {
-  return (offset: number): boolean => {
-    let low = 0;
-    let high = quotes.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const quote = quotes[middle]!;
-      if (offset <= quote.start) high = middle - 1;
-      else if (offset >= quote.end - (quote.closed ? 1 : 0)) low = middle + 1;
-      else return true;
-    }
-    return false;
-  };
-}
 
 function toExtractedPerson(person: Person): ExtractedPerson {
   return {
@@ -47,13 +35,23 @@ function mentionedPeople(people: readonly Person[], mentions: readonly NameMenti
   return [...names];
 }
 
-function toExtractedStatement(body: string, people: readonly Person[], mentions: readonly NameMention[], draft: DraftStatement, tokensStart: (index: number) => number, tokensEnd: (index: number) => number): ExtractedStatement {
+/** A paraphrase starts at what was said, not at its complementiser: "(said) that the bloc would act". */
+function withoutLeadingThat(body: string, draft: DraftStatement): DraftStatement {
+  if (draft.kind !== 'PARAPHRASE') return draft;
+  const match = /^that\s+/i.exec(body.slice(draft.span.start, draft.span.end));
+  if (match === null || match[0].length >= draft.span.end - draft.span.start) return draft;
+  const start = draft.span.start + match[0].length;
+  return { ...draft, span: { start, end: draft.span.end }, pieces: draft.pieces.map((piece) => (piece.start < start ? { start, end: Math.max(start, piece.end) } : piece)) };
+}
+
+function toExtractedStatement(body: string, people: readonly Person[], mentions: readonly NameMention[], original: DraftStatement, tokensStart: (index: number) => number, tokensEnd: (index: number) => number): ExtractedStatement {
+  const draft = withoutLeadingThat(body, original);
   return {
     text: statementText(body, draft.pieces),
     kind: draft.kind,
     span: draft.span,
-    // the one place fragments are filled in: a statement is one fragment unless its draft has several
-    spans: [draft.span],
+    // the one place fragments are filled in: an interrupted quote has one per quoted piece
+    spans: draft.kind !== 'PARAPHRASE' && draft.pieces.length > 1 ? draft.pieces.map((piece) => ({ ...piece })) : [{ ...draft.span }],
     cue: draft.cue === null ? null : { start: tokensStart(draft.cue.first), end: tokensEnd(draft.cue.end - 1) },
     speakerSpan: draft.speaker.span,
     speakerName: draft.speaker.name,
@@ -63,19 +61,98 @@ function toExtractedStatement(body: string, people: readonly Person[], mentions:
   };
 }
 
-export function extract(input: ExtractInput, knownPeople: KnownPerson[] = []): Extraction {
+export interface ExtractOptions {
+  /** the learned attribution tagger; the committed model when left out, none when null */
+  tagger?: TaggerModel | null;
+}
+
+let committedTagger: TaggerModel | null = null;
+/** The committed weights, decoded on first use (a few milliseconds, once per process). */
+export function defaultTagger(): TaggerModel {
+  committedTagger ??= deserializeTagger(committedWeights as SerializedTagger);
+  return committedTagger;
+}
+
+/** How many earlier speakers pronoun resolution looks back over. */
+const RECENT_SPEAKERS = 8;
+
+/** Does any of `spans` (sorted by start, with `reach[i]` the largest end among the first i + 1) overlap `span`? */
+function overlapsSorted(span: TextSpan, spans: readonly TextSpan[], reach: readonly number[]): boolean {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (spans[middle]!.start < span.end) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 && reach[low - 1]! > span.start;
+}
+
+function sentenceAt(sentences: readonly Sentence[], offset: number): Sentence {
+  let low = 0;
+  let high = sentences.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (sentences[middle]!.start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return sentences[low]!;
+}
+
+/**
+ * Paraphrases the rules did not find, from the learned tagger: contents without quotation marks
+ * that have a cue and do not overlap a statement of the rules (which stay better at quotes). The
+ * speaker is the tagged source, else the subject before the cue, resolved like the rules' own.
+ */
+function taggedParaphrases(analysis: TextAnalysis, mentions: readonly NameMention[], resolver: SpeakerResolver, rules: readonly DraftStatement[], tagger: TaggerModel): DraftStatement[] {
+  const { body, tokens, sentences } = analysis;
+  const ruleSpans = rules.map((draft) => draft.span).sort((a, b) => a.start - b.start);
+  const reach: number[] = [];
+  ruleSpans.forEach((span, index) => reach.push(Math.max(span.end, reach[index - 1] ?? -1)));
+  const byEnd = [...rules].sort((a, b) => a.span.end - b.span.end);
+  let nextRule = 0;
+  const recent: Speaker[] = [];
+  const drafts: DraftStatement[] = [];
+  for (const attribution of tagAttributions(analysis, nameTokenMask(tokens.length, mentions), tagger)) {
+    const cueRun = attribution.cue;
+    if (cueRun === null) continue;
+    const pieces = attribution.content.map((fragment) => ({ start: tokens[fragment.first]!.start, end: tokens[fragment.end - 1]!.end }));
+    const span = { start: pieces[0]!.start, end: pieces[pieces.length - 1]!.end };
+    if (/["“”]/.test(body.slice(span.start, span.end)) || overlapsSorted(span, ruleSpans, reach)) continue;
+    while (nextRule < byEnd.length && byEnd[nextRule]!.span.end <= span.start) recent.push(byEnd[nextRule++]!.speaker);
+    const window = recent.slice(-RECENT_SPEAKERS);
+    const sentence = sentenceAt(sentences, span.start);
+    let speaker: Speaker = attribution.source === null ? NO_SPEAKER : resolver.resolve(attribution.source.first, attribution.source.end, window);
+    if (speaker.name === null && speaker.label === null && cueRun.first > sentence.firstToken) speaker = resolver.resolve(sentence.firstToken, cueRun.first, window);
+    const verb = tokens[cueRun.first]!.lower;
+    const cue: Cue = { first: cueRun.first, end: cueRun.end, verb, isAccordingTo: verb === 'according', isParticiple: verb.endsWith('ing') };
+    drafts.push({
+      kind: 'PARAPHRASE',
+      span,
+      pieces,
+      cue,
+      speaker,
+      channel: channelFor(tokens, cue, sentence.endToken, speaker.documentNoun),
+      paragraph: sentence.paragraph,
+      unattributed: false,
+    });
+    recent.push(speaker);
+  }
+  return drafts;
+}
+
+export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], options: ExtractOptions = {}): Extraction {
   const body = input.body;
   const language = detectLanguage(body);
   // the rules read English only: anything else would give noise, so it gives nothing, and says so
   if (language !== 'en') return { language, warnings: [unsupportedLanguageWarning(language)], people: [], statements: [], events: [] };
-  const tokens = tokenize(body);
-  const quotes = findQuotes(body);
-  const isQuoted = quoteInteriorTest(quotes);
-  const paragraphs = splitParagraphs(body);
-  const sentences = splitSentences(body, tokens, paragraphs, isQuoted);
+  const analysis = analyseText(body);
+  const { tokens, quotes, isQuoted, sentences } = analysis;
   const { people, mentions } = findPeople(body, tokens, knownPeople);
   const resolver = new SpeakerResolver(body, tokens, people, mentions, isQuoted);
-  const drafts = attachUnattributedQuotes(body, new StatementFinder(body, tokens, quotes, sentences, resolver, isQuoted).find());
+  const rules = attachUnattributedQuotes(body, new StatementFinder(body, tokens, quotes, sentences, resolver, isQuoted).find());
+  const tagger = options.tagger === undefined ? defaultTagger() : options.tagger;
+  const drafts = tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start);
 
   const statements = drafts.map((draft) =>
     toExtractedStatement(body, people, mentions, draft, (index) => tokens[index]!.start, (index) => tokens[index]!.end),

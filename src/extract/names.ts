@@ -90,6 +90,17 @@ function possessiveStem(text: string): string | null {
 
 const PRONOUN_CONTRACTION = /^(?:i|we|you|they|he|she|it|that|there|here|what|who|let)['’]/iu;
 
+function isParticle(token: Token | undefined): boolean {
+  return token !== undefined && token.isWord && !token.capitalized && NAME_PARTICLES.has(token.lower);
+}
+
+/** The family name with its particles: "von der Leyen", "de Blasio". */
+export function surnameOf(parts: readonly string[]): string {
+  let first = parts.length - 1;
+  while (first > 1 && NAME_PARTICLES.has(parts[first - 1]!)) first--;
+  return parts.slice(first).join(' ');
+}
+
 function isNameToken(token: Token | undefined): boolean {
   return token !== undefined && token.isWord && token.capitalized;
 }
@@ -99,18 +110,25 @@ interface CapitalisedRun {
   end: number;
 }
 
+const MAX_RUN_TOKENS = 16;
+
 /** Maximal runs of capitalised words, allowing "Lt. Gen." periods, initials and "de"/"van" particles. */
 function capitalisedRuns(tokens: readonly Token[], body: string): CapitalisedRun[] {
   const runs: CapitalisedRun[] = [];
   let index = 0;
   while (index < tokens.length) {
-    if (!isNameToken(tokens[index])) {
+    // "von der Leyen told reporters": a surname may open with its particles
+    let leading = 0;
+    while (leading < 2 && isParticle(tokens[index + leading]) && !isNameToken(tokens[index - 1])) leading++;
+    if (leading > 0 && !(isNameToken(tokens[index + leading]) && body.slice(tokens[index]!.end, tokens[index + 1]!.start) === ' ')) leading = 0;
+    if (!isNameToken(tokens[index]) && leading === 0) {
       index++;
       continue;
     }
     const first = index;
-    let end = index + 1;
-    for (;;) {
+    let end = index + leading + 1;
+    // no name runs on this long; the cap keeps a page of capitalised words linear
+    while (end - first < MAX_RUN_TOKENS) {
       const current = tokens[end - 1]!;
       if (possessiveStem(current.text) !== null) break;
       const next = tokens[end];
@@ -126,8 +144,11 @@ function capitalisedRuns(tokens: readonly Token[], body: string): CapitalisedRun
         end++;
         continue;
       }
-      if (next.isWord && NAME_PARTICLES.has(next.lower) && isNameToken(tokens[end + 1])) {
-        end += 2;
+      // "de Blasio", "Ursula von der Leyen": particles, one or two, then the name goes on
+      let particles = 0;
+      while (particles < 2 && tokens[end + particles]?.isWord && NAME_PARTICLES.has(tokens[end + particles]!.lower)) particles++;
+      if (particles > 0 && isNameToken(tokens[end + particles])) {
+        end += particles + 1;
         continue;
       }
       break;
@@ -243,6 +264,10 @@ function isQuoteChar(text: string): boolean {
 
 interface Candidate {
   mention: NameMention;
+  /** the name's word tokens */
+  words: number[];
+  /** in a title-case line (a headline): attaches to people the body names, never makes one */
+  inTitleLine: boolean;
   /** strong evidence that this is a person, not just a capitalised word */
   confident: boolean;
   gender: Gender;
@@ -257,13 +282,69 @@ function buildKnownIndex(knownPeople: readonly KnownPerson[]): Map<string, Known
   return index;
 }
 
+/** What the text says of capitalised words outside names: which read as a person, which lines are headlines. */
+interface NameEvidence {
+  /** single words that act as a person: "Natarajan said", "said Natarajan", "Ms. Natarajan" */
+  speakingWords: Set<string>;
+  isInTitleLine: (tokenIndex: number) => boolean;
+}
+
+/** Share of a line's longer words that are capitalised, above which the line is title case. */
+const TITLE_CASE_SHARE = 0.75;
+
+function nameEvidence(tokens: readonly Token[], body: string): NameEvidence {
+  const lineOf = new Int32Array(tokens.length);
+  const titleLines = new Set<number>();
+  let line = 0;
+  let lineFirst = 0;
+  // Title case: every lowercase word is a short function word ("of", "in", "the"), and the
+  // capitalised words include ordinary ones ("Leads", "Plan"), so it is not just a list of names.
+  const closeLine = (end: number): void => {
+    const words = tokens.slice(lineFirst, end).filter((token) => token.isWord && /\p{L}/u.test(token.text));
+    const capitalised = words.filter((token) => token.capitalized);
+    const lowercaseAllMinor = words.every((token) => token.capitalized || (token.text.length <= 4 && isFunctionWord(token.text)));
+    const ordinary = capitalised.filter((token) => isCommonWord(token.lower) && !isFirstName(token.text) && !isNonPersonWord(token.text)).length;
+    if (capitalised.length >= 3 && lowercaseAllMinor && ordinary >= 1 && capitalised.length / words.length >= TITLE_CASE_SHARE) titleLines.add(line);
+  };
+  for (let index = 0; index < tokens.length; index++) {
+    if (index > 0 && body.slice(tokens[index - 1]!.end, tokens[index]!.start).includes('\n')) {
+      closeLine(index);
+      line++;
+      lineFirst = index;
+    }
+    lineOf[index] = line;
+  }
+  closeLine(tokens.length);
+  const isInTitleLine = (tokenIndex: number): boolean => titleLines.has(lineOf[tokenIndex] ?? -1);
+  const speakingWords = new Set<string>();
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
+    if (!isNameToken(token) || isFunctionWord(token.text) || isInTitleLine(index)) continue;
+    if (isNameToken(tokens[index - 1]) || isNameToken(tokens[index + 1])) continue;
+    let previous = index - 1;
+    if (tokens[previous]?.text === '.') previous--;
+    const titled = previous >= 0 && (HONORIFICS.has(tokens[previous]!.lower) || TITLES.has(tokens[previous]!.lower));
+    if (titled || followedBySpeechVerb(tokens, index + 1) || precededBySpeechVerb(tokens, index)) speakingWords.add(possessiveStem(token.text) ?? token.text);
+  }
+  return { speakingWords, isInTitleLine };
+}
+
 function candidateFromRun(
   tokens: readonly Token[],
   body: string,
   run: CapitalisedRun,
   known: Map<string, KnownPerson>,
+  evidence: NameEvidence,
 ): Candidate | null {
   let words = wordTokens(tokens, run.first, run.end);
+  if (words.length > 0 && evidence.isInTitleLine(words[0]!)) {
+    // headline words are capitalised whatever they are: only stretches naming a body person count
+    const first = words[0]!;
+    const last = words[words.length - 1]!;
+    const parts = words.map((index) => tokens[index]!.text);
+    const mention: NameMention = { span: { start: tokens[first]!.start, end: tokens[last]!.end }, parts, title: null, description: null, possessive: false, firstToken: first, endToken: last + 1, personIndex: -1 };
+    return { mention, words, inTitleLine: true, confident: false, gender: null, knownId: null };
+  }
   // leading sentence words ("But", "The") are not part of a name
   while (words.length > 0 && isFunctionWord(tokens[words[0]!]!.text) && !TITLES.has(tokens[words[0]!]!.lower)) words = words.slice(1);
   if (words.length === 0) return null;
@@ -276,17 +357,18 @@ function candidateFromRun(
   });
   let core = words.slice(lastTitle + 1);
   // descriptive capitalised words before the name ("Republican Donald Trump")
+  const isInitial = (index: number): boolean => /^\p{Lu}$/u.test(tokens[index]!.text) && tokens[index + 1]?.text === '.';
   while (core.length > 1) {
     const text = tokens[core[0]!]!.text;
-    if (isFirstName(text) || !(isNonPersonWord(text) || isCommonWord(text))) break;
+    if (isInitial(core[0]!) || isFirstName(text) || !(isNonPersonWord(text) || isCommonWord(text))) break;
     core = core.slice(1);
   }
   while (core.length > 1 && NAME_SUFFIXES.has(tokens[core[core.length - 1]!]!.lower)) core = core.slice(0, -1);
-  if (core.length === 0 || core.length > 4) return null;
+  if (core.length === 0 || core.filter((index) => !isInitial(index)).length > 4) return null;
 
   const lastToken = tokens[core[core.length - 1]!]!;
   const stem = possessiveStem(lastToken.text);
-  const parts = core.map((index) => tokens[index]!.text);
+  const parts = core.map((index) => (isInitial(index) && index !== core[core.length - 1] ? `${tokens[index]!.text}.` : tokens[index]!.text));
   if (stem !== null) parts[parts.length - 1] = stem;
   const nameText = parts.join(' ');
   const knownPerson = known.get(nameText.toLowerCase()) ?? null;
@@ -317,40 +399,119 @@ function candidateFromRun(
   const firstPart = parts[0]!;
   const looksLikeFullName =
     parts.length >= 2 && !isAcronym(firstPart) && (isFirstName(firstPart) || /^\p{Lu}\.?$/u.test(firstPart) || isLastName(parts[parts.length - 1]!));
-  const confident = knownPerson !== null || hasPersonTitle || looksLikeFullName || (parts.length >= 2 && isSpeaker);
+  // a name is a name by its shape and what the text does with it, not by a list of given names:
+  // "Priya Natarajan, the city's planning director," / "… Natarajan said" / "Ms. Natarajan"
+  const actsAsPerson = isSpeaker || description !== null || evidence.speakingWords.has(parts[parts.length - 1]!) || evidence.speakingWords.has(firstPart);
+  const confident = knownPerson !== null || hasPersonTitle || looksLikeFullName || (parts.length >= 2 && actsAsPerson);
   const titleGender = titleWords.map((index) => honorificGender(tokens[index]!.text)).find((gender) => gender !== null) ?? null;
   const descriptionGender = description?.split(/\s+/).map(honorificGender).find((gender) => gender !== null) ?? null;
   const gender = titleGender ?? descriptionGender ?? (parts.length >= 2 ? firstNameGender(firstPart) : null);
-  return { mention, confident, gender, knownId: knownPerson?.id ?? null };
+  return { mention, words: core, inTitleLine: evidence.isInTitleLine(firstCore), confident, gender, knownId: knownPerson?.id ?? null };
+}
+
+/**
+ * A headline's capitalised run ("Donald Trump Leads Ted Cruz In New Poll") holds names among other
+ * words: the stretches of it, longest first, that name people the body introduced are the mentions.
+ */
+function titleLineMentions(tokens: readonly Token[], candidate: Candidate, people: Person[], index: PeopleIndex, lastMentionOf: number[]): { candidate: Candidate; personIndex: number }[] {
+  const words = candidate.words;
+  const used = new Uint8Array(words.length);
+  const found: { candidate: Candidate; personIndex: number }[] = [];
+  for (let length = Math.min(words.length, 4); length >= 1; length--) {
+    for (let first = 0; first + length <= words.length; first++) {
+      if (used.subarray(first, first + length).some((flag) => flag === 1)) continue;
+      const stretch = words.slice(first, first + length);
+      const parts = stretch.map((word) => possessiveStem(tokens[word]!.text) ?? tokens[word]!.text);
+      if (length === 1 && (isFunctionWord(parts[0]!) || isCommonWord(parts[0]!))) continue;
+      const firstToken = stretch[0]!;
+      const endToken = stretch[stretch.length - 1]! + 1;
+      const sub: Candidate = {
+        ...candidate,
+        words: stretch,
+        mention: {
+          ...candidate.mention,
+          parts,
+          firstToken,
+          endToken,
+          span: { start: tokens[firstToken]!.start, end: tokens[endToken - 1]!.start + parts[parts.length - 1]!.length },
+          personIndex: -1,
+        },
+      };
+      const personIndex = index.find(sub, lastMentionOf);
+      if (personIndex < 0 || (length === 1 && people[personIndex]!.name.split(' ').length === 1)) continue;
+      used.fill(1, first, first + length);
+      found.push({ candidate: sub, personIndex });
+    }
+  }
+  return found.sort((a, b) => a.candidate.mention.span.start - b.candidate.mention.span.start);
 }
 
 function sameFirstAndLast(a: string[], b: string[]): boolean {
   return a[0] === b[0] && a[a.length - 1] === b[b.length - 1];
 }
 
-/** Which already-known person does this mention name? Multi-word forms must agree on first and last name. */
-function findPersonFor(people: Person[], candidate: Candidate, lastMentionOf: number[]): number {
+/**
+ * Which people a mention could name, looked up by its first and last word instead of comparing it
+ * with everyone: each person is filed under the first and last word of its name and of every form.
+ */
+class PeopleIndex {
+  private readonly byWord = new Map<string, number[]>();
+  private readonly byKnownId = new Map<number, number[]>();
+
+  constructor(private readonly people: Person[]) {}
+
+  file(personIndex: number): void {
+    const person = this.people[personIndex]!;
+    for (const form of [person.name, ...person.forms]) {
+      const parts = form.split(' ');
+      for (const word of new Set([parts[0]!, parts[parts.length - 1]!])) {
+        const list = this.byWord.get(word) ?? [];
+        if (!list.includes(personIndex)) list.push(personIndex);
+        this.byWord.set(word, list);
+      }
+    }
+    if (person.matchId !== null) {
+      const list = this.byKnownId.get(person.matchId) ?? [];
+      if (!list.includes(personIndex)) list.push(personIndex);
+      this.byKnownId.set(person.matchId, list);
+    }
+  }
+
+  /** Which already-known person does this mention name? Multi-word forms must agree on first and last name. */
+  find(candidate: Candidate, lastMentionOf: number[]): number {
+    const parts = candidate.mention.parts;
+    const candidates = new Set<number>([
+      ...(this.byWord.get(parts[0]!) ?? []),
+      ...(this.byWord.get(parts[parts.length - 1]!) ?? []),
+      ...(candidate.knownId === null ? [] : (this.byKnownId.get(candidate.knownId) ?? [])),
+    ]);
+    let best = -1;
+    let bestRecency = -2; // people not mentioned yet (-1) still beat no match
+    for (const index of [...candidates].sort((a, b) => a - b)) {
+      const person = this.people[index]!;
+      if (names(person, candidate) && (lastMentionOf[index] ?? -1) > bestRecency) {
+        best = index;
+        bestRecency = lastMentionOf[index] ?? -1;
+      }
+    }
+    return best;
+  }
+}
+
+function names(person: Person, candidate: Candidate): boolean {
   const parts = candidate.mention.parts;
-  let best = -1;
-  let bestRecency = -2; // people not mentioned yet (-1) still beat no match
-  people.forEach((person, index) => {
-    const full = person.name.split(' ');
-    let matches = false;
-    if (candidate.knownId !== null && person.matchId === candidate.knownId) matches = true;
-    else if (parts.length === 1) {
-      matches = [...person.forms].some((form) => {
+  const full = person.name.split(' ');
+  if (candidate.knownId !== null && person.matchId === candidate.knownId) return true;
+  if (parts.length === 1) {
+    return (
+      [...person.forms].some((form) => {
         const formParts = form.split(' ');
         return formParts.length > 1 && (formParts[formParts.length - 1] === parts[0] || formParts[0] === parts[0]);
-      }) || person.forms.has(parts[0]!);
-    } else {
-      matches = sameFirstAndLast(full, parts) || (full.length === 1 && parts[parts.length - 1] === full[0]);
-    }
-    if (matches && (lastMentionOf[index] ?? -1) > bestRecency) {
-      best = index;
-      bestRecency = lastMentionOf[index] ?? -1;
-    }
-  });
-  return best;
+      }) || person.forms.has(parts[0]!)
+    );
+  }
+  if (NAME_PARTICLES.has(parts[0]!)) return full.length > parts.length && full.slice(-parts.length).join(' ') === parts.join(' ');
+  return sameFirstAndLast(full, parts) || (full.length === 1 && parts[parts.length - 1] === full[0]);
 }
 
 /** Pronoun evidence: the first he/she after a mention, with no other name in between, hints at gender. */
@@ -391,11 +552,13 @@ function addRoleWords(person: Person, text: string | null): void {
  */
 export function findPeople(body: string, tokens: readonly Token[], knownPeople: readonly KnownPerson[] = []): { people: Person[]; mentions: NameMention[] } {
   const known = buildKnownIndex(knownPeople);
+  const evidence = nameEvidence(tokens, body);
   const candidates = capitalisedRuns(tokens, body)
-    .map((run) => candidateFromRun(tokens, body, run, known))
+    .map((run) => candidateFromRun(tokens, body, run, known, evidence))
     .filter((candidate): candidate is Candidate => candidate !== null);
 
   const people: Person[] = [];
+  const index = new PeopleIndex(people);
   const lastMentionOf: number[] = [];
   const createPerson = (candidate: Candidate): number => {
     people.push({
@@ -408,6 +571,7 @@ export function findPeople(body: string, tokens: readonly Token[], knownPeople: 
       matchId: candidate.knownId,
     });
     lastMentionOf.push(-1);
+    index.file(people.length - 1);
     return people.length - 1;
   };
   const attach = (candidate: Candidate, personIndex: number): void => {
@@ -425,13 +589,14 @@ export function findPeople(body: string, tokens: readonly Token[], knownPeople: 
     person.gender ??= candidate.gender;
     person.matchId ??= candidate.knownId;
     lastMentionOf[personIndex] = mention.span.start;
+    index.file(personIndex);
   };
 
   // First pass: multi-word names and titled names in text order.
   for (const candidate of candidates) {
-    if (!candidate.confident) continue;
+    if (!candidate.confident || candidate.inTitleLine) continue;
     if (candidate.mention.parts.length === 1 && candidate.knownId === null) continue;
-    const existing = findPersonFor(people, candidate, lastMentionOf);
+    const existing = index.find(candidate, lastMentionOf);
     attach(candidate, existing >= 0 ? existing : createPerson(candidate));
   }
   // Second pass: single-word mentions join the most recent person with that first or last name.
@@ -444,8 +609,15 @@ export function findPeople(body: string, tokens: readonly Token[], knownPeople: 
       mentions.push(mention);
       continue;
     }
+    if (candidate.inTitleLine) {
+      for (const found of titleLineMentions(tokens, candidate, people, index, lastMentionOf)) {
+        attach(found.candidate, found.personIndex);
+        mentions.push(found.candidate.mention);
+      }
+      continue;
+    }
     if (!candidate.confident && mention.parts.length > 1) continue;
-    let personIndex = findPersonFor(people, candidate, lastMentionOf);
+    let personIndex = index.find(candidate, lastMentionOf);
     if (personIndex < 0 && mention.parts.length === 1) {
       const word = mention.parts[0]!;
       const plausible = candidate.confident || followedBySpeechVerb(tokens, mention.endToken) || precededBySpeechVerb(tokens, mention.firstToken);
@@ -461,7 +633,7 @@ export function findPeople(body: string, tokens: readonly Token[], knownPeople: 
   for (const person of people) {
     person.forms.delete(person.name);
     for (const mention of person.mentions) {
-      if (mention.title !== null) person.forms.add(`${mention.title} ${mention.parts[mention.parts.length - 1]}`);
+      if (mention.title !== null) person.forms.add(`${mention.title} ${surnameOf(mention.parts)}`);
     }
   }
   return { people, mentions };

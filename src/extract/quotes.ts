@@ -2,7 +2,7 @@
 // by what surrounds it (space before and a letter after opens; a letter before and space after
 // closes) and the pairing state breaks ties. Newswire convention for long quotes: a paragraph that
 // opens a quote without closing it continues into the next paragraph, which re-opens the quote.
-import { splitParagraphs } from './text.js';
+import { findSpanIndex, splitParagraphs } from './text.js';
 import type { TextSpan } from './types.js';
 
 export interface Quote {
@@ -52,7 +52,7 @@ function collectMarks(body: string, paragraph: TextSpan, markup: TextSpan[]): Ma
   for (let offset = paragraph.start; offset < paragraph.end; offset++) {
     const char = body[offset];
     if (char !== '"' && char !== '“' && char !== '”') continue;
-    if (markup.some((range) => offset >= range.start && offset < range.end)) continue;
+    if (findSpanIndex(markup, offset) >= 0) continue; // markup ranges are regex matches: sorted and disjoint
     marks.push({ offset, role: classifyMark(body, offset, paragraph) });
   }
   return marks;

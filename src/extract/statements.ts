@@ -627,6 +627,8 @@ export class StatementFinder {
       }
       index++;
     }
+    // "told reporters he would …": the addressee is not what was said
+    if (index > cue.end && /^(?:tell|tells|told|telling)$/.test(cue.verb) && this.tokens[index]!.isWord) return index;
     let start = cue.end;
     while (start < sentenceEnd && [',', ':'].includes(this.tokens[start]!.text)) start++;
     return start;
@@ -694,8 +696,7 @@ export class StatementFinder {
     if (cue.isParticiple) return null; // "…, saying that" introduces content, it does not close it
     // ", she said, referencing the bank's drive to “cross-sell”": a participle clause after the
     // attribution is a statement of its own and does not reopen the content
-    const tail = this.tokens.slice(cue.end, this.participleClauseStart(cue.end, sentence.endToken));
-    if (tail.some((token) => token.lower === 'that' || isQuoteChar(token.text)) || tail.filter((token) => token.isWord).length > 10) return null;
+    if (!this.shortPlainTail(cue.end, sentence.endToken)) return null;
     if (cue.isAccordingTo) {
       const comma = this.tokens[cue.first - 1];
       if (comma?.text !== ',') return null;
@@ -718,13 +719,20 @@ export class StatementFinder {
     return null;
   }
 
-  /** Index of the comma opening a trailing participle clause (", adding …", ", referencing …") after `from`, else `end`. */
-  private participleClauseStart(from: number, end: number): number {
-    for (let index = from; index < end - 1; index++) {
-      const next = this.tokens[index + 1]!;
-      if (this.tokens[index]!.text === ',' && !this.isQuoted(next.start) && /ing$/.test(next.lower) && isVerbForm(next.lower)) return index;
+  /**
+   * Up to a trailing participle clause (or `end`), are the words after a cue at most 10, with no
+   * "that" and no quote mark? Stops as soon as the answer is known, so it costs O(10) per cue.
+   */
+  private shortPlainTail(from: number, end: number): boolean {
+    let words = 0;
+    for (let index = from; index < end; index++) {
+      const token = this.tokens[index]!;
+      const next = this.tokens[index + 1];
+      if (index < end - 1 && next !== undefined && token.text === ',' && !this.isQuoted(next.start) && /ing$/.test(next.lower) && isVerbForm(next.lower)) return true;
+      if (token.lower === 'that' || isQuoteChar(token.text)) return false;
+      if (token.isWord && ++words > 10) return false;
     }
-    return end;
+    return true;
   }
 
   private contentBefore(firstToken: number, commaToken: number): TextSpan {
@@ -787,8 +795,17 @@ export class StatementFinder {
   }
 }
 
+/**
+ * The statement's words as the article has them: fragments of an interrupted quote joined by " … "
+ * (the comma that closed a fragment before its attribution dropped), a paraphrase without its
+ * complementiser "that".
+ */
 export function statementText(body: string, pieces: readonly TextSpan[]): string {
-  return normalizeSpace(pieces.map((piece) => body.slice(piece.start, piece.end)).join(' '));
+  const texts = pieces.map((piece) => normalizeSpace(body.slice(piece.start, piece.end)));
+  return texts
+    .map((text) => text.replace(/,$/, ''))
+    .filter((text) => text.length > 0)
+    .join(' … ');
 }
 
 const STOPWORDS = new Set('the a an and or but of to in on at for with by from that this is was are were be been it its he she they we i you his her their our my your as not have has had will would'.split(' '));

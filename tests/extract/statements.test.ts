@@ -21,7 +21,8 @@ describe('quote shapes', () => {
 
   it('"...," X said', () => {
     const body = '"The plan is dead," Gov. Tom Miller said on Monday.';
-    const statement = statementWith(run(body), 'The plan is dead,');
+    const statement = statementWith(run(body), 'The plan is dead');
+    expect(statement.text).toBe('The plan is dead'); // the comma closes the fragment before its attribution
     expect(statement.kind).toBe('DIRECT_QUOTE');
     expect(statement.speakerName).toBe('Tom Miller');
     expect(body.slice(statement.span.start, statement.span.end)).toBe('"The plan is dead,"');
@@ -36,8 +37,10 @@ describe('quote shapes', () => {
   it('interrupted quote "A," he said, "B." is one statement spanning both quotes', () => {
     const body = 'Mary Smith spoke first.\n\n“We are ready,” she said, “and we will win.”';
     const result = run(body);
-    const statement = statementWith(result, 'We are ready,');
-    expect(statement.text).toBe('We are ready, and we will win.');
+    const statement = statementWith(result, 'We are ready');
+    // the article's own words, fragment by fragment: no punctuation of ours between them
+    expect(statement.text).toBe('We are ready … and we will win.');
+    expect(statement.spans.map((span) => body.slice(span.start, span.end))).toEqual(['We are ready,', 'and we will win.']);
     expect(body.slice(statement.span.start, statement.span.end)).toBe('“We are ready,” she said, “and we will win.”');
     expect(statement.speakerName).toBe('Mary Smith');
   });
@@ -52,7 +55,8 @@ describe('quote shapes', () => {
   it('a quote running over several paragraphs is one statement', () => {
     const body = 'Tim Kaine described the plan.\n\n“It starts with jobs.\n\n“It ends with schools,” Kaine said.';
     const statement = statementWith(run(body), 'It starts with jobs.');
-    expect(statement.text).toBe('It starts with jobs. It ends with schools,');
+    expect(statement.text).toBe('It starts with jobs. … It ends with schools');
+    expect(statement.spans).toHaveLength(2);
     expect(statement.speakerName).toBe('Tim Kaine');
   });
 
@@ -66,7 +70,7 @@ describe('quote shapes', () => {
 
   it('a quote followed by "..., he said, adding that ..." keeps the second part separate', () => {
     const result = run('Donald Trump spoke.\n\n“You’re right,” he said, adding that “some of it is ridiculous.”');
-    expect(statementWith(result, 'You’re right').text).toBe('You’re right,');
+    expect(statementWith(result, 'You’re right').text).toBe('You’re right');
     const second = statementWith(result, 'some of it is ridiculous');
     expect(second.speakerName).toBe('Donald Trump');
   });
@@ -77,7 +81,7 @@ describe('paraphrase', () => {
     const body = 'Hillary Clinton said that the economy was growing.';
     const statement = statementWith(run(body), 'economy');
     expect(statement.kind).toBe('PARAPHRASE');
-    expect(statement.text).toBe('that the economy was growing');
+    expect(statement.text).toBe('the economy was growing'); // what was said, without its "that"
     expect(statement.speakerName).toBe('Hillary Clinton');
   });
 
