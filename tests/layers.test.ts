@@ -1,0 +1,99 @@
+// The layering rule: domain (src/extract, no GraphQL) → db/read (src/db, src/ingest, src/live, src/auth,
+// loaders) → schema → plugins, compiled reads and app → server. A file imports only its own layer or
+// lower ones. The exceptions below were there when the rule came in; the list may only shrink (the
+// test fails on a new upward import, and on an exception that no longer exists, so it stays true).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const RANKS: [prefix: string, rank: number][] = [
+  ['src/extract/', 0],
+  ['src/text.ts', 0],
+  ['src/spans.ts', 0],
+  ['src/clock.ts', 0],
+  ['src/paths.ts', 0],
+  ['src/errors.ts', 0],
+  ['src/db/', 1],
+  ['src/auth/', 1],
+  ['src/ingest/', 1],
+  ['src/live/', 1],
+  ['src/extract-pool.ts', 1],
+  ['src/pagination.ts', 1],
+  ['src/loaders.ts', 1],
+  ['src/context.ts', 1],
+  ['src/builder.ts', 2],
+  ['src/schema/', 2],
+  ['src/plugins/', 3],
+  ['src/app.ts', 3],
+  ['src/compiled-reads.ts', 3],
+  ['src/config.ts', 3],
+  ['src/shutdown.ts', 3],
+  ['src/server.ts', 4],
+  ['src/main.ts', 4],
+];
+
+/** Upward imports that predate the rule: `from -> to`. */
+const KNOWN_EXCEPTIONS = new Set<string>([
+  'src/ingest/bulk.ts -> src/schema/validation.ts',
+  'src/ingest/bulk.ts -> src/schema/write.ts',
+  'src/ingest/resolve.ts -> src/schema/write.ts',
+  'src/live/websocket.ts -> src/app.ts',
+  'src/live/websocket.ts -> src/plugins/input.ts',
+  'src/live/websocket.ts -> src/plugins/logging.ts',
+  'src/live/websocket.ts -> src/plugins/settings.ts',
+  'src/schema/live.ts -> src/plugins/errors.ts',
+]);
+
+function rankOf(path: string): number | null {
+  const entry = RANKS.find(([prefix]) => path === prefix || path.startsWith(prefix));
+  return entry === undefined ? null : entry[1];
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((match) => match[1]!);
+}
+
+function resolveImport(file: string, specifier: string): string | null {
+  if (!specifier.startsWith('.')) return null;
+  return relative('.', join(file, '..', specifier)).replace(/\.js$/, '.ts');
+}
+
+describe('layers', () => {
+  const files = sourceFiles('src').map((file) => relative('.', file));
+
+  it('every source file has a layer', () => {
+    expect(files.filter((file) => rankOf(file) === null)).toEqual([]);
+  });
+
+  it('nothing imports upward (beyond the exceptions that predate the rule)', () => {
+    const upward: string[] = [];
+    for (const file of files) {
+      for (const specifier of importsOf(file)) {
+        const target = resolveImport(file, specifier);
+        if (target === null || !target.startsWith('src/')) continue;
+        const from = rankOf(file);
+        const to = rankOf(target);
+        if (from !== null && to !== null && to > from) upward.push(`${file} -> ${target}`);
+      }
+    }
+    expect(upward.filter((edge) => !KNOWN_EXCEPTIONS.has(edge))).toEqual([]);
+    expect([...KNOWN_EXCEPTIONS].filter((edge) => !upward.includes(edge))).toEqual([]);
+  });
+
+  it('the domain (src/extract) knows nothing of GraphQL, the database or the service', () => {
+    const offending = files
+      .filter((file) => file.startsWith('src/extract/'))
+      .flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, target: resolveImport(file, specifier) })))
+      .filter(({ specifier, target }) => /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) || (target !== null && !target.startsWith('src/extract/')))
+      .map(({ file, specifier }) => `${file}: ${specifier}`);
+    expect(offending).toEqual([]);
+  });
+});
