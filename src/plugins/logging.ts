@@ -116,7 +116,8 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
       else logger.info(line, 'request');
     },
   };
-  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors };
+  const requestIdOf = (request: Request) => requests.get(request)?.requestId;
+  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors, requestIdOf };
 }
 
 function withRequestId(result: ExecutionResult, requestId: string): ExecutionResult {

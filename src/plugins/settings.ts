@@ -21,6 +21,7 @@ export const hardeningEnv = {
   MAX_DIRECTIVES: count(20),
   MAX_COST: count(50_000, 1_000_000_000),
   MAX_BODY_BYTES: count(512 * 1024, 1024 * 1024 * 1024),
+  MAX_RESPONSE_BYTES: count(16 * 1024 * 1024, 1024 * 1024 * 1024),
   MAX_BATCH: z.coerce.number().int().min(0).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
@@ -45,6 +46,8 @@ export interface Limits {
   maxDirectives: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** Size of one HTTP response (a batch's answers together); past it, RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
   maxBatch: number;
 }
 
@@ -68,6 +71,7 @@ export const defaultLimits: Limits = {
   maxDirectives: 20,
   maxCost: 50_000,
   maxBodyBytes: 512 * 1024,
+  maxResponseBytes: 16 * 1024 * 1024,
   maxBatch: 10,
 };
 
@@ -84,6 +88,7 @@ export function settingsFromConfig(config: HardeningEnv): HardeningSettings {
       maxDirectives: config.MAX_DIRECTIVES,
       maxCost: config.MAX_COST,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      maxResponseBytes: config.MAX_RESPONSE_BYTES,
       maxBatch: config.MAX_BATCH,
     },
     production: config.NODE_ENV === 'production',
