@@ -46,8 +46,8 @@ const live = createLiveStatements({
 });
 await live.start();
 
+// createApp reports the live module on it (open subscriptions are counted by their transports).
 const metrics = createMetrics();
-metrics.observeLive(live.stats);
 
 let stopping = false;
 const yoga = createApp({

@@ -3,6 +3,7 @@ import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
+import { releasingOnEnd, slotOf } from './subscriber-slots.js';
 
 type EnvelopedArgs = ExecutionArgs & { rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown } };
 
@@ -37,6 +38,15 @@ export function attachWebSocketServer(server: Server, yoga: App) {
         if (errors.length) return errors;
         return args;
       },
+      // The subscription's slot (src/live/subscriber-slots.ts) is open while its stream runs, and
+      // released however it ends: completed, errored, or the socket gone.
+      onOperation: (_ctx, _id, _params, args, result) => {
+        const slot = slotOf(args.contextValue);
+        if (!slot) return;
+        if (!isAsyncIterable(result)) return slot.release();
+        slot.open();
+        return releasingOnEnd(result, slot) as never;
+      },
     },
     wsServer,
   );
@@ -46,4 +56,8 @@ export function attachWebSocketServer(server: Server, yoga: App) {
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 }

@@ -68,5 +68,5 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
     cors: settings.corsOrigins === false ? false : settings.corsOrigins ? { origin: settings.corsOrigins } : undefined,
   } satisfies Partial<YogaServerOptions<object, object>>;
   // Not a yoga option: for live events masked past the plugins (src/live/shared-results.ts).
-  return { ...options, logEventErrors: logging.logEventErrors };
+  return { ...options, logEventErrors: logging.logEventErrors, limits: settings.limits };
 }

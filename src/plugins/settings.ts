@@ -22,6 +22,8 @@ export const hardeningEnv = {
   MAX_COST: count(50_000, 1_000_000_000),
   MAX_BODY_BYTES: count(512 * 1024, 1024 * 1024 * 1024),
   MAX_RESPONSE_BYTES: count(16 * 1024 * 1024, 1024 * 1024 * 1024),
+  MAX_SUBSCRIPTIONS: count(10_000),
+  MAX_SUBSCRIPTIONS_PER_ADDRESS: count(100),
   MAX_BATCH: z.coerce.number().int().min(0).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
@@ -49,6 +51,9 @@ export interface Limits {
   /** Size of one HTTP response (a batch's answers together); past it, RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
   maxBatch: number;
+  /** Open subscriptions (SSE and WebSocket) on the instance, and from one client address. */
+  maxSubscriptions: number;
+  maxSubscriptionsPerAddress: number;
 }
 
 export interface HardeningSettings {
@@ -73,6 +78,8 @@ export const defaultLimits: Limits = {
   maxBodyBytes: 512 * 1024,
   maxResponseBytes: 16 * 1024 * 1024,
   maxBatch: 10,
+  maxSubscriptions: 10_000,
+  maxSubscriptionsPerAddress: 100,
 };
 
 type HardeningEnv = z.infer<z.ZodObject<typeof hardeningEnv>> & { NODE_ENV: string };
@@ -90,6 +97,8 @@ export function settingsFromConfig(config: HardeningEnv): HardeningSettings {
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxResponseBytes: config.MAX_RESPONSE_BYTES,
       maxBatch: config.MAX_BATCH,
+      maxSubscriptions: config.MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerAddress: config.MAX_SUBSCRIPTIONS_PER_ADDRESS,
     },
     production: config.NODE_ENV === 'production',
     introspection: config.INTROSPECTION,
