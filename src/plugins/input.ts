@@ -3,6 +3,17 @@ import type { Plugin } from 'graphql-yoga';
 
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 
+/**
+ * yoga's "POST body sent invalid JSON." carries the parser's error as `originalError`, whose
+ * message quotes the whole body back (in production too): only where it went wrong is kept.
+ */
+function withoutBody(error: GraphQLError): GraphQLError {
+  const cause = error.extensions?.originalError as { name?: string; message?: string } | undefined;
+  if (cause?.name !== 'SyntaxError') return error;
+  const position = /at position (\d+)/.exec(cause.message ?? '')?.[1];
+  return badRequest(`The request body is not valid JSON${position === undefined ? '' : ` (at character ${Number(position) + 1})`}.`);
+}
+
 /** PostgreSQL text cannot hold NUL, and no news text contains one: refuse it at the door. */
 function findNul(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
@@ -45,7 +56,7 @@ export function useInputSanity(): Plugin {
           try {
             return await requestParser(request);
           } catch (error) {
-            if (error instanceof GraphQLError) throw error;
+            if (error instanceof GraphQLError) throw withoutBody(error);
             throw badRequest('The request parameters are malformed.');
           }
         });
