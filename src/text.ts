@@ -17,5 +17,5 @@ export function parseDateTimeInput(value: string): Date | null {
   const date = new Date(`${day}T${time ?? '00:00'}${(zone ?? 'Z').toUpperCase()}`);
   if (Number.isNaN(date.getTime())) return null;
   // Date accepts "2026-02-30" as March 2nd: the day must be the one written.
-  return zone || new Date(`${day}T00:00Z`).toISOString().slice(0, 10) === day ? date : null;
+  return new Date(`${day}T00:00Z`).toISOString().slice(0, 10) === day ? date : null;
 }

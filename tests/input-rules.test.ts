@@ -128,7 +128,7 @@ describe(`writes (${backendName})`, () => {
     const line = parseJsonLine(JSON.stringify({ url, headline: 'Dated', source: 'Wire', publishedAt: '2026-12-01', body: 'A short body.' }));
     expect(line.input.publishedAt.toISOString()).toBe('2026-12-01T00:00:00.000Z');
     for (const bad of ['2026-02-30', '01/12/2026', 'soon']) {
-      expect(() => parseJsonLine(JSON.stringify({ url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' })), bad).toThrow(/"publishedAt": must be an ISO 8601 date-time/);
+      expect(() => parseJsonLine(JSON.stringify({ url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' })), bad).toThrow(/"publishedAt": must be an ISO 8601 date or date-time/);
       const refused = await app.gql('mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { created } }', { input: { url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' } });
       expect(codeOf(refused), bad).toBe('BAD_USER_INPUT');
     }

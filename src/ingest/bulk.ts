@@ -20,7 +20,7 @@ import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } 
 const isoDate = z
   .string()
   .trim()
-  .refine((value) => parseDateTimeInput(value) !== null, 'must be an ISO 8601 date-time ("2026-12-01T09:30:00Z") or a date ("2026-12-01", midnight UTC)')
+  .refine((value) => parseDateTimeInput(value) !== null, 'must be an ISO 8601 date or date-time')
   .transform((value) => parseDateTimeInput(value)!);
 const day = z
   .string()
