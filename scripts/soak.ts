@@ -177,7 +177,7 @@ async function main() {
           headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${database.token}` },
           body: JSON.stringify({
             query: 'mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }',
-            variables: { input: { articleId, text: `soak ${n}-${i}`, kind: 'PARAPHRASE' } },
+            variables: { input: { articleId, text: `soak ${n}-${i}`, kind: 'PARAPHRASE', speakerLabel: 'a soak writer' } },
           }),
         });
         const body = (await response.json()) as any;

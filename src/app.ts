@@ -5,6 +5,7 @@ import { type TransportContext, transportDisconnect } from './live/disconnect.js
 import type { LiveStatements } from './live/live-statements.js';
 import { useSharedSubscriptionResults } from './live/shared-results.js';
 import { useSharedSseFrames } from './live/sse.js';
+import { useSubscriberSlots } from './live/subscriber-slots.js';
 import type { Db } from './db/index.js';
 import type { ReadRouter } from './db/replicas.js';
 import type { Extractor } from './extract-pool.js';
@@ -66,8 +67,10 @@ query WhoSaidWhat {
 const stringParam = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function createApp(deps: AppDeps) {
-  const { logEventErrors, ...hardened } = hardenedYogaOptions(deps);
+  const { logEventErrors, limits, ...hardened } = hardenedYogaOptions(deps);
   const sharedResults = useSharedSubscriptionResults({ ...hardened.maskedErrors, logEventErrors });
+  const subscriberSlots = useSubscriberSlots(limits);
+  if (deps.live && deps.metrics) deps.metrics.observeLive({ subscribers: subscriberSlots.openStreams, listenConnected: deps.live.stats.listenConnected });
   return createYoga({
     schema,
     // Over HTTP the token comes in the Authorization header; over WebSocket in connectionParams.
@@ -85,9 +88,10 @@ export function createApp(deps: AppDeps) {
     // Limits, masking (maskError), request ids and logs, /health, /ready, /metrics: src/plugins/.
     ...hardened,
     // Last, so its subscribe function is the one used (after graphql-jit's); the SSE frames plugin
-    // after yoga's result processors (always first), so it sees the one they chose.
-    // Read routing first: every plugin that reads must see the database it chose.
-    plugins: [...(deps.reads ? [useReadRouting(deps.reads)] : []), ...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults)],
+    // after yoga's result processors (always first), so it sees the one they chose; the subscriber
+    // slots after both, so they see which stream no transport took. Read routing first: every
+    // plugin that reads must see the database it chose.
+    plugins: [...(deps.reads ? [useReadRouting(deps.reads)] : []), ...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults, subscriberSlots), subscriberSlots],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

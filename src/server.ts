@@ -89,8 +89,8 @@ const live = createLiveStatements({
 });
 await live.start().catch((error: unknown) => failToStart({ err: error }, 'cannot start the live statement feed', [() => database.close()]));
 
+// createApp reports the live module on it (open subscriptions are counted by their transports).
 const metrics = createMetrics();
-metrics.observeLive(live.stats);
 
 // Extraction runs in worker threads: a long article never stalls /health or other requests.
 const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });

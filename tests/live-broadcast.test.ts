@@ -35,7 +35,7 @@ describe(`statementAdded broadcast over SSE (${backendName})`, () => {
     const reader = await app.subscribe(SUBSCRIPTION);
     socket.pause(); // stops reading: the kernel buffers fill, then the server's
 
-    const operation = `mutation($a: ID!) { ${Array.from({ length: 15 }, (_, i) => `s${i}: createStatement(input: { articleId: $a, text: "slow-reader-$N-${i} said", kind: PARAPHRASE }) { statement { id } }`).join(' ')} }`;
+    const operation = `mutation($a: ID!) { ${Array.from({ length: 15 }, (_, i) => `s${i}: createStatement(input: { articleId: $a, text: "slow-reader-$N-${i} said", kind: PARAPHRASE, speakerLabel: "a source" }) { statement { id } }`).join(' ')} }`;
     for (let batch = 0; batch < COUNT / 15; batch++) {
       const result = await app.gql(operation.replaceAll('$N', String(batch)), { a: articleId });
       expect(result.errors).toBeUndefined();

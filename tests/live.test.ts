@@ -30,7 +30,7 @@ async function addStatement(fields: { articleId?: string; speakerId?: string; ev
   const text = `Live statement ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
   const { data, errors } = await app.gql(
     `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id text } } }`,
-    { input: { articleId: fields.articleId ?? articleId, text, kind: 'PARAPHRASE', ...fields } },
+    { input: { articleId: fields.articleId ?? articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source', ...fields } },
   );
   expect(errors).toBeUndefined();
   return data.createStatement.statement as { id: string; text: string };
@@ -258,7 +258,7 @@ describe(`other transports (${backendName})`, () => {
       // The write goes over the same socket, authorised by connectionParams.
       const mutation = await client.iterate({
         query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId, text: 'Said over a socket', kind: 'DIRECT_QUOTE', mentionIds: [people.other] } },
+        variables: { input: { articleId, text: 'Said over a socket', kind: 'DIRECT_QUOTE', speakerLabel: 'a source', mentionIds: [people.other] } },
       }).next();
       const createdId = (mutation.value as any).data.createStatement.statement.id;
       const { value } = await firstEvent;

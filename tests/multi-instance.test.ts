@@ -104,7 +104,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
         query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId: Buffer.from(`Article:${articleId}`).toString('base64url'), text: 'Written on A', kind: 'PARAPHRASE' } },
+        variables: { input: { articleId: Buffer.from(`Article:${articleId}`).toString('base64url'), text: 'Written on A', kind: 'PARAPHRASE', speakerLabel: 'a source' } },
       }),
     });
     const created = (await response.json()) as any;

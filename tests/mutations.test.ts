@@ -90,7 +90,7 @@ describe(`articles (${backendName})`, () => {
 
   it('deleteArticle removes the article and its statements; NOT_FOUND the second time', async () => {
     const { article } = await createArticle();
-    const statement = await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'Going soon', kind: 'PARAPHRASE' } });
+    const statement = await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'Going soon', kind: 'PARAPHRASE', speakerLabel: 'an aide' } });
     expect(statement.errors).toBeUndefined();
     const del = `mutation($id: ID!) { deleteArticle(input: { id: $id }) { deletedId } }`;
     const result = await app.gql(del, { id: article.id });
@@ -172,18 +172,18 @@ describe(`statements (${backendName})`, () => {
     const mentioned = await createPerson(`Mentioned ${Date.now()}`);
     const start = input.body.indexOf('it is');
     const result = await app.gql(CREATE_STATEMENT, {
-      input: { articleId: article.id, text: ' it  is a great day ', kind: 'PARTIAL_QUOTE', speakerId: speaker.person.id, mentionIds: [mentioned.person.id], span: { start, end: start + 15 }, channel: 'speech' },
+      input: { articleId: article.id, text: ' it  is a great day ', kind: 'PARTIAL_QUOTE', speakerId: speaker.person.id, mentionIds: [mentioned.person.id], span: { start, end: start + 17 }, channel: 'speech' },
     });
     expect(result.errors).toBeUndefined();
     const statement = result.data.createStatement.statement;
-    expect(statement).toMatchObject({ text: 'it is a great day', kind: 'PARTIAL_QUOTE', saidAt: input.publishedAt, channel: 'speech', span: { start, end: start + 15 }, speaker: { id: speaker.person.id }, mentions: [{ id: mentioned.person.id }] });
+    expect(statement).toMatchObject({ text: 'it is a great day', kind: 'PARTIAL_QUOTE', saidAt: input.publishedAt, channel: 'speech', span: { start, end: start + 17 }, speaker: { id: speaker.person.id }, mentions: [{ id: mentioned.person.id }] });
     // The article now lists both people.
     expect(statement.article.people.edges.map((e: any) => e.node.id).sort()).toEqual([speaker.person.id, mentioned.person.id].sort());
   });
 
   it('createStatement errors name the field: unknown article/speaker/event/mention, bad span, empty text, wrong ID type', async () => {
     const { article, input } = await createArticle();
-    const base = { articleId: article.id, text: 'Words', kind: 'PARAPHRASE' };
+    const base = { articleId: article.id, text: 'Words', kind: 'PARAPHRASE', speakerLabel: 'an aide' };
     const cases: [Record<string, unknown>, string, string][] = [
       [{ articleId: globalId('Article', 999_999) }, 'NOT_FOUND', 'input.articleId'],
       [{ speakerId: globalId('Person', 999_999) }, 'NOT_FOUND', 'input.speakerId'],
@@ -245,7 +245,7 @@ describe(`events (${backendName})`, () => {
     expect((await app.gql(update, { input: { id: globalId('Event', 999_999), location: 'x' } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     const { article } = await createArticle();
-    const statement = (await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'At the summit', kind: 'PARAPHRASE', eventId: event.id } })).data.createStatement.statement;
+    const statement = (await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'At the summit', kind: 'PARAPHRASE', speakerLabel: 'an aide', eventId: event.id } })).data.createStatement.statement;
     const del = `mutation($id: ID!) { deleteEvent(input: { id: $id }) { deletedId } }`;
     expect((await app.gql(del, { id: event.id })).data.deleteEvent.deletedId).toBe(event.id);
     const after = await app.gql(`query($id: ID!) { node(id: $id) { ... on Statement { event { id } } } }`, { id: statement.id });

@@ -150,7 +150,7 @@ describe(`statement_search_tiers follows every write (${backendName})`, () => {
     const response = await app.request(
       {
         query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId: data.articles.edges[0].node.id, text: 'Budget, budget, budget and budget again.', kind: 'DIRECT_QUOTE' } },
+        variables: { input: { articleId: data.articles.edges[0].node.id, text: 'Budget, budget, budget and budget again.', kind: 'DIRECT_QUOTE', speakerLabel: 'a source' } },
       },
       { headers: { authorization: `Bearer ${token}` } },
     );

@@ -30,7 +30,7 @@ describe(`a subscriber that stops reading (${backendName})`, () => {
 
   /** Stores `count` statements through the API: 15 aliased mutations per operation, 10 operations per request. */
   async function insertStatements(articleId: string, count: number) {
-    const operation = `mutation($a: ID!) { ${Array.from({ length: 15 }, (_, i) => `s${i}: createStatement(input: { articleId: $a, text: "slow reader ${i}", kind: PARAPHRASE }) { statement { id } }`).join(' ')} }`;
+    const operation = `mutation($a: ID!) { ${Array.from({ length: 15 }, (_, i) => `s${i}: createStatement(input: { articleId: $a, text: "slow reader ${i}", kind: PARAPHRASE, speakerLabel: "a source" }) { statement { id } }`).join(' ')} }`;
     for (let done = 0; done < count; done += 150) {
       const response = await fetch(server.url, {
         method: 'POST',

@@ -77,7 +77,7 @@ describe('npm start (the bundle, on the embedded default)', () => {
     const text = `Said through the bundle ${Date.now()}`;
     const created = await post(
       'mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }',
-      { input: { articleId: article.id, text, kind: 'PARAPHRASE' } },
+      { input: { articleId: article.id, text, kind: 'PARAPHRASE', speakerLabel: 'a source' } },
       token,
     );
     expect(created.errors).toBeUndefined();

@@ -49,6 +49,8 @@ export async function startSystem(name: SystemName, opts: StartOptions): Promise
     HOST: '127.0.0.1',
     DB_POOL_MAX: String(opts.poolMax ?? 10),
     LOG_LEVEL: 'warn',
+    // W6's 1,200 subscribers all come from loopback.
+    MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000',
   };
   let child: ChildProcess;
   if (name === 'newsgraph') {

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
-import { rules } from '../schema/validation.js';
+import { describeIssue, rules } from '../schema/validation.js';
+import { parseDateTimeInput } from '../text.js';
 import { translateDbError } from '../schema/write.js';
 import { MAX_EXTRACT_BODY } from '../extract-pool.js';
 import { loadKnownPeople, withExtractedEntities } from './from-extraction.js';
@@ -20,8 +21,8 @@ import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } 
 const isoDate = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date or date-time')
-  .transform((value) => new Date(value));
+  .refine((value) => parseDateTimeInput(value) !== null, 'must be an ISO 8601 date or date-time')
+  .transform((value) => parseDateTimeInput(value)!);
 const day = z
   .string()
   .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
@@ -103,11 +104,9 @@ export interface BulkArticle {
 export class InputError extends Error {}
 
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  throw new InputError(field ? `"${field}": ${issue.message}` : issue.message);
+  throw new InputError(describeIssue(parsed.error.issues[0]!).message);
 }
 
 /** Decodes UTF-8 strictly: a file that is not text is refused, not stored as replacement characters. */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ExecutionResult } from 'graphql';
 import { type FetchAPI, type Plugin, processRegularResult } from 'graphql-yoga';
 import type { BroadcastMember, BroadcastSink } from './broadcast.js';
+import type { SubscriberSlot } from './subscriber-slots.js';
 import { sharedOrigin } from './shared-results.js';
 
 type Result = Record<string, unknown>;
@@ -34,14 +35,18 @@ const MAX_PUSH_BACKLOG_BYTES = 1 << 20;
  * Otherwise the Readable pulls the next event only when the response takes more (no read-ahead), so
  * a slow reader's backlog stays in its live feed's bounded buffer, where stall detection sees it.
  */
-export function useSharedSseFrames(broadcast: { memberFor(request: Request): BroadcastMember | undefined }): Plugin {
+export function useSharedSseFrames(
+  broadcast: { memberFor(request: Request): BroadcastMember | undefined },
+  slots?: { forRequest(request: Request): SubscriberSlot | undefined },
+): Plugin {
   const streams = createSseStreams();
   return {
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       // Only where yoga chose its SSE processor (the client asked for text/event-stream) for a stream.
       if (resultProcessor?.name !== 'processSSEResult' || !isAsyncIterable(result)) return;
       const member = broadcast.memberFor(request);
-      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member), 'text/event-stream');
+      const slot = slots?.forRequest(request);
+      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member, slot), 'text/event-stream');
     },
   };
 }
@@ -72,7 +77,8 @@ function createSseStreams() {
     return serialise(result, fetchAPI);
   }
 
-  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI, member?: BroadcastMember): Response {
+  /** `slot`: the subscription's place, open while this response is. */
+  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI, member?: BroadcastMember, slot?: SubscriberSlot): Response {
     const outer = stream[Symbol.asyncIterator]();
     /** What the body pulls from; none while a broadcast pushes to it. */
     let iterator: AsyncIterator<Result> | null = null;
@@ -85,6 +91,7 @@ function createSseStreams() {
         void pull();
       },
       destroy(error, callback) {
+        slot?.release();
         open.delete(body);
         if (open.size === 0) {
           clearInterval(pingTimer);
@@ -113,6 +120,7 @@ function createSseStreams() {
       }
     }
     function end() {
+      slot?.release();
       open.delete(body); // no pings after the end
       body.push(COMPLETE);
       body.push(null);
@@ -162,6 +170,7 @@ function createSseStreams() {
 
     // Some browsers show nothing until the first bytes arrive.
     body.push(PING);
+    slot?.open();
     open.add(body);
     pingTimer ??= setInterval(pingAll, PING_INTERVAL_MS).unref();
     if (!member?.attach(sink)) iterator = outer;

@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { badTextError } from '../plugins/input.js';
 import { errorSummary } from '../plugins/logging.js';
 import { defaultLimits } from '../plugins/settings.js';
+import { releasingOnEnd, slotOf } from './subscriber-slots.js';
 
 type EnvelopedArgs = ExecutionArgs & { rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown } };
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -170,6 +171,15 @@ export function attachWebSocketServer(server: Server, yoga: App, options: WebSoc
         return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
       }
     },
+    // The subscription's slot (src/live/subscriber-slots.ts) is open while its stream runs, and
+    // released however it ends: completed, errored, or the socket gone.
+    onOperation: (_ctx, _id, _params, args, result) => {
+      const slot = slotOf(args.contextValue);
+      if (!slot) return;
+      if (!isAsyncIterable(result)) return slot.release();
+      slot.open();
+      return releasingOnEnd(result, slot) as never;
+    },
     onNext: (ctx, id, _payload, _args, result: ExecutionResult) => {
       const operation = operationOf(ctx, id);
       if (!operation || !result.errors?.length) return undefined;
@@ -232,4 +242,8 @@ export function attachWebSocketServer(server: Server, yoga: App, options: WebSoc
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 }

@@ -115,8 +115,13 @@ export function operationCost(
   return selectionCost(operation.selectionSet, root, new Set());
 }
 
-export function costError(cost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, {
+/** `spentBefore`: what the earlier operations of the same batch cost. */
+export function costError(cost: number, maxCost: number, spentBefore = 0): GraphQLError {
+  const message =
+    spentBefore > 0
+      ? `Query cost limit of ${maxCost} exceeded: this operation costs ${cost} and the batch's earlier operations ${spentBefore}.`
+      : `Query cost limit of ${maxCost} exceeded, found ${cost}.`;
+  return new GraphQLError(message, {
     extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', http: { status: 400 } },
   });
 }

@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import { useReadiness } from './health.js';
 import { useInputSanity } from './input.js';
-import { useBodySizeLimit, useQueryLimits } from './limits.js';
+import { useBodySizeLimit, useQueryLimits, useResponseSizeLimit } from './limits.js';
 import { createRequestLogging } from './logging.js';
 import { type Metrics, useMetrics } from './metrics.js';
 import { type HardeningSettings, defaultLimits } from './settings.js';
@@ -46,6 +46,8 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
     useInputSanity(),
     ...useQueryLimits(settings),
     useReadiness({ db: deps.db, draining: deps.draining }),
+    // After logging's onResultProcess, which gives errors their request id.
+    useResponseSizeLimit(settings.limits.maxResponseBytes, logging.requestIdOf),
   ];
   if (deps.metrics && settings.metrics) plugins.push(useMetrics(deps.metrics));
   if (settings.tracing) plugins.push(useTracing());
@@ -66,5 +68,5 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
     cors: settings.corsOrigins === false ? false : settings.corsOrigins ? { origin: settings.corsOrigins } : undefined,
   } satisfies Partial<YogaServerOptions<object, object>>;
   // Not a yoga option: for live events masked past the plugins (src/live/shared-results.ts).
-  return { ...options, logEventErrors: logging.logEventErrors };
+  return { ...options, logEventErrors: logging.logEventErrors, limits: settings.limits };
 }

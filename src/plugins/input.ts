@@ -4,6 +4,17 @@ import type { Plugin } from 'graphql-yoga';
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 
 /**
+ * yoga's "POST body sent invalid JSON." carries the parser's error as `originalError`, whose
+ * message quotes the whole body back (in production too): only where it went wrong is kept.
+ */
+function withoutBody(error: GraphQLError): GraphQLError {
+  const cause = error.extensions?.originalError as { name?: string; message?: string } | undefined;
+  if (cause?.name !== 'SyntaxError') return error;
+  const position = /at position (\d+)/.exec(cause.message ?? '')?.[1];
+  return badRequest(`The request body is not valid JSON${position === undefined ? '' : ` (at character ${Number(position) + 1})`}.`);
+}
+
+/**
  * Text no article holds, refused at the door: NUL (PostgreSQL text cannot hold it) and a lone
  * UTF-16 surrogate (JSON's "\ud800" escape; not a character, and UTF-8 would store it as U+FFFD,
  * silently changing the text). The GraphQL parser refuses both inline already.
@@ -73,7 +84,7 @@ export function useInputSanity(): Plugin {
           try {
             return await requestParser(request);
           } catch (error) {
-            if (error instanceof GraphQLError) throw error;
+            if (error instanceof GraphQLError) throw withoutBody(error);
             throw badRequest('The request parameters are malformed.');
           }
         });

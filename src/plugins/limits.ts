@@ -5,11 +5,15 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type ValidationContext,
   type ValidationRule,
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  getVariableValues,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { costError, operationCost } from './cost.js';
@@ -49,6 +53,20 @@ function isIntrospectionOnly(document: DocumentNode): boolean {
   );
 }
 
+/**
+ * The variables as the executor will see them: coerced, defaults filled in. Cost read off the raw
+ * variables missed `query($n: Int = 100)`. Variables that do not coerce are reported by the
+ * executor itself; until then they cost nothing.
+ */
+function coercedVariables(args: ExecutionArgs): Record<string, unknown> {
+  const definitions = getOperationAST(args.document, args.operationName)?.variableDefinitions;
+  if (!definitions?.length) return {};
+  return getVariableValues(args.schema, definitions, (args.variableValues ?? {}) as Record<string, unknown>).coerced ?? {};
+}
+
+/** The HTTP request an operation came in, shared by every operation of a JSON batch. */
+const requestOf = (args: ExecutionArgs): object | undefined => (args.contextValue as { request?: object } | undefined)?.request;
+
 export interface LimitsOptions {
   limits: Limits;
   introspection: boolean;
@@ -71,6 +89,20 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
   ];
   if (!introspection) rules.push(NoSchemaIntrospectionCustomRule);
 
+  // What the operations of one HTTP request have cost so far: a JSON batch shares one budget, or
+  // MAX_BATCH operations just under the limit would each pass.
+  const spent = new WeakMap<object, number>();
+  const checkCost = (args: ExecutionArgs, refuse: (result: ExecutionResult) => void) => {
+    const cost = operationCost(args.schema, args.document, args.operationName, coercedVariables(args));
+    const request = requestOf(args);
+    const before = request ? (spent.get(request) ?? 0) : 0;
+    if (before + cost > limits.maxCost) {
+      refuse({ errors: [costError(cost, limits.maxCost, before)] });
+      return;
+    }
+    if (request) spent.set(request, before + cost);
+  };
+
   const plugins: Plugin[] = [
     maxTokensPlugin({
       n: limits.maxTokens,
@@ -87,18 +119,50 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
         for (const rule of rules) addValidationRule(rule);
       },
       // Cost depends on the variables (`first: $n`), so it is checked once they are known.
-      onExecute({ args, setResultAndStopExecution }) {
-        const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
-        if (cost > limits.maxCost) setResultAndStopExecution({ errors: [costError(cost, limits.maxCost)] });
-      },
-      onSubscribe({ args, setResultAndStopExecution }) {
-        const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
-        if (cost > limits.maxCost) setResultAndStopExecution({ errors: [costError(cost, limits.maxCost)] });
-      },
+      onExecute: ({ args, setResultAndStopExecution }) => checkCost(args, setResultAndStopExecution),
+      onSubscribe: ({ args, setResultAndStopExecution }) => checkCost(args, setResultAndStopExecution),
     },
   ];
   if (production) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
   return plugins;
+}
+
+type Stringify = (result: ExecutionResult) => string;
+
+/**
+ * A cap on the size of a response: past it, the operation's answer (and, in a batch, every later
+ * one) is replaced by a RESPONSE_TOO_LARGE error, instead of being written, and a batch of them
+ * joined, into one string that can exhaust the heap. Results are measured as yoga serialises them
+ * (compiled reads bring their JSON text), so nothing is serialised twice.
+ */
+export function useResponseSizeLimit(maxBytes: number, requestIdOf: (request: Request) => string | undefined): Plugin {
+  return {
+    onResultProcess({ request, result, setResult }) {
+      if (result == null || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+      let written = 0;
+      const tooLarge = () =>
+        JSON.stringify({
+          errors: [
+            {
+              message: `The response is larger than the limit of ${maxBytes} bytes: ask for fewer items or fields, or send the operations of a batch separately.`,
+              extensions: { code: 'RESPONSE_TOO_LARGE', limit: 'responseBytes', requestId: requestIdOf(request) },
+            },
+          ],
+        });
+      const capped = (single: ExecutionResult & { stringify?: Stringify }) => {
+        const stringify: Stringify = single.stringify ?? JSON.stringify;
+        // Set on the result itself: copying it would read a compiled read's lazily parsed `data`.
+        single.stringify = (value) => {
+          if (written > maxBytes) return tooLarge();
+          const text = stringify(value);
+          written += Buffer.byteLength(text);
+          return written > maxBytes ? tooLarge() : text;
+        };
+        return single;
+      };
+      setResult(Array.isArray(result) ? result.map(capped) : capped(result as ExecutionResult));
+    },
+  };
 }
 
 const bodyError = (message: string, code: string, status: number) => new GraphQLError(message, { extensions: { code, http: { status } } });

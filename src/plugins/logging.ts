@@ -236,7 +236,12 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
     },
     onResponse({ request, response }) {
       const entry = requests.get(request);
-      if (!entry) return;
+      if (!entry) {
+        // Answered before onRequest reached this plugin (yoga's own /health): it gets an id too.
+        const header = request.headers.get('x-request-id');
+        response.headers.set('x-request-id', header && CALLER_REQUEST_ID.test(header) ? header : randomUUID());
+        return;
+      }
       response.headers.set('x-request-id', entry.requestId);
       const path = new URL(request.url).pathname;
       const line = {
@@ -252,7 +257,8 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
       else logger.info(line, 'request');
     },
   };
-  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors };
+  const requestIdOf = (request: Request) => requests.get(request)?.requestId;
+  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors, requestIdOf };
 }
 
 function withRequestId(result: ExecutionResult, requestId: string): ExecutionResult {

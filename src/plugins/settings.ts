@@ -25,6 +25,9 @@ export const hardeningEnv = {
   MAX_EXTRACTION_MS: count(10_000, 600_000),
   /** Extractor worker threads; unset: the cores less one, from one to four. */
   EXTRACT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  MAX_RESPONSE_BYTES: count(16 * 1024 * 1024, 1024 * 1024 * 1024),
+  MAX_SUBSCRIPTIONS: count(10_000),
+  MAX_SUBSCRIPTIONS_PER_ADDRESS: count(100),
   MAX_BATCH: z.coerce.number().int().min(0).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
@@ -54,8 +57,13 @@ export interface Limits {
   maxDirectives: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** Size of one HTTP response (a batch's answers together); past it, RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
   maxBatch: number;
   maxExtractionMs: number;
+  /** Open subscriptions (SSE and WebSocket) on the instance, and from one client address. */
+  maxSubscriptions: number;
+  maxSubscriptionsPerAddress: number;
 }
 
 export interface HardeningSettings {
@@ -78,8 +86,11 @@ export const defaultLimits: Limits = {
   maxDirectives: 20,
   maxCost: 50_000,
   maxBodyBytes: 512 * 1024,
+  maxResponseBytes: 16 * 1024 * 1024,
   maxBatch: 10,
   maxExtractionMs: 10_000,
+  maxSubscriptions: 10_000,
+  maxSubscriptionsPerAddress: 100,
 };
 
 type HardeningEnv = z.infer<z.ZodObject<typeof hardeningEnv>> & { NODE_ENV: string };
@@ -95,8 +106,11 @@ export function settingsFromConfig(config: HardeningEnv): HardeningSettings {
       maxDirectives: config.MAX_DIRECTIVES,
       maxCost: config.MAX_COST,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      maxResponseBytes: config.MAX_RESPONSE_BYTES,
       maxBatch: config.MAX_BATCH,
       maxExtractionMs: config.MAX_EXTRACTION_MS,
+      maxSubscriptions: config.MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerAddress: config.MAX_SUBSCRIPTIONS_PER_ADDRESS,
     },
     production: config.NODE_ENV === 'production',
     introspection: config.INTROSPECTION,

@@ -7,15 +7,17 @@ import { type LogPosition, cursorExpired, decodeLogCursor, encodeLogCursor } fro
 import type { SubscribeHooks } from '../live/live-statements.js';
 import { type StatementAddedMessage, isExpired } from '../live/statement-log.js';
 import { type StatementNode, createLoaders } from '../loaders.js';
-import { Article, Event, Person, Statement } from './refs.js';
+import { Statement } from './refs.js';
+import { filterId } from './write.js';
 
 const StatementAddedFilter = builder.inputType('StatementAddedFilter', {
   description: 'Only statements matching every given field.',
   fields: (t) => ({
-    speakerId: t.globalID({ for: Person }),
-    articleId: t.globalID({ for: Article }),
-    eventId: t.globalID({ for: Event }),
-    mentionsPersonId: t.globalID({ for: Person }),
+    // Plain IDs, decoded in subscribe: a wrong or malformed one is then an error naming its path.
+    speakerId: t.id(),
+    articleId: t.id(),
+    eventId: t.id(),
+    mentionsPersonId: t.id(),
   }),
 });
 
@@ -122,10 +124,10 @@ builder.subscriptionField('statementAdded', (t) =>
       const after = args.after == null ? null : decodeLogCursor(args.after, 'after');
       const f = args.filter ?? {};
       const filter: Filter = {
-        speakerId: f.speakerId ? Number(f.speakerId.id) : null,
-        articleId: f.articleId ? Number(f.articleId.id) : null,
-        eventId: f.eventId ? Number(f.eventId.id) : null,
-        mentionsPersonId: f.mentionsPersonId ? Number(f.mentionsPersonId.id) : null,
+        speakerId: filterId(f.speakerId, 'Person', 'filter.speakerId') ?? null,
+        articleId: filterId(f.articleId, 'Article', 'filter.articleId') ?? null,
+        eventId: filterId(f.eventId, 'Event', 'filter.eventId') ?? null,
+        mentionsPersonId: filterId(f.mentionsPersonId, 'Person', 'filter.mentionsPersonId') ?? null,
       };
       const live = ctx.live;
       // A subscriber that stops reading is disconnected rather than buffered for without end.

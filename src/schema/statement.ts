@@ -5,7 +5,7 @@ import type { Db } from '../db/index.js';
 import { normalizeWhitespace } from '../text.js';
 import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../spans.js';
 import { rules } from './validation.js';
-import { decodeId, encodeId, lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
+import { decodeId, encodeId, filterId, lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { planFor } from './lookahead.js';
 import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
@@ -72,10 +72,11 @@ builder.node(Statement, {
 
 const StatementFilter = builder.inputType('StatementFilter', {
   fields: (t) => ({
-    speakerId: t.globalID({ for: Person }),
-    articleId: t.globalID({ for: Article }),
-    eventId: t.globalID({ for: Event }),
-    mentionsPersonId: t.globalID({ for: Person }),
+    // Plain IDs, decoded in the resolver: a wrong or malformed one is then an error naming its path.
+    speakerId: t.id(),
+    articleId: t.id(),
+    eventId: t.id(),
+    mentionsPersonId: t.id(),
     kind: t.field({ type: StatementKind }),
     search: t.string({ description: 'PostgreSQL full-text search (web-search syntax); results come best match first.' }),
     saidAfter: t.field({ type: 'DateTime' }),
@@ -137,8 +138,13 @@ builder.queryField('statements', (t) =>
       args: { filter: t.arg({ type: StatementFilter }) },
       resolve: (_root, args, ctx, info) => {
         const f = args.filter ?? {};
-        const id = (value: { id: string } | null | undefined) => (value ? Number(value.id) : undefined);
-        const filter = { ...f, speakerId: id(f.speakerId), articleId: id(f.articleId), eventId: id(f.eventId), mentionsPersonId: id(f.mentionsPersonId) };
+        const filter = {
+          ...f,
+          speakerId: filterId(f.speakerId, 'Person', 'filter.speakerId'),
+          articleId: filterId(f.articleId, 'Article', 'filter.articleId'),
+          eventId: filterId(f.eventId, 'Event', 'filter.eventId'),
+          mentionsPersonId: filterId(f.mentionsPersonId, 'Person', 'filter.mentionsPersonId'),
+        };
         return ctx.loaders.rootPage<StatementNode>(statementList(filter), args, planFor(ctx, info, 'Statement'));
       },
     },
@@ -159,6 +165,16 @@ const TextSpanInput = builder.inputType('TextSpanInput', {
 
 const FRAGMENTS_DESCRIPTION =
   'Each fragment, in order, when the attribution interrupts the quote; span is then their overall range, and the text their words joined by " … ".';
+
+/** Quotation marks and spaces around a quote, which its span may or may not take in. */
+const QUOTE_EDGES = /^[\s"'“”‘’«»„]+|[\s"'“”‘’«»„]+$/gu;
+
+/** A quote's text against the body at its span: the same words, however spaced, quote marks aside. */
+function quoteMatchesSpan(text: string, atSpan: string): boolean {
+  return normalizeWhitespace(text).replace(QUOTE_EDGES, '') === normalizeWhitespace(atSpan).replace(QUOTE_EDGES, '');
+}
+
+const truncate = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
 
 const statementFields = {
   text: rules.statementText,
@@ -189,6 +205,11 @@ builder.relayMutationField(
       const speakerId = input.speakerId == null ? null : decodeId(input.speakerId, 'Person', 'input.speakerId');
       const eventId = input.eventId == null ? null : decodeId(input.eventId, 'Event', 'input.eventId');
       const mentionIds = [...new Set((input.mentionIds ?? []).map((id, i) => decodeId(id, 'Person', `input.mentionIds.${i}`)))];
+      if (speakerId == null && !input.speakerLabel?.trim()) {
+        throw badInput('"input.speakerId": say who made the statement: give speakerId, or speakerLabel for an unnamed source ("a White House official").', 'input.speakerId');
+      }
+      // A quote's span must hold its words: the body is read to compare them.
+      const quoteSpan = input.kind !== 'PARAPHRASE' && (input.span != null || input.spans != null);
       const written = write(ctx, async (tx) => {
         // One round trip checks (and locks until commit) everything the statement refers to: the
         // article (its body's length only when a span must fit in it: measuring reads the whole
@@ -198,7 +219,7 @@ builder.relayMutationField(
           .select({
             publishedAt: articles.publishedAt,
             bodyLength: placed ? sql<number>`length(${articles.body})` : sql<null>`null`,
-            body: textMustMatchFragments(input.kind, input.spans ?? null) ? articles.body : sql<null>`null`,
+            body: quoteSpan || textMustMatchFragments(input.kind, input.spans ?? null) ? articles.body : sql<null>`null`,
             speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
             eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
             mentionsFound: mentionIds.length === 0 ? sql<number>`0` : lockedCount(people, mentionIds),
@@ -208,7 +229,13 @@ builder.relayMutationField(
           .for('share');
         if (!article) throw notFound('article', 'input.articleId');
         const { span, spans } = placeStatement(input, Number(article.bodyLength), 'input');
-        if (article.body != null) checkFragmentText(input.text, input.kind, spans, article.body, 'input');
+        if (article.body != null && textMustMatchFragments(input.kind, input.spans ?? null)) checkFragmentText(input.text, input.kind, spans, article.body, 'input');
+        else if (quoteSpan && span && !quoteMatchesSpan(input.text, article.body!.slice(span.start, span.end))) {
+          throw badInput(
+            `"input.text": a quote must be the words at its span; the body there reads "${truncate(article.body!.slice(span.start, span.end), 120)}".`,
+            'input.text',
+          );
+        }
         if (!article.speakerFound) throw notFound('person', 'input.speakerId');
         if (!article.eventFound) throw notFound('event', 'input.eventId');
         if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');

@@ -3,11 +3,47 @@ import { z } from 'zod';
 import { badInput } from '../errors.js';
 import { normalizeWhitespace } from '../text.js';
 
+type Issue = ZodError['issues'][number];
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  date: 'a date',
+};
+
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : (TYPE_NAMES[typeof value] ?? typeof value));
+
+/**
+ * A zod issue in words a person reads. Our rules carry their own messages; zod's defaults
+ * ("Invalid input: expected string, received undefined") are for programmers.
+ */
+export function issueMessage(issue: Issue): string {
+  if (issue.code === 'invalid_type') {
+    const received = 'input' in issue ? issue.input : /received (\w+)/.exec(issue.message)?.[1];
+    if (received === undefined || received === 'undefined') return 'is required';
+    const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+    return `must be ${expected}${'input' in issue ? `, not ${kindOf(issue.input)}` : ''}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `has fields this API does not know: ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  return issue.message;
+}
+
+/** `"field": what is wrong`, for the first zod issue. */
+export function describeIssue(issue: Issue): { message: string; field: string | undefined } {
+  const field = issue.path.map(String).join('.') || undefined;
+  return { message: field ? `"${field}": ${issueMessage(issue)}` : issueMessage(issue), field };
+}
+
 /** The first zod issue as a BAD_USER_INPUT naming its field ("input.statements.2.text"). */
 export function zodInputError(error: ZodError) {
   const issue = error.issues[0];
-  const field = issue?.path.map(String).join('.') || undefined;
-  return badInput(field ? `"${field}": ${issue!.message}` : (issue?.message ?? 'Invalid input.'), field);
+  if (!issue) return badInput('Invalid input.');
+  const { message, field } = describeIssue(issue);
+  return badInput(message, field);
 }
 
 /** The most aliases a person holds, however they got them (input, merges). */

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { requireEditor } from '../auth/editor.js';
+import { GLOBAL_ID_FORM, parseGlobalID } from '../builder.js';
 import type { Context } from '../context.js';
 import { type Db, rowsOf } from '../db/index.js';
 import { type ErrorCode, badInput, userError } from '../errors.js';
@@ -131,12 +132,15 @@ export function slugify(name: string): string {
  * otherwise (the plugin's own check cannot say which field was wrong).
  */
 export function decodeId(globalId: string, typename: 'Article' | 'Person' | 'Statement' | 'Event', field: string): number {
-  const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
-  const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
-  if (!match || Number(match[2]) > 2_147_483_647) throw badInput(`"${field}": not a valid Newsgraph ID.`, field);
-  if (match[1] !== typename) throw badInput(`"${field}": expected an ID of type ${typename}, got one of type ${match[1]}.`, field);
-  return Number(match[2]);
+  const parsed = parseGlobalID(globalId);
+  if (!parsed) throw badInput(`"${field}": not a valid Newsgraph ID; expected ${GLOBAL_ID_FORM}.`, field);
+  if (parsed.typename !== typename) throw badInput(`"${field}": expected the ID of a ${typename}, got the ID of a ${parsed.typename}.`, field);
+  return Number(parsed.id);
 }
+
+/** An optional filter ID, checked like decodeId. */
+export const filterId = (globalId: string | null | undefined, typename: 'Article' | 'Person' | 'Event', field: string) =>
+  globalId == null ? undefined : decodeId(globalId, typename, field);
 
 /** Optional input fields may be left out, but a required column cannot be set to null. */
 export function notNull<T>(value: T | null | undefined, field: string): T | undefined {

@@ -98,7 +98,7 @@ describe.skipIf(!executablePath)('GraphiQL in a real browser', () => {
     const text = `Seen in GraphiQL ${Date.now()}`;
     const { data } = await app.gql('{ articles(first: 1) { edges { node { id } } } }');
     const created = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
-      input: { articleId: data.articles.edges[0].node.id, text, kind: 'PARAPHRASE' },
+      input: { articleId: data.articles.edges[0].node.id, text, kind: 'PARAPHRASE', speakerLabel: 'a source' },
     });
     expect(created.errors).toBeUndefined();
     const result = page.locator('.result-window, .graphiql-response');

@@ -177,7 +177,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('database r
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${backend.token}` },
         body: JSON.stringify({
-          query: `mutation($a: ID!, $t: String!) { createStatement(input: { articleId: $a, text: $t, kind: PARAPHRASE }) { statement { id } } }`,
+          query: `mutation($a: ID!, $t: String!) { createStatement(input: { articleId: $a, text: $t, kind: PARAPHRASE, speakerLabel: "a source" }) { statement { id } } }`,
           variables: { a: Buffer.from(`Article:${articleId}`).toString('base64url'), t: `through the API ${i}` },
         }),
       });

@@ -36,7 +36,7 @@ describe(`graceful shutdown with writes and subscriptions (${backendName})`, () 
     const articles = await (await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }) })).json();
     const articleId = (articles as any).data.articles.edges[0].node.id as string;
     const create = (text: string) =>
-      fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: CREATE, variables: { input: { articleId, text, kind: 'PARAPHRASE' } } }) });
+      fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: CREATE, variables: { input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' } } }) });
 
     // An SSE subscriber and a graphql-ws subscriber, both live before the burst.
     const sseResponse = await fetch(server.url, {

@@ -2,11 +2,12 @@ import { type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createServer } from 'node:http';
 import { seedArticles } from '../../seeds/index.js';
-import { createApp } from '../../src/app.js';
+import { type AppDeps, createApp } from '../../src/app.js';
 import { createToken } from '../../src/auth/tokens.js';
 import { seedAll } from '../../src/db/seed.js';
 import { createLiveStatements } from '../../src/live/live-statements.js';
 import { type WebSocketOptions, attachWebSocketServer } from '../../src/live/websocket.js';
+import type { Metrics } from '../../src/plugins/metrics.js';
 import type { GraphQLResponse } from './app.js';
 import { createTestDatabase } from './database.js';
 
@@ -14,15 +15,24 @@ import { createTestDatabase } from './database.js';
  * The service with writes and live statements: a started feed, an editor token, helpers for
  * mutations and SSE subscriptions, and (on demand) a real port for WebSocket clients.
  */
-export async function createLiveTestApp(options: { seed?: boolean; onQuery?: (query: string) => void; logger?: Logger } = {}) {
+export async function createLiveTestApp(
+  options: {
+    seed?: boolean;
+    onQuery?: (query: string) => void;
+    logger?: Logger;
+    hardening?: AppDeps['hardening'];
+    metrics?: Metrics;
+    live?: { maxBuffered?: number; stallTimeoutMs?: number };
+  } = {},
+) {
   const database = await createTestDatabase(options.onQuery);
   await database.migrate();
   if (options.seed ?? true) await seedAll(database.db, seedArticles);
   // A long safety poll: tests see NOTIFY-driven delivery, not the fallback.
-  const live = createLiveStatements({ database, safetyPollMs: 60_000 });
+  const live = createLiveStatements({ database, safetyPollMs: 60_000, ...options.live });
   await live.start();
   const { token } = await createToken(database.db, 'tester');
-  const yoga = createApp({ db: database.db, live, logger: options.logger });
+  const yoga = createApp({ db: database.db, live, logger: options.logger, hardening: options.hardening, metrics: options.metrics });
   const closers: (() => Promise<void>)[] = [];
 
   /** A GraphQL operation over HTTP; mutations carry the editor token unless `token` says otherwise. */
