@@ -62,7 +62,7 @@ describe('the README documents', () => {
   });
 
   it('every environment variable the service and its scripts read', () => {
-    const sources = ['src/config.ts', 'src/plugins/settings.ts', ...readdirSync(new URL('../scripts', import.meta.url)).map((file) => `scripts/${file}`)].map(read);
+    const sources = ['src/config.ts', 'src/plugins/settings.ts', ...readdirSync(new URL('../scripts', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `scripts/${entry.name}`)].map(read);
     const names = new Set<string>();
     for (const source of sources) {
       for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): /gm)) names.add(match[1]!);

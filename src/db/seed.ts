@@ -1,3 +1,4 @@
+import { linkQuotations } from '../ingest/quotations.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
@@ -88,12 +89,16 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
       const span = locate(body, statement.quote, statement.occurrence);
       const eventId = statement.event === undefined ? null : eventIds.get(statement.event);
       if (eventId === undefined) throw new Error(`Seed statement refers to unknown event "${statement.event}"`);
+      const speakerId = statement.speaker ? personId(statement.speaker) : null;
+      // Quotes are reports of a quotation, as when ingested (src/ingest/quotations.ts).
+      const [quotationId] = await linkQuotations(tx, [{ speakerId, kind: statement.kind, text: normalizeWhitespace(statement.quote), saidAt: new Date(statement.saidAt) }]);
       const [row] = await tx
         .insert(statements)
         .values({
           articleId,
-          speakerId: statement.speaker ? personId(statement.speaker) : null,
+          speakerId,
           speakerLabel: statement.speakerLabel ?? null,
+          quotationId: quotationId ?? null,
           eventId,
           kind: statement.kind,
           text: normalizeWhitespace(statement.quote),
