@@ -16,12 +16,26 @@ import { CountingProxy } from './lib/pgproxy.js';
 import { type ProfileSummary, summariseProfiles } from './lib/profile.js';
 import { BENCH_DIR, NODE22, ROOT_DIR, type RunningSystem, startSystem } from './lib/systems.js';
 import {
-  createStatementPlan, createToken, floorWriteBody, liveFeatures, postgraphileCreateStatement, postgraphileWriteVariables, runFanout, writeArgs,
+  createStatementPlan,
+  createToken,
+  floorWriteBody,
+  liveFeatures,
+  postgraphileCreateStatement,
+  postgraphileWriteVariables,
+  runFanout,
+  writeArgs,
 } from './live/writes.js';
 import { type SystemName, canonical, firstDifference } from './workloads/canonical.js';
 import {
-  READ_WORKLOADS, type ReadWorkload, WORKLOAD_TITLES, floorPath, newsgraphQueries, newsgraphRelationFields, newsgraphVariables,
-  postgraphileQueries, postgraphileVariables,
+  READ_WORKLOADS,
+  type ReadWorkload,
+  WORKLOAD_TITLES,
+  floorPath,
+  newsgraphQueries,
+  newsgraphRelationFields,
+  newsgraphVariables,
+  postgraphileQueries,
+  postgraphileVariables,
 } from './workloads/queries.js';
 
 // ---------------------------------------------------------------- options
@@ -32,12 +46,18 @@ const opt = (name: string, dflt: string) => {
 };
 const flag = (name: string) => argv.includes(`--${name}`);
 const options = {
-  sizes: opt('sizes', 'S,M').split(',').map((s) => s.trim().toUpperCase()) as Size[],
+  sizes: opt('sizes', 'S,M')
+    .split(',')
+    .map((s) => s.trim().toUpperCase()) as Size[],
   duration: Number(opt('duration', '10')),
   connections: Number(opt('connections', '10')),
   warmup: Number(opt('warmup', '3')),
-  workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6').split(',').map((s) => s.trim().toUpperCase()),
-  systems: opt('systems', 'newsgraph,postgraphile,floor').split(',').map((s) => s.trim()) as SystemName[],
+  workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6')
+    .split(',')
+    .map((s) => s.trim().toUpperCase()),
+  systems: opt('systems', 'newsgraph,postgraphile,floor')
+    .split(',')
+    .map((s) => s.trim()) as SystemName[],
   seed: Number(opt('seed', '42')),
   reload: flag('reload'),
   profile: flag('profile'),
@@ -88,7 +108,9 @@ function machine() {
 }
 
 // ---------------------------------------------------------------- request items
-interface Items { args: Record<ReadWorkload, (number | string | null)[]> }
+interface Items {
+  args: Record<ReadWorkload, (number | string | null)[]>;
+}
 
 async function buildItems(corpus: Corpus): Promise<Items> {
   const r = rng(options.seed * 7919 + corpus.articles);
@@ -135,7 +157,18 @@ async function send(sys: RunningSystem, w: ReadWorkload, arg: number | string | 
 }
 
 // ---------------------------------------------------------------- load
-interface LoadResult { requests: number; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; graphqlErrors: number; non2xx: number; timeouts: number }
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  graphqlErrors: number;
+  non2xx: number;
+  timeouts: number;
+}
 
 function runLoad(job: { url: string; method: 'GET' | 'POST'; items: string[]; headers?: Record<string, string>; checkErrors: boolean }): Promise<LoadResult> {
   const file = path.join(WORK, `job-${Math.random().toString(36).slice(2)}.json`);
@@ -149,7 +182,17 @@ function runLoad(job: { url: string; method: 'GET' | 'POST'; items: string[]; he
 }
 
 // ---------------------------------------------------------------- results
-interface Row { size: Size; workload: string; system: SystemName; load?: LoadResult; sqlPerRequest?: number; rssMB?: number; peakMB?: number; loadavg?: number; note?: string }
+interface Row {
+  size: Size;
+  workload: string;
+  system: SystemName;
+  load?: LoadResult;
+  sqlPerRequest?: number;
+  rssMB?: number;
+  peakMB?: number;
+  loadavg?: number;
+  note?: string;
+}
 const rows: Row[] = [];
 const checks: { size: Size; workload: ReadWorkload; system: SystemName; compared: number; equal: number; difference?: string }[] = [];
 const explains: { size: Size; system: SystemName; workload: ReadWorkload; findings: ExplainFinding[] }[] = [];
@@ -186,7 +229,8 @@ async function benchSize(size: Size) {
       }
       const reference = started.find((s) => s.name === 'floor')?.name ?? started[0]!.name;
       for (const sys of started) {
-        let equal = 0, difference: string | undefined;
+        let equal = 0,
+          difference: string | undefined;
         answers.get(sys.name)!.forEach((v, i) => {
           const d = firstDifference(v, answers.get(reference)![i]);
           if (!d) equal++;
@@ -203,7 +247,9 @@ async function benchSize(size: Size) {
         rows.push({ size, workload: w, system: sys.name, sqlPerRequest: perRequest });
         explains.push({ size, system: sys.name, workload: w, findings: await explainAll(corpus.url, proxy.queries()) });
       }
-      log(`  checked ${w}: ${started.map((s) => `${s.name} ${checks.filter((c) => c.size === size && c.workload === w && c.system === s.name)[0]?.equal}/${samples.length} equal`).join(', ')}`);
+      log(
+        `  checked ${w}: ${started.map((s) => `${s.name} ${checks.filter((c) => c.size === size && c.workload === w && c.system === s.name)[0]?.equal}/${samples.length} equal`).join(', ')}`,
+      );
     }
   } finally {
     for (const sys of started) await sys.stop();
@@ -235,7 +281,9 @@ async function benchSize(size: Size) {
         const mem = sys.memory();
         const row = rows.find((r) => r.size === size && r.workload === w && r.system === name);
         Object.assign(row ?? rows[rows.push({ size, workload: w, system: name }) - 1]!, { load, rssMB: mem.rssMB, peakMB: mem.peakMB, loadavg: loadavg()[0] });
-        log(`  ${w} ${name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}  rss ${mem.rssMB.toFixed(0)} MB  load ${loadavg()[0]!.toFixed(1)}`);
+        log(
+          `  ${w} ${name.padEnd(12)} ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  errors ${load.errors}  rss ${mem.rssMB.toFixed(0)} MB  load ${loadavg()[0]!.toFixed(1)}`,
+        );
       }
     }
     if (options.workloads.includes('W5')) await writeWorkload(running, corpus, items);
@@ -265,13 +313,15 @@ async function writeWorkload(running: RunningSystem[], corpus: Corpus, items: It
         const plan = await createStatementPlan(sys.url);
         live[`W5-${size}`] = { status: 'measured', document: plan.document };
         job = {
-          method: 'POST', url: sys.url,
+          method: 'POST',
+          url: sys.url,
           items: args.map((w) => JSON.stringify({ query: plan.document, variables: plan.variables(w) })),
           headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
         };
       } else if (sys.name === 'postgraphile') {
         job = {
-          method: 'POST', url: sys.url,
+          method: 'POST',
+          url: sys.url,
           items: args.map((w) => JSON.stringify({ query: postgraphileCreateStatement, variables: postgraphileWriteVariables(w) })),
           headers: { 'content-type': 'application/json', accept: 'application/json' },
         };
@@ -301,13 +351,24 @@ async function fanoutWorkload(sys: RunningSystem, corpus: Corpus, rate: number) 
   }
   try {
     const result = await runFanout({
-      url: sys.url, databaseUrl: corpus.url, sse: options.w6Sse, ws: options.w6Ws, rate, seconds: options.w6Seconds, warmupSeconds: options.warmup,
-      articles: corpus.articles, people: corpus.people, rss: () => sys.memory().rssMB, serverPid: sys.pid,
+      url: sys.url,
+      databaseUrl: corpus.url,
+      sse: options.w6Sse,
+      ws: options.w6Ws,
+      rate,
+      seconds: options.w6Seconds,
+      warmupSeconds: options.warmup,
+      articles: corpus.articles,
+      people: corpus.people,
+      rss: () => sys.memory().rssMB,
+      serverPid: sys.pid,
     });
     live[key] = { status: 'measured', ...result };
-    log(`  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (first receipt p99 ${result.firstP99.toFixed(1)}, spread p99 ${result.spreadP99.toFixed(1)}), lost ${result.lost}, warm-up p99 ${result.warmupP99.toFixed(1)} ms, content ${result.contentErrors.length ? result.contentErrors.join('; ') : 'checked'}, ` +
-      `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms; ` +
-      `over ${(result.loadMs / 1000).toFixed(1)} s of inserts and drain: server CPU ${result.serverCpuMs.toFixed(0)} ms, subscriber process CPU ${result.clientLoadCpuMs.toFixed(0)} ms`);
+    log(
+      `  W6 ${result.connected}/${result.subscribers} subscribers, ${result.rate}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (first receipt p99 ${result.firstP99.toFixed(1)}, spread p99 ${result.spreadP99.toFixed(1)}), lost ${result.lost}, warm-up p99 ${result.warmupP99.toFixed(1)} ms, content ${result.contentErrors.length ? result.contentErrors.join('; ') : 'checked'}, ` +
+        `RSS ${result.rssBeforeMB.toFixed(0)} → ${result.rssConnectedMB.toFixed(0)} → ${result.rssAfterMB.toFixed(0)} MB, drain ${result.drainMs} ms, client CPU ${result.clientCpuMs.toFixed(0)} ms; ` +
+        `over ${(result.loadMs / 1000).toFixed(1)} s of inserts and drain: server CPU ${result.serverCpuMs.toFixed(0)} ms, subscriber process CPU ${result.clientLoadCpuMs.toFixed(0)} ms`,
+    );
   } catch (e) {
     live[key] = { status: 'failed', reason: (e as Error).message };
     log(`  W6 failed: ${(e as Error).message}`);
@@ -324,40 +385,77 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
   const out: string[] = [];
   const find = (size: Size, w: string, s: SystemName) => rows.find((r) => r.size === size && r.workload === w && r.system === s);
   out.push(`# Newsgraph benchmark — ${new Date().toISOString()}`, '');
-  out.push(`Machine: ${info.nproc} shared cores (\`nproc\`), ${info.cpu}, ${info.memoryGB} GB; Node ${info.node} (Newsgraph, floor, load), ` +
-    `Node ${info.node22} (PostGraphile ${info.postgraphile}, v5); ${pgVersion}; autocannon ${info.autocannon}. ` +
-    `Load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, from a separate process; ` +
-    `everything (PostgreSQL, server, load) shares the same cores.`, '');
-  out.push('Corpus: ' + corpora.map((c) => `${c.size} = ${c.articles} articles, ${c.statements} statements, ${c.people} people, ${c.events} events${c.reused ? '' : ` (loaded in ${c.seconds.toFixed(0)} s)`}`).join('; ') + '.', '');
+  out.push(
+    `Machine: ${info.nproc} shared cores (\`nproc\`), ${info.cpu}, ${info.memoryGB} GB; Node ${info.node} (Newsgraph, floor, load), ` +
+      `Node ${info.node22} (PostGraphile ${info.postgraphile}, v5); ${pgVersion}; autocannon ${info.autocannon}. ` +
+      `Load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, from a separate process; ` +
+      `everything (PostgreSQL, server, load) shares the same cores.`,
+    '',
+  );
+  out.push(
+    'Corpus: ' +
+      corpora
+        .map(
+          (c) =>
+            `${c.size} = ${c.articles} articles, ${c.statements} statements, ${c.people} people, ${c.events} events${c.reused ? '' : ` (loaded in ${c.seconds.toFixed(0)} s)`}`,
+        )
+        .join('; ') +
+      '.',
+    '',
+  );
   out.push('| size | workload | system | req/s | p50 ms | p99 ms | SQL/req | errors | RSS MB (peak) | answers = floor | load avg |');
   out.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   const order = (r: Row) => options.sizes.indexOf(r.size) * 100 + Number(r.workload.slice(1)) * 10 + options.systems.indexOf(r.system);
   for (const r of [...rows].sort((a, b) => order(a) - order(b))) {
     const chk = checks.find((c) => c.size === r.size && c.workload === r.workload && c.system === r.system);
     if (r.note && !r.load) {
-      out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | failed: ${r.note.replace(/\|/g, '/').slice(0, 200)} | | | | | | | |`);
+      out.push(
+        `| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | failed: ${r.note.replace(/\|/g, '/').slice(0, 200)} | | | | | | | |`,
+      );
       continue;
     }
-    out.push(`| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} | ${f1(r.loadavg)} |`);
+    out.push(
+      `| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} | ${f1(r.loadavg)} |`,
+    );
   }
   out.push('', '## Targets (ratios from this run)', '', '| size | target | measured | |', '| --- | --- | --- | --- |');
   for (const size of options.sizes) {
     for (const w of ['W1', 'W2', 'W3'] as ReadWorkload[]) {
-      const n = find(size, w, 'newsgraph')?.load, p = find(size, w, 'postgraphile')?.load;
-      if (n && p) out.push(`| ${size} | ${w} req/s ≥ 1.25 × PostGraphile, p99 no worse | ${f2(n.rps / p.rps)} ×, p99 ${f1(n.p99)} vs ${f1(p.p99)} ms | ${pass(n.rps >= 1.25 * p.rps && n.p99 <= p.p99)} |`);
+      const n = find(size, w, 'newsgraph')?.load,
+        p = find(size, w, 'postgraphile')?.load;
+      if (n && p)
+        out.push(
+          `| ${size} | ${w} req/s ≥ 1.25 × PostGraphile, p99 no worse | ${f2(n.rps / p.rps)} ×, p99 ${f1(n.p99)} vs ${f1(p.p99)} ms | ${pass(n.rps >= 1.25 * p.rps && n.p99 <= p.p99)} |`,
+        );
     }
-    const n1 = find(size, 'W1', 'newsgraph')?.load, fl = find(size, 'W1', 'floor')?.load;
+    const n1 = find(size, 'W1', 'newsgraph')?.load,
+      fl = find(size, 'W1', 'floor')?.load;
     if (n1 && fl) out.push(`| ${size} | W1 req/s ≥ 0.5 × floor | ${f2(n1.rps / fl.rps)} × | ${pass(n1.rps >= 0.5 * fl.rps)} |`);
-    const n5 = find(size, 'W5', 'newsgraph')?.load, p5 = find(size, 'W5', 'postgraphile')?.load, f5 = find(size, 'W5', 'floor')?.load;
-    if (n5 && (p5 || f5)) out.push(`| ${size} | W5 writes (no target; for reference) | ${p5 ? `${f2(n5.rps / p5.rps)} × PostGraphile` : ''}${p5 && f5 ? ', ' : ''}${f5 ? `${f2(n5.rps / f5.rps)} × floor` : ''}; p99 ${f1(n5.p99)}${p5 ? ` vs ${f1(p5.p99)}` : ''}${f5 ? ` vs ${f1(f5.p99)}` : ''} ms | – |`);
+    const n5 = find(size, 'W5', 'newsgraph')?.load,
+      p5 = find(size, 'W5', 'postgraphile')?.load,
+      f5 = find(size, 'W5', 'floor')?.load;
+    if (n5 && (p5 || f5))
+      out.push(
+        `| ${size} | W5 writes (no target; for reference) | ${p5 ? `${f2(n5.rps / p5.rps)} × PostGraphile` : ''}${p5 && f5 ? ', ' : ''}${f5 ? `${f2(n5.rps / f5.rps)} × floor` : ''}; p99 ${f1(n5.p99)}${p5 ? ` vs ${f1(p5.p99)}` : ''}${f5 ? ` vs ${f1(f5.p99)}` : ''} ms | – |`,
+      );
     for (const w of readWorkloads) {
       const s = find(size, w, 'newsgraph')?.sqlPerRequest;
-      if (s != null) out.push(`| ${size} | ${w} SQL/req ≤ relation fields (${newsgraphRelationFields[w].length}: ${newsgraphRelationFields[w].join(', ')}) | ${f1(s)} | ${pass(s <= newsgraphRelationFields[w].length)} |`);
+      if (s != null)
+        out.push(
+          `| ${size} | ${w} SQL/req ≤ relation fields (${newsgraphRelationFields[w].length}: ${newsgraphRelationFields[w].join(', ')}) | ${f1(s)} | ${pass(s <= newsgraphRelationFields[w].length)} |`,
+        );
     }
   }
   if (options.sizes.length > 1) {
-    const first = options.sizes[0]!, last = options.sizes.at(-1)!;
-    out.push('', `## Growth (Newsgraph p50, ms)`, '', `| workload | ${options.sizes.join(' | ')} | ${last}/${first} | target | |`, `| --- | ${options.sizes.map(() => '---:').join(' | ')} | ---: | --- | --- |`);
+    const first = options.sizes[0]!,
+      last = options.sizes.at(-1)!;
+    out.push(
+      '',
+      `## Growth (Newsgraph p50, ms)`,
+      '',
+      `| workload | ${options.sizes.join(' | ')} | ${last}/${first} | target | |`,
+      `| --- | ${options.sizes.map(() => '---:').join(' | ')} | ---: | --- | --- |`,
+    );
     for (const w of ['W1', 'W2', 'W4'] as ReadWorkload[]) {
       if (!readWorkloads.includes(w)) continue;
       const ps = options.sizes.map((s) => find(s, w, 'newsgraph')?.load?.p50);
@@ -369,12 +467,17 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
   }
   out.push('', '## EXPLAIN of the statements each system sent (largest size run)', '');
   const largest = options.sizes.at(-1)!;
-  out.push('| system | workload | statements | sequential scans of corpus tables | sorts of > 1,000 rows (no index serves the order) |', '| --- | --- | ---: | --- | --- |');
+  out.push(
+    '| system | workload | statements | sequential scans of corpus tables | sorts of > 1,000 rows (no index serves the order) |',
+    '| --- | --- | ---: | --- | --- |',
+  );
   for (const e of explains.filter((x) => x.size === largest)) {
     const seq = e.findings.flatMap((f) => f.seqScans);
     const errs = e.findings.filter((f) => f.error).length;
     const sorts = [...new Set(e.findings.flatMap((f) => f.bigSorts))];
-    out.push(`| ${e.system} | ${e.workload} | ${e.findings.length} | ${seq.length ? `❌ ${[...new Set(seq)].join(', ')}` : '✅ none'}${errs ? ` (${errs} not explained)` : ''} | ${sorts.length ? `⚠️ ${sorts.join('; ')}` : 'none'} |`);
+    out.push(
+      `| ${e.system} | ${e.workload} | ${e.findings.length} | ${seq.length ? `❌ ${[...new Set(seq)].join(', ')}` : '✅ none'}${errs ? ` (${errs} not explained)` : ''} | ${sorts.length ? `⚠️ ${sorts.join('; ')}` : 'none'} |`,
+    );
   }
   out.push('', '## Live workloads', '');
   for (const [key, v] of Object.entries(live)) {
@@ -382,25 +485,35 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
     const [k, size] = key.split('-') as ['W5' | 'W6', string, string?];
     if (x.status !== 'measured') out.push(`- ${size} ${k} ${WORKLOAD_TITLES[k]}: **${x.status}** — ${x.reason}`);
     else if (k === 'W6') {
-      out.push(`- ${size} W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers connected (${options.w6Sse} SSE + ${options.w6Ws} graphql-ws), ` +
-        `${x.inserted} INSERTs at ${x.rate}/s after ${x.warmup} not counted (warm-up p99 ${f1(x.warmupP99)} ms); ` +
-        `${x.contentErrors?.length ? `**content check failed: ${x.contentErrors.join('; ')}**` : 'first SSE and graphql-ws events checked in full'}; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms; ` +
-        `per INSERT, first receipt p50 ${f1(x.firstP50)} / p99 ${f1(x.firstP99)} ms and first-to-last spread p50 ${f1(x.spreadP50)} / p99 ${f1(x.spreadP99)} ms ` +
-        `(target p99 ≤ 100 ms ${pass(x.p99 <= 100)}); delivered ${x.delivered}/${x.expectedDeliveries}, lost ${x.lost} (target 0 ${pass(x.lost === 0)}); ` +
-        `drained ${f1(x.drainMs / 1000)} s after the last INSERT; service RSS ${f0(x.rssBeforeMB)} MB → ${f0(x.rssConnectedMB)} MB subscribed → ${f0(x.rssAfterMB)} MB after the inserts → ${f0(x.rssClosedMB)} MB 2 s after the clients left; ` +
-        `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s; over the ${f1(x.loadMs / 1000)} s of inserts and drain, CPU: service ${f1(x.serverCpuMs / 1000)} s, subscriber process ${f1(x.clientLoadCpuMs / 1000)} s`);
+      out.push(
+        `- ${size} W6 ${WORKLOAD_TITLES.W6}: ${x.connected}/${x.subscribers} subscribers connected (${options.w6Sse} SSE + ${options.w6Ws} graphql-ws), ` +
+          `${x.inserted} INSERTs at ${x.rate}/s after ${x.warmup} not counted (warm-up p99 ${f1(x.warmupP99)} ms); ` +
+          `${x.contentErrors?.length ? `**content check failed: ${x.contentErrors.join('; ')}**` : 'first SSE and graphql-ws events checked in full'}; INSERT→receipt p50 ${f1(x.p50)} ms, p99 ${f1(x.p99)} ms (SSE ${f1(x.sseP99)}, graphql-ws ${f1(x.wsP99)}), max ${f0(x.max)} ms; ` +
+          `per INSERT, first receipt p50 ${f1(x.firstP50)} / p99 ${f1(x.firstP99)} ms and first-to-last spread p50 ${f1(x.spreadP50)} / p99 ${f1(x.spreadP99)} ms ` +
+          `(target p99 ≤ 100 ms ${pass(x.p99 <= 100)}); delivered ${x.delivered}/${x.expectedDeliveries}, lost ${x.lost} (target 0 ${pass(x.lost === 0)}); ` +
+          `drained ${f1(x.drainMs / 1000)} s after the last INSERT; service RSS ${f0(x.rssBeforeMB)} MB → ${f0(x.rssConnectedMB)} MB subscribed → ${f0(x.rssAfterMB)} MB after the inserts → ${f0(x.rssClosedMB)} MB 2 s after the clients left; ` +
+          `subscriber process CPU ${f1(x.clientCpuMs / 1000)} s; over the ${f1(x.loadMs / 1000)} s of inserts and drain, CPU: service ${f1(x.serverCpuMs / 1000)} s, subscriber process ${f1(x.clientLoadCpuMs / 1000)} s`,
+      );
     } else out.push(`- ${size} W5 ${WORKLOAD_TITLES.W5}: see the table; Newsgraph's document: \`${x.document}\``);
   }
   if (embedded) {
     out.push('', '## Embedded default (`npm start`, PGlite)', '');
     out.push(`- first start (creates, migrates, seeds): ${f0(embedded.firstStartMs)} ms to the first answered query`);
     out.push(`- second start (data directory exists): ${f0(embedded.secondStartMs)} ms — target ≤ 3000 ms ${pass(embedded.secondStartMs <= 3000)}`);
-    out.push(`- idle RSS: ${f0(embedded.largestProcessRssMB)} MB for the service process, ${f0(embedded.idleRssMB)} MB for the whole \`npm start\` tree (npm + service) — target ≤ 400 MB ${pass(embedded.largestProcessRssMB <= 400)}`);
+    out.push(
+      `- idle RSS: ${f0(embedded.largestProcessRssMB)} MB for the service process, ${f0(embedded.idleRssMB)} MB for the whole \`npm start\` tree (npm + service) — target ≤ 400 MB ${pass(embedded.largestProcessRssMB <= 400)}`,
+    );
   }
   if (Object.keys(profiles).length) {
     out.push('', '## CPU profiles (self time by package)', '');
     for (const [key, list] of Object.entries(profiles)) {
-      for (const p of list) out.push(`- ${key}: ${p.packages.slice(0, 8).map((x) => `${x.name} ${(x.share * 100).toFixed(0)}%`).join(', ')}`);
+      for (const p of list)
+        out.push(
+          `- ${key}: ${p.packages
+            .slice(0, 8)
+            .map((x) => `${x.name} ${(x.share * 100).toFixed(0)}%`)
+            .join(', ')}`,
+        );
     }
   }
   return out.join('\n') + '\n';
@@ -423,7 +536,10 @@ if (options.embedded) {
 }
 
 const table = report(info, pgVersion, embedded);
-writeFileSync(path.join(RESULTS, `${stamp}.json`), JSON.stringify({ options, machine: info, pgVersion, corpora, rows, checks, explains, live, embedded, profiles }, null, 2));
+writeFileSync(
+  path.join(RESULTS, `${stamp}.json`),
+  JSON.stringify({ options, machine: info, pgVersion, corpora, rows, checks, explains, live, embedded, profiles }, null, 2),
+);
 writeFileSync(path.join(RESULTS, 'latest.md'), table);
 console.log('\n' + table);
 console.log(`results: bench/results/${stamp}.json, bench/results/latest.md; logs in ${WORK}`);

@@ -17,8 +17,17 @@ const INPUTS = ['src', 'seeds', 'package-lock.json', 'node_modules/.package-lock
  * its files) are large or load files themselves; ws's optional native helpers may be absent.
  */
 const EXTERNAL = [
-  '@electric-sql/pglite', '@electric-sql/pglite/*', '@graphql-yoga/render-graphiql', 'compromise', 'compromise/*', 'chrono-node',
-  'pino', 'pino/*', 'thread-stream', 'bufferutil', 'utf-8-validate',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+  '@graphql-yoga/render-graphiql',
+  'compromise',
+  'compromise/*',
+  'chrono-node',
+  'pino',
+  'pino/*',
+  'thread-stream',
+  'bufferutil',
+  'utf-8-validate',
 ];
 
 function newest(target) {

@@ -99,7 +99,9 @@ function trimPunctuation(text: string): string {
 }
 
 const NOT_NAME_WORDS = new Set(
-  'the a an he she it they we i his her their its this that these those some one mr mrs ms dr sen gov rep del rev gen lt col president vice senator governor secretary representative congressman congresswoman mayor chairman chairwoman speaker judge justice director minister ambassador'.split(' '),
+  'the a an he she it they we i his her their its this that these those some one mr mrs ms dr sen gov rep del rev gen lt col president vice senator governor secretary representative congressman congresswoman mayor chairman chairwoman speaker judge justice director minister ambassador'.split(
+    ' ',
+  ),
 );
 
 const PREPOSITIONS = new Set(['of', 'at', 'for', 'from', 'in', 'with', 'on', 'to']);
@@ -150,7 +152,15 @@ function speakerMatches(statement: ExtractedStatement, surname: string): boolean
 }
 
 /** Scores one kind: gold attributions against predicted statements; writes details when asked. */
-function scoreKind(article: Article, gold: GoldAttribution[], predicted: ExtractedStatement[], weight: number, counts: Counts, label: string, details: string[] | null): void {
+function scoreKind(
+  article: Article,
+  gold: GoldAttribution[],
+  predicted: ExtractedStatement[],
+  weight: number,
+  counts: Counts,
+  label: string,
+  details: string[] | null,
+): void {
   const body = article.body;
   const pairs = matchSpans(
     gold.map((attribution) => attribution.content),
@@ -162,7 +172,10 @@ function scoreKind(article: Article, gold: GoldAttribution[], predicted: Extract
   for (const [goldIndex, predictedIndex] of pairs) {
     const attribution = gold[goldIndex]!;
     const statement = predicted[predictedIndex]!;
-    if (trimPunctuation(body.slice(attribution.content.start, attribution.content.end)) === trimPunctuation(body.slice(statement.span.start, statement.span.end))) counts.exact += weight;
+    if (
+      trimPunctuation(body.slice(attribution.content.start, attribution.content.end)) === trimPunctuation(body.slice(statement.span.start, statement.span.end))
+    )
+      counts.exact += weight;
     const surname = attribution.source ? sourceSurname(body.slice(attribution.source.start, attribution.source.end)) : null;
     if (surname === null) continue;
     counts.speakerEligible += weight;
@@ -178,11 +191,15 @@ function scoreKind(article: Article, gold: GoldAttribution[], predicted: Extract
   gold.forEach((attribution, index) => {
     if (matchedGold.has(index)) return;
     const best = predicted.map((statement) => overlap(attribution.content, statement.span)).reduce((a, b) => Math.max(a, b), 0);
-    details.push(`${label} MISS ${article.name} [${attribution.content.start}] best=${best.toFixed(2)}: ${JSON.stringify(body.slice(attribution.content.start, attribution.content.end).slice(0, 300))}`);
+    details.push(
+      `${label} MISS ${article.name} [${attribution.content.start}] best=${best.toFixed(2)}: ${JSON.stringify(body.slice(attribution.content.start, attribution.content.end).slice(0, 300))}`,
+    );
   });
   predicted.forEach((statement, index) => {
     if (matchedPredicted.has(index)) return;
-    details.push(`${label} FALSE ${article.name} [${statement.span.start}] ${statement.kind}: ${JSON.stringify(body.slice(statement.span.start, statement.span.end).slice(0, 300))}`);
+    details.push(
+      `${label} FALSE ${article.name} [${statement.span.start}] ${statement.kind}: ${JSON.stringify(body.slice(statement.span.start, statement.span.end).slice(0, 300))}`,
+    );
   });
 }
 
@@ -195,7 +212,15 @@ function scoreArticle(article: Article, extraction: Extraction, details: string[
     const predictedQuotes = extraction.statements.filter((statement) => statement.kind !== 'PARAPHRASE');
     const predictedParaphrases = extraction.statements.filter((statement) => statement.kind === 'PARAPHRASE');
     scoreKind(article, gold.filter(isQuote), predictedQuotes, weight, tally.quotes, 'QUOTE', detailSink);
-    scoreKind(article, gold.filter((attribution) => !isQuote(attribution)), predictedParaphrases, weight, tally.paraphrases, 'PARAPHRASE', detailSink);
+    scoreKind(
+      article,
+      gold.filter((attribution) => !isQuote(attribution)),
+      predictedParaphrases,
+      weight,
+      tally.paraphrases,
+      'PARAPHRASE',
+      detailSink,
+    );
     scoreKind(article, gold, extraction.statements, weight, tally.all, 'ALL', null);
   }
   return tally;
@@ -312,7 +337,12 @@ function medianTime(articles: readonly Article[], tagger: TaggerModel | null): {
 }
 
 /** n-fold cross-validation: fold k is extracted by a tagger trained on the other folds. */
-function crossValidate(articles: readonly Article[], folds: number, useTagger: boolean, details: string[] | null): { rows: { label: string; articles: number; scores: Scores }[]; scored: Scored } {
+function crossValidate(
+  articles: readonly Article[],
+  folds: number,
+  useTagger: boolean,
+  details: string[] | null,
+): { rows: { label: string; articles: number; scores: Scores }[]; scored: Scored } {
   const extractions: Extraction[] = new Array(articles.length);
   const rows: { label: string; articles: number; scores: Scores }[] = [];
   for (let fold = 0; fold < folds; fold++) {
@@ -327,7 +357,9 @@ function crossValidate(articles: readonly Article[], folds: number, useTagger: b
     });
     const tally = scoreAll(inFold, foldExtractions, null).total;
     rows.push({ label: `fold ${fold + 1}/${folds}`, articles: inFold.length, scores: scores(tally) });
-    console.error(`fold ${fold + 1}/${folds}: ${((performance.now() - started) / 1000).toFixed(1)} s, quote F1 ${scores(tally).quoteF1.toFixed(3)}, paraphrase F1 ${scores(tally).paraphraseF1.toFixed(3)}`);
+    console.error(
+      `fold ${fold + 1}/${folds}: ${((performance.now() - started) / 1000).toFixed(1)} s, quote F1 ${scores(tally).quoteF1.toFixed(3)}, paraphrase F1 ${scores(tally).paraphraseF1.toFixed(3)}`,
+    );
   }
   return { rows, scored: scoreAll(articles, extractions, details) };
 }
@@ -388,7 +420,11 @@ function main(): void {
   if (heldOutDir !== undefined) {
     const articles = loadArticles(heldOutDir);
     const modelPath = option(args, '--model');
-    const tagger = !useTagger ? null : modelPath === undefined ? defaultTagger() : deserializeTagger(JSON.parse(readFileSync(modelPath, 'utf8')) as SerializedTagger);
+    const tagger = !useTagger
+      ? null
+      : modelPath === undefined
+        ? defaultTagger()
+        : deserializeTagger(JSON.parse(readFileSync(modelPath, 'utf8')) as SerializedTagger);
     const scored = scoreAll(articles, extractAll(articles, tagger), cvDir === undefined ? details : null);
     const timing = medianTime(articles, tagger);
     sections.push(
@@ -407,7 +443,8 @@ function main(): void {
   const report = sections.join('\n');
   console.log(report);
   const expectedPath = option(args, '--write-expected');
-  if (expectedPath !== undefined && heldOutDir !== undefined) writeFileSync(expectedPath, `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? defaultTagger() : null), null, 2)}\n`);
+  if (expectedPath !== undefined && heldOutDir !== undefined)
+    writeFileSync(expectedPath, `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? defaultTagger() : null), null, 2)}\n`);
   if (!args.includes('--no-write')) {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(join('bench/results', 'extraction.md'), report);

@@ -33,7 +33,9 @@ const { positionals, values } = parseArgs({
 });
 const ingest = !values['no-ingest'];
 if (ingest === (positionals.length === 0)) {
-  console.error('usage: npm run eval:people -- <folder | file> ... [--out <file.md>] [--top <n>]\n       DATABASE_URL=... npm run eval:people -- --no-ingest   (measure a database as it is)');
+  console.error(
+    'usage: npm run eval:people -- <folder | file> ... [--out <file.md>] [--top <n>]\n       DATABASE_URL=... npm run eval:people -- --no-ingest   (measure a database as it is)',
+  );
   process.exit(2);
 }
 
@@ -49,7 +51,8 @@ if (ingest && Number(existing) > 0) {
 const summary = ingest ? await runBulkIngest((article, now) => ingestBulkArticle(db, article, now), bulkItems(await planSources(positionals))) : null;
 
 const ORG_WORDS = new Set(
-  ('campaign house committee party department administration inc corp corporation company co news times post network foundation institute ' +
+  (
+    'campaign house committee party department administration inc corp corporation company co news times post network foundation institute ' +
     'university college council association agency bureau office group senate congress court union center centre fund pac club church ' +
     'coalition commission board ministry government state states journal press media television radio tv reuters democrats republicans ' +
     'gop america american nation national county city republic kingdom street endeavor capital bank federal international organization ' +
@@ -68,7 +71,10 @@ function notAPersonName(name: string): string | null {
   if (!parts || parts.given.length + 1 > 3) return 'more than three words';
   let position = 0;
   for (const word of words) {
-    const lower = word.replace(/[.,'’]+$/u, '').replace(/['’]s$/u, '').toLowerCase();
+    const lower = word
+      .replace(/[.,'’]+$/u, '')
+      .replace(/['’]s$/u, '')
+      .toLowerCase();
     if (ORG_WORDS.has(lower)) return 'organisation or place word';
     if (lower.length <= 2 || /['’]/u.test(lower)) continue; // initials, "de", "al", "D’Souza"
     position++;
@@ -85,7 +91,9 @@ const people = rowsOf<{ id: number; name: string; aliases: string[]; statements:
     from people p order by statements desc, p.id`),
 ).map((p) => ({ ...p, statements: Number(p.statements) }));
 const labels = rowsOf<{ label: string; n: number }>(
-  await db.execute(sql`select lower(speaker_label) as label, count(*)::int as n from statements where speaker_id is null and speaker_label is not null group by 1`),
+  await db.execute(
+    sql`select lower(speaker_label) as label, count(*)::int as n from statements where speaker_id is null and speaker_label is not null group by 1`,
+  ),
 );
 const labelCount = new Map(labels.map((l) => [l.label.replace(/^(the|mr\.?|mrs\.?|ms\.?)\s+/, ''), Number(l.n)]));
 
@@ -148,11 +156,19 @@ const lines = [
     const holding = g.rows.filter((r) => r.statements > 0);
     const total = g.rows.reduce((n, r) => n + r.statements, 0) + (labelCount.get(g.head.name.toLowerCase()) ?? 0);
     const surname = surnameKey(g.head.name) ?? '';
-    const others = holding.filter((r) => r.id !== g.head.id).map((r) => `${r.name} (${r.statements})`).join(', ');
+    const others = holding
+      .filter((r) => r.id !== g.head.id)
+      .map((r) => `${r.name} (${r.statements})`)
+      .join(', ');
     return `| ${i + 1} | ${g.head.name} | ${holding.length} | ${g.head.statements} / ${total} | ${pct(g.head.statements, total)} | ${labelCount.get(surname) ?? 0} | ${others} |`;
   }),
   '',
-  `Sample of rows counted as not a person's name: ${nonPeople.slice(0, 25).map((p) => `"${p.name}" (${p.why})`).join(', ') || 'none'}.`,
+  `Sample of rows counted as not a person's name: ${
+    nonPeople
+      .slice(0, 25)
+      .map((p) => `"${p.name}" (${p.why})`)
+      .join(', ') || 'none'
+  }.`,
 ];
 const table = lines.join('\n');
 console.log(table);

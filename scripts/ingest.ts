@@ -83,7 +83,13 @@ process.once('SIGTERM', () => interrupted.abort());
 
 const bars = tty
   ? new cliProgress.MultiBar(
-      { stream: process.stdout, format: ' {bar} {value}/{total} | {rate} articles/s | ETA {eta_formatted} | {label}', hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
+      {
+        stream: process.stdout,
+        format: ' {bar} {value}/{total} | {rate} articles/s | ETA {eta_formatted} | {label}',
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     )
   : null;
@@ -134,7 +140,9 @@ const lines = [
     `${s.failures.length} failed, in ${s.seconds.toFixed(1)} s (${rate} articles/s, ${via})`,
   `  articles:   ${stored} (${s.created} created, ${s.updated} updated)`,
   // Through the API, new and already-stored people and statements are not told apart.
-  remote ? `  people:     ${s.newPeople + s.matchedPeople} (new and matched not told apart through the API)` : `  people:     ${s.newPeople} new, ${s.matchedPeople} matched (stored before this run); ${s.resolvedToStored} names resolved to a person stored before their article`,
+  remote
+    ? `  people:     ${s.newPeople + s.matchedPeople} (new and matched not told apart through the API)`
+    : `  people:     ${s.newPeople} new, ${s.matchedPeople} matched (stored before this run); ${s.resolvedToStored} names resolved to a person stored before their article`,
   remote ? `  statements: ${s.statements}` : `  statements: ${s.statements} (${s.newStatements} new)`,
   `  events:     ${s.events}`,
   `  failed:     ${s.failures.length}`,

@@ -44,7 +44,16 @@ async function cleanup() {
 
 function startInstance(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
-    env: { ...process.env, DATABASE_URL: dbUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'info', DB_POOL_MAX: '4', WEB_CONCURRENCY: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      DB_POOL_MAX: '4',
+      WEB_CONCURRENCY: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -88,7 +97,11 @@ async function sseSubscriber(url: string) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('');
         if (/^event: next$/m.test(block) && data) onEvent(subscriber, JSON.parse(data));
       }
     }
@@ -116,8 +129,7 @@ async function backendCpuSeconds(pids: Set<number>): Promise<number> {
   }
   return ticks / TICKS_PER_SECOND;
 }
-const backendPids = async () =>
-  new Set((await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid));
+const backendPids = async () => new Set((await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid));
 const committed = async () => Number((await admin`select xact_commit from pg_stat_database where datname = ${dbName}`)[0]!.xact_commit);
 
 try {

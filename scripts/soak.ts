@@ -163,11 +163,15 @@ async function main() {
   const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${base}/metrics`)).text())?.[1]);
   while ((await metric('newsgraph_subscribers')) < subscriberCount) await new Promise((r) => setTimeout(r, 50));
 
-  const articleId = ((await (await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }),
-  })).json()) as any).data.articles.edges[0].node.id as string;
+  const articleId = (
+    (await (
+      await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }),
+      })
+    ).json()) as any
+  ).data.articles.edges[0].node.id as string;
   const written: string[] = [];
   const writer = async (n: number) => {
     for (let i = 0; Date.now() < deadline; i++) {

@@ -34,7 +34,9 @@ function main(): void {
   const serialized = JSON.stringify(serializeTagger(model));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, serialized);
-  console.log(`trained on ${articles.length} articles in ${((performance.now() - started) / 1000).toFixed(1)} s: ${model.cueWords.size} cue words, ${(serialized.length / 1e6).toFixed(2)} MB -> ${out}`);
+  console.log(
+    `trained on ${articles.length} articles in ${((performance.now() - started) / 1000).toFixed(1)} s: ${model.cueWords.size} cue words, ${(serialized.length / 1e6).toFixed(2)} MB -> ${out}`,
+  );
 }
 
 main();

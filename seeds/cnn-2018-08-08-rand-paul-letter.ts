@@ -72,8 +72,7 @@ const article: SeedArticle = {
       startDate: '2018-08-06',
       endDate: '2018-08-12',
       location: 'Moscow, Russia',
-      description:
-        'Senator Rand Paul visits Moscow in the week of 2018-08-06, carrying a letter from President Trump introducing him to President Putin.',
+      description: 'Senator Rand Paul visits Moscow in the week of 2018-08-06, carrying a letter from President Trump introducing him to President Putin.',
       participants: [{ person: 'rand-paul', role: 'visitor' }],
     },
     {
@@ -83,7 +82,7 @@ const article: SeedArticle = {
       // Written at some point before Paul announced its delivery on Wednesday 2018-08-08; no start fixed.
       endDate: '2018-08-08',
       description:
-        'At Senator Paul\'s request, President Trump wrote a letter to President Putin introducing Paul. Obtained by CNN, it calls for more engagement between the two countries and lists topics Paul wanted to discuss: legislative exchanges, parliamentary dialogue, cultural and educational exchange programs, increased counter-terrorism cooperation (building on the disruption of the St. Petersburg plot) and resolution of the military conflicts in Syria and Ukraine.',
+        "At Senator Paul's request, President Trump wrote a letter to President Putin introducing Paul. Obtained by CNN, it calls for more engagement between the two countries and lists topics Paul wanted to discuss: legislative exchanges, parliamentary dialogue, cultural and educational exchange programs, increased counter-terrorism cooperation (building on the disruption of the St. Petersburg plot) and resolution of the military conflicts in Syria and Ukraine.",
       participants: [
         { person: 'donald-trump', role: 'author' },
         { person: 'vladimir-putin', role: 'addressee' },
@@ -200,8 +199,7 @@ const article: SeedArticle = {
       kind: 'counter-terrorism operation',
       // "recent successes": the text fixes no date.
       location: 'St. Petersburg, Russia',
-      description:
-        "A plot in St. Petersburg was disrupted; Trump's letter cites it as a recent counter-terrorism success to build on.",
+      description: "A plot in St. Petersburg was disrupted; Trump's letter cites it as a recent counter-terrorism success to build on.",
       participants: [],
     },
   ],

@@ -91,7 +91,13 @@ export function createApp(deps: AppDeps) {
     // after yoga's result processors (always first), so it sees the one they chose; the subscriber
     // slots after both, so they see which stream no transport took. Read routing first: every
     // plugin that reads must see the database it chose.
-    plugins: [...(deps.reads ? [useReadRouting(deps.reads)] : []), ...hardened.plugins, sharedResults, useSharedSseFrames(sharedResults, subscriberSlots), subscriberSlots],
+    plugins: [
+      ...(deps.reads ? [useReadRouting(deps.reads)] : []),
+      ...hardened.plugins,
+      sharedResults,
+      useSharedSseFrames(sharedResults, subscriberSlots),
+      subscriberSlots,
+    ],
     // GraphiQL's assets come from the package, not a CDN: it works in an air-gapped newsroom.
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.

@@ -93,9 +93,7 @@ builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'Number of items in the whole list, across all pages.', resolve: (connection) => connection.totalCount() }),
 );
 
-export const TextSpan = builder
-  .objectRef<{ start: number; end: number }>('TextSpan')
-  .implement({
-    description: 'Character offsets into the article body (UTF-16 code units, end exclusive).',
-    fields: (t) => ({ start: t.exposeInt('start'), end: t.exposeInt('end') }),
-  });
+export const TextSpan = builder.objectRef<{ start: number; end: number }>('TextSpan').implement({
+  description: 'Character offsets into the article body (UTF-16 code units, end exclusive).',
+  fields: (t) => ({ start: t.exposeInt('start'), end: t.exposeInt('end') }),
+});

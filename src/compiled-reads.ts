@@ -126,7 +126,10 @@ function collectFields(type: GraphQLObjectType, selectionSet: SelectionSetNode |
   return out;
 }
 
-const constant = (text: string): Piece => () => text;
+const constant =
+  (text: string): Piece =>
+  () =>
+    text;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function jsonObject(entries: Entry[]): Piece {
@@ -282,7 +285,15 @@ function compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode |
  * text], unpadded. Spelled out so the text matches JSON.stringify's byte for byte.
  */
 function cursorText(ordering: Ordering, params: Params): string {
-  const keys = bindOnce(ordering.keys, () => sql.join(ordering.keys.map((k) => sql`to_json((${k.sql})::text)::text`), sql` || ',' || `), params);
+  const keys = bindOnce(
+    ordering.keys,
+    () =>
+      sql.join(
+        ordering.keys.map((k) => sql`to_json((${k.sql})::text)::text`),
+        sql` || ',' || `,
+      ),
+    params,
+  );
   const json = `${literal(`[${JSON.stringify(ordering.tag)},`)} || ${keys} || ']'`;
   return `replace(replace(replace(replace(encode(convert_to(${json}, 'UTF8'), 'base64'), chr(10), ''), '+', '-'), '/', '_'), '=', '')`;
 }

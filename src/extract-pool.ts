@@ -66,7 +66,11 @@ interface Slot {
 function spawnWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./extract/worker.js', import.meta.url));
   // Resolved here (the eval'd code would resolve from the working directory): tsx's ES module API.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/index\.cjs$/, 'index.mjs'),
+  ).href;
   const source = new URL('./extract/worker.ts', import.meta.url).href;
   return new Worker(`import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(source)})))`, { eval: true });
 }
@@ -152,7 +156,9 @@ export function createExtractorPool(options: PoolOptions = {}): Extractor {
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new ExtractionRefused('closed', 'The extractor is shut down.'));
-      await Promise.all(slots.splice(0).map((slot) => (slot.job?.reject(new ExtractionRefused('closed', 'The extractor is shut down.')), slot.worker.terminate())));
+      await Promise.all(
+        slots.splice(0).map((slot) => (slot.job?.reject(new ExtractionRefused('closed', 'The extractor is shut down.')), slot.worker.terminate())),
+      );
     },
   };
 }

@@ -59,7 +59,6 @@ export interface PersonStats {
 export type ArticleNode = Omit<ArticleRow, 'body'> & { body?: string };
 export type StatementNode = Omit<typeof statements.$inferSelect, 'search'>;
 
-
 /** ids as one text parameter: the statement text stays the same whatever the batch size. */
 const idList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
 
@@ -268,7 +267,10 @@ function pageSelect(db: Db, source: PageSource, page: Page, where: SQL | undefin
   const extras: Record<string, SQL.Aliased> = {};
   for (const name of plan.with) {
     const { target, foreignKey } = toOneRelations[name];
-    extras[`with_${name}`] = sql`(select to_json(j) from (select ${columnList(nodeColumns(target))} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)}) j)`.as(`with_${name}`);
+    extras[`with_${name}`] =
+      sql`(select to_json(j) from (select ${columnList(nodeColumns(target))} from ${target} where ${qualified(target.id)} = ${qualified(foreignKey)}) j)`.as(
+        `with_${name}`,
+      );
   }
   plan.nested.forEach((nested, i) => {
     const spec: RelationSpec = relations[nested.relation];
@@ -284,7 +286,12 @@ function pageSelect(db: Db, source: PageSource, page: Page, where: SQL | undefin
     .$dynamic();
   if (source.join) query = query.innerJoin(source.join.table, source.join.on);
   return query
-    .where(and(where, keysetCondition(source.ordering, page, (i) => bind(`${path}c${i}`, page.cursor![i]))))
+    .where(
+      and(
+        where,
+        keysetCondition(source.ordering, page, (i) => bind(`${path}c${i}`, page.cursor![i])),
+      ),
+    )
     .orderBy(...orderByClause(source.ordering, page))
     .limit(bind(`${path}l`, page.limit + 1) as number);
 }
@@ -386,7 +393,10 @@ export function createLoaders(db: Db) {
     articleBody: lazy(
       () =>
         new DataLoader<number, string | null>(async (ids) => {
-          const rows = await db.select({ id: articles.id, body: articles.body }).from(articles).where(inArray(articles.id, [...ids]));
+          const rows = await db
+            .select({ id: articles.id, body: articles.body })
+            .from(articles)
+            .where(inArray(articles.id, [...ids]));
           const bodies = new Map(rows.map((r) => [r.id, r.body]));
           return ids.map((id) => bodies.get(id) ?? null);
         }),
@@ -583,7 +593,13 @@ export function createLoaders(db: Db) {
           .from(query.table)
           .where(query.where)
           .then((r) => Number(r[0]?.count ?? 0)));
-      return connectionOf(source, page, plan, rows.map((r) => parseJson(r.row) as JsonRow), count) as Connection<T>;
+      return connectionOf(
+        source,
+        page,
+        plan,
+        rows.map((r) => parseJson(r.row) as JsonRow),
+        count,
+      ) as Connection<T>;
     },
 
     /** One node with the pages its selection asks for, in one statement; primes the loaders. */

@@ -5,7 +5,13 @@ import cluster from 'node:cluster';
 import { z } from 'zod';
 import { readConfigOrExit } from './config.js';
 
-const workers = z.coerce.number().int().min(1).max(64).catch(1).parse(process.env.WEB_CONCURRENCY ?? 1);
+const workers = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(64)
+  .catch(1)
+  .parse(process.env.WEB_CONCURRENCY ?? 1);
 
 if (cluster.isPrimary && workers > 1 && process.env.DATABASE_URL) {
   // Bad settings: exit 2 here, once, rather than from every worker, each replaced in turn.

@@ -79,15 +79,14 @@ export function parsePage(args: PageArgs, ordering: Ordering): Page {
 }
 
 /** `(k1, k2) < (v1, v2)`: a row comparison the ordering's index can serve directly. */
-export function keysetCondition(
-  ordering: Ordering,
-  page: Page,
-  cursorValue: (index: number) => unknown = (index) => page.cursor![index],
-): SQL | undefined {
+export function keysetCondition(ordering: Ordering, page: Page, cursorValue: (index: number) => unknown = (index) => page.cursor![index]): SQL | undefined {
   if (!page.cursor) return undefined;
   const forwardOp = ordering.direction === 'desc' ? sql`<` : sql`>`;
   const backwardOp = ordering.direction === 'desc' ? sql`>` : sql`<`;
-  const keys = sql.join(ordering.keys.map((k) => k.sql), sql`, `);
+  const keys = sql.join(
+    ordering.keys.map((k) => k.sql),
+    sql`, `,
+  );
   const values = sql.join(
     ordering.keys.map((k, i) => sql`${cursorValue(i)}::${sql.raw(k.type)}`),
     sql`, `,
@@ -138,8 +137,7 @@ export function toConnection<R extends { sort_keys?: unknown }, T, E extends obj
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
   // Cursors are encoded only when a client asks for them: most list views never do.
-  const cursorOf = (row: R) =>
-    encodeCursor(ordering.tag, (typeof row.sort_keys === 'string' ? JSON.parse(row.sort_keys) : row.sort_keys) as string[]);
+  const cursorOf = (row: R) => encodeCursor(ordering.tag, (typeof row.sort_keys === 'string' ? JSON.parse(row.sort_keys) : row.sort_keys) as string[]);
   const edges = pageRows.map((row) => {
     const edge = toEdge(row) as Edge<T> & E;
     let cursor: string | undefined;

@@ -68,7 +68,10 @@ export function checkFragmentText(text: string, kind: Kind, spans: readonly Span
   if (!textMustMatchFragments(kind, spans)) return;
   const expected = spans!.map((fragment) => words(body.slice(fragment.start, fragment.end))).join(FRAGMENT_SEPARATOR);
   if (words(text) !== expected) {
-    throw badInput(`"${path}.text": a quote in several fragments must be their words joined by "${FRAGMENT_SEPARATOR.trim()}" (expected "${expected.length > 200 ? `${expected.slice(0, 199)}…` : expected}").`, `${path}.text`);
+    throw badInput(
+      `"${path}.text": a quote in several fragments must be their words joined by "${FRAGMENT_SEPARATOR.trim()}" (expected "${expected.length > 200 ? `${expected.slice(0, 199)}…` : expected}").`,
+      `${path}.text`,
+    );
   }
 }
 

@@ -76,11 +76,14 @@ describe(`seed article facts over HTTP (${backendName})`, () => {
 describe(`relations in both directions (${backendName})`, () => {
   it('person -> statements -> speaker is the same person; newest first', async () => {
     const paul = await personByName('Rand Paul');
-    const { data } = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { name
+    const { data } = await app.gql(
+      `query($id: ID!) { node(id: $id) { ... on Person { name
       statements(first: 100) { totalCount edges { node { saidAt speaker { id } article { headline } } } }
       articles { edges { node { id people { edges { node { id } } } } } }
       events { edges { role node { participants { edges { node { id } } } } } }
-      mentionedIn { totalCount edges { node { mentions { id } } } } } } }`, { id: paul.id });
+      mentionedIn { totalCount edges { node { mentions { id } } } } } } }`,
+      { id: paul.id },
+    );
     const person = data.node;
     expect(person.statements.totalCount).toBeGreaterThan(2);
     const dates = person.statements.edges.map((e: any) => e.node.saidAt);
@@ -175,7 +178,10 @@ describe(`pagination (${backendName})`, () => {
     const expected = (await app.gql(query, { first: 3, after: first.pageInfo.endCursor })).data.statements.edges;
     // A statement newer than every other one lands at the head of the list.
     const { statements: table } = await import('../src/db/schema.js');
-    const [row] = await app.db.insert(table).values({ articleId: 1, kind: 'PARAPHRASE', text: 'late addition', saidAt: new Date('2030-01-01') }).returning();
+    const [row] = await app.db
+      .insert(table)
+      .values({ articleId: 1, kind: 'PARAPHRASE', text: 'late addition', saidAt: new Date('2030-01-01') })
+      .returning();
     const again = (await app.gql(query, { first: 3, after: first.pageInfo.endCursor })).data.statements.edges;
     expect(again).toEqual(expected);
     const { eq } = await import('drizzle-orm');
@@ -184,7 +190,9 @@ describe(`pagination (${backendName})`, () => {
 
   it('filters statements by speaker, kind, full-text search and dates', async () => {
     const paul = await personByName('Rand Paul');
-    const bySpeaker = await app.gql(`query($id: ID!) { statements(filter: { speakerId: $id }) { totalCount edges { node { speaker { name } } } } }`, { id: paul.id });
+    const bySpeaker = await app.gql(`query($id: ID!) { statements(filter: { speakerId: $id }) { totalCount edges { node { speaker { name } } } } }`, {
+      id: paul.id,
+    });
     expect(bySpeaker.data.statements.totalCount).toBeGreaterThan(0);
     expect(new Set(bySpeaker.data.statements.edges.map((e: any) => e.node.speaker.name))).toEqual(new Set(['Rand Paul']));
 
@@ -202,7 +210,9 @@ describe(`pagination (${backendName})`, () => {
     const dated = await app.gql(`{ statements(first: 100, filter: { saidBefore: "2018-08-01T00:00:00Z" }) { edges { node { saidAt } } } }`);
     for (const e of dated.data.statements.edges) expect(e.node.saidAt < '2018-08-01').toBe(true);
 
-    const mentions = await app.gql(`query($id: ID!) { statements(first: 100, filter: { mentionsPersonId: $id }) { edges { node { mentions { id } } } } }`, { id: paul.id });
+    const mentions = await app.gql(`query($id: ID!) { statements(first: 100, filter: { mentionsPersonId: $id }) { edges { node { mentions { id } } } } }`, {
+      id: paul.id,
+    });
     expect(mentions.data.statements.edges.length).toBeGreaterThan(0);
     for (const e of mentions.data.statements.edges) expect(e.node.mentions.map((m: any) => m.id)).toContain(paul.id);
   });
@@ -223,7 +233,6 @@ describe(`pagination (${backendName})`, () => {
 });
 
 describe(`errors (${backendName})`, () => {
-
   it.each([
     ['a malformed global ID', `{ node(id: "not-an-id!!") { id } }`],
     ['a base64 ID of an unknown type', `{ node(id: "${globalId('Robot', 1)}") { id } }`],

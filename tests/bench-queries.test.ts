@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  READ_WORKLOADS,
-  globalId,
-  newsgraphQueries,
-  newsgraphRelationFields,
-  newsgraphVariables,
-} from '../bench/workloads/queries.js';
+import { READ_WORKLOADS, globalId, newsgraphQueries, newsgraphRelationFields, newsgraphVariables } from '../bench/workloads/queries.js';
 import { type TestApp, createTestApp } from './support/app.js';
 import { backendName } from './support/database.js';
 

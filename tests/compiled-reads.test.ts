@@ -31,7 +31,11 @@ function comparable(result: unknown) {
 async function both(query: string, variables?: Record<string, unknown>) {
   const [fast, slow] = await Promise.all([compiled.countStatements(query, variables), reference.gql(query, variables)]);
   expect(comparable(fast.result)).toEqual(comparable(slow));
-  return { ...fast, slow, wasCompiled: fast.statements === 1 && /^select \(json_build_object.*\)::text as "data" from \(values \(1\)\) as one$/s.test(fast.sql[0] ?? '') };
+  return {
+    ...fast,
+    slow,
+    wasCompiled: fast.statements === 1 && /^select \(json_build_object.*\)::text as "data" from \(values \(1\)\) as one$/s.test(fast.sql[0] ?? ''),
+  };
 }
 
 const fragments = /* GraphQL */ `
@@ -55,22 +59,51 @@ const compiledShapes: [string, string, Record<string, unknown>?][] = [
   ['W3 front page', newsgraphQueries.W3],
   ['W4 search', newsgraphQueries.W4, { q: 'letter Putin' }],
   ['W4 search with no hits', newsgraphQueries.W4, { q: 'zzzqqq' }],
-  ['fragments, aliases and __typename', fragments.replace('node { id text', 'node { kind text saidAt span { start end __typename }'), { id: globalId('Article', 1) }],
+  [
+    'fragments, aliases and __typename',
+    fragments.replace('node { id text', 'node { kind text saidAt span { start end __typename }'),
+    { id: globalId('Article', 1) },
+  ],
   ['a named fragment on the speaker', fragments, { id: globalId('Article', 1) }],
   ['node of a type no fragment names', `query($id: ID!) { node(id: $id) { ... on Article { headline } } }`, { id: globalId('Person', 2) }],
   ['node that does not exist', `query($id: ID!) { node(id: $id) { id ... on Person { name } } }`, { id: globalId('Person', 999999) }],
-  ['a statement by id with its to-one rows', `query($id: ID!) { node(id: $id) { ... on Statement { text kind channel speakerLabel saidAt span { end start } speaker { name } article { headline } event { name startDate endDate } } } }`, { id: globalId('Statement', 3) }],
-  ['an event with every field and relation', `query($id: ID!) { node(id: $id) { ... on Event { id name kind startDate endDate location description
+  [
+    'a statement by id with its to-one rows',
+    `query($id: ID!) { node(id: $id) { ... on Statement { text kind channel speakerLabel saidAt span { end start } speaker { name } article { headline } event { name startDate endDate } } } }`,
+    { id: globalId('Statement', 3) },
+  ],
+  [
+    'an event with every field and relation',
+    `query($id: ID!) { node(id: $id) { ... on Event { id name kind startDate endDate location description
       participants(first: 3) { totalCount edges { role node { name events(first: 2) { edges { role node { name } } } } } }
-      statements(first: 2) { edges { node { text } } } articles { totalCount edges { node { headline } } } } } }`, { id: globalId('Event', 1) }],
-  ['people search with nested pages', `{ people(first: 3, filter: { search: "paul" }) { totalCount edges { node { name
+      statements(first: 2) { edges { node { text } } } articles { totalCount edges { node { headline } } } } } }`,
+    { id: globalId('Event', 1) },
+  ],
+  [
+    'people search with nested pages',
+    `{ people(first: 3, filter: { search: "paul" }) { totalCount edges { node { name
       articles(first: 2) { totalCount edges { node { headline } } } mentionedIn(first: 2) { edges { node { text } } }
-      statements(first: 3) { edges { node { saidAt text } } } } } } }`],
+      statements(first: 3) { edges { node { saidAt text } } } } } } }`,
+  ],
   ['every event, newest first, undated last', `{ events(first: 50) { totalCount edges { node { name startDate } } } }`],
-  ['events filtered by words and dates', `{ events(filter: { search: "letter", from: "2018-01-01", to: "2018-12-31" }) { edges { node { name startDate endDate } } } }`],
-  ['articles filtered by source and date', `{ articles(first: 5, filter: { source: "CNN", publishedAfter: "2018-01-01T00:00:00Z" }) { totalCount edges { node { headline publishedAt } } } }`],
-  ['statements filtered by speaker and kind', `query($p: ID) { statements(first: 50, filter: { speakerId: $p, kind: DIRECT_QUOTE }) { totalCount edges { node { kind text } } } }`, { p: globalId('Person', 1) }],
-  ['statements mentioning someone', `query($p: ID) { statements(filter: { mentionsPersonId: $p, saidBefore: "2030-01-01T00:00:00Z" }) { edges { node { text } } } }`, { p: globalId('Person', 2) }],
+  [
+    'events filtered by words and dates',
+    `{ events(filter: { search: "letter", from: "2018-01-01", to: "2018-12-31" }) { edges { node { name startDate endDate } } } }`,
+  ],
+  [
+    'articles filtered by source and date',
+    `{ articles(first: 5, filter: { source: "CNN", publishedAfter: "2018-01-01T00:00:00Z" }) { totalCount edges { node { headline publishedAt } } } }`,
+  ],
+  [
+    'statements filtered by speaker and kind',
+    `query($p: ID) { statements(first: 50, filter: { speakerId: $p, kind: DIRECT_QUOTE }) { totalCount edges { node { kind text } } } }`,
+    { p: globalId('Person', 1) },
+  ],
+  [
+    'statements mentioning someone',
+    `query($p: ID) { statements(filter: { mentionsPersonId: $p, saidBefore: "2030-01-01T00:00:00Z" }) { edges { node { text } } } }`,
+    { p: globalId('Person', 2) },
+  ],
   ['an empty page', `{ statements(first: 0) { totalCount edges { node { id } } } }`],
   ['two root fields and the root __typename', `{ __typename a: articles(first: 1) { edges { node { id } } } p: people(first: 2) { edges { node { id } } } }`],
 ];
@@ -84,17 +117,32 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
   });
 
   it.each([
-    ['cursors and pageInfo on a root list', `{ statements(first: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } edges { cursor node { id } } } }`],
+    [
+      'cursors and pageInfo on a root list',
+      `{ statements(first: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } edges { cursor node { id } } } }`,
+    ],
     ['pageInfo alone, on the last page', `{ articles(first: 5) { totalCount pageInfo { hasNextPage endCursor } } }`],
-    ['pageInfo on nested pages, people cursors carrying names', `{ people(first: 2, filter: { search: "a" }) { pageInfo { endCursor hasNextPage } edges { cursor node { name
+    [
+      'pageInfo on nested pages, people cursors carrying names',
+      `{ people(first: 2, filter: { search: "a" }) { pageInfo { endCursor hasNextPage } edges { cursor node { name
         events(first: 1) { pageInfo { hasNextPage startCursor } edges { cursor role node { name } } }
-        statements(first: 2) { edges { cursor node { text } } } } } } }`],
+        statements(first: 2) { edges { cursor node { text } } } } } } }`,
+    ],
     ['an empty page with pageInfo', `{ statements(first: 0) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } }`],
-    ['statements with the people they mention', `{ statements(first: 20, filter: { kind: PARAPHRASE }) { edges { node { text mentions { id name statements(first: 1) { edges { node { id } } } } } } } }`],
+    [
+      'statements with the people they mention',
+      `{ statements(first: 20, filter: { kind: PARAPHRASE }) { edges { node { text mentions { id name statements(first: 1) { edges { node { id } } } } } } } }`,
+    ],
     ['a backward page', `{ people(last: 2) { edges { cursor node { name } } } }`],
-    ['a backward page with pageInfo, nested too', `{ people(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name
-        statements(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { saidAt } } } } } } }`],
-    ['search results with cursors (ranked)', `{ statements(first: 2, filter: { search: "Putin" }) { pageInfo { hasNextPage endCursor } edges { cursor node { text } } } }`],
+    [
+      'a backward page with pageInfo, nested too',
+      `{ people(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { name
+        statements(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { saidAt } } } } } } }`,
+    ],
+    [
+      'search results with cursors (ranked)',
+      `{ statements(first: 2, filter: { search: "Putin" }) { pageInfo { hasNextPage endCursor } edges { cursor node { text } } } }`,
+    ],
   ])('%s: same answer, one statement', async (_title, query) => {
     const { result, wasCompiled, sql } = await both(query);
     expect(result.errors).toBeUndefined();
@@ -161,11 +209,19 @@ const errorShapes: [string, string, Record<string, unknown>?][] = [
   ['a malformed ID', `query($id: ID!) { node(id: $id) { id } }`, { id: 'not an id' }],
   ['a page too large', `{ statements(first: 1000) { edges { node { id } } } }`],
   ['a negative page', `{ people(first: -1) { edges { node { id } } } }`],
-  ['a cursor from another list', `query($c: String) { people(after: $c) { edges { node { id } } } }`, { c: Buffer.from('["s","2018-01-01","1"]').toString('base64url') }],
+  [
+    'a cursor from another list',
+    `query($c: String) { people(after: $c) { edges { node { id } } } }`,
+    { c: Buffer.from('["s","2018-01-01","1"]').toString('base64url') },
+  ],
   ['a garbled cursor', `query($c: String) { statements(after: $c) { edges { node { id } } } }`, { c: '@@@' }],
   ['an ID of the wrong type in a filter', `query($p: ID) { statements(filter: { speakerId: $p }) { edges { node { id } } } }`, { p: globalId('Article', 1) }],
   ['a search too long', `query($q: String) { statements(filter: { search: $q }) { edges { node { id } } } }`, { q: 'word '.repeat(100) }],
-  ['a nested page too large', `query($id: ID!) { node(id: $id) { ... on Article { statements(first: 101) { edges { node { id } } } } } }`, { id: globalId('Article', 1) }],
+  [
+    'a nested page too large',
+    `query($id: ID!) { node(id: $id) { ... on Article { statements(first: 101) { edges { node { id } } } } } }`,
+    { id: globalId('Article', 1) },
+  ],
   ['a variable of the wrong type', `query($n: Int) { people(first: $n) { edges { node { id } } } }`, { n: 'many' }],
 ];
 

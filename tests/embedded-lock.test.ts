@@ -77,7 +77,10 @@ describe('while the embedded service runs on a directory', () => {
     server = await startServerProcess({ PGLITE_DIR: dir });
     devToken = server.plain.join('\n').match(/ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/)![0];
     article = path.join(work, 'article.txt');
-    writeFileSync(article, `URL: https://lock.example.com/one\nHeadline: Bridge opens\nSource: Wire\nPublished: 2024-06-05T08:00:00Z\n\nMayor Anna Schmidt opened the bridge on Friday. "It is a great day," Schmidt said.\n`);
+    writeFileSync(
+      article,
+      `URL: https://lock.example.com/one\nHeadline: Bridge opens\nSource: Wire\nPublished: 2024-06-05T08:00:00Z\n\nMayor Anna Schmidt opened the bridge on Friday. "It is a great day," Schmidt said.\n`,
+    );
   }, 120_000);
   afterAll(() => server?.kill());
 

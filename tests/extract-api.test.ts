@@ -18,7 +18,7 @@ const EXTRACT = `query($input: ExtractInput!) { extract(input: $input) {
   events { name kind startDate endDate location participants span { start end } } } }`;
 
 describe(`Query.extract over HTTP (${backendName})`, () => {
-  it('finds the seed article\'s six people, matched to the stored ones, and who said its quotes', async () => {
+  it("finds the seed article's six people, matched to the stored ones, and who said its quotes", async () => {
     const { data, errors } = await app.gql(EXTRACT, { input: { body, publishedAt: '2018-08-08T00:00:00Z', source: 'CNN' } });
     expect(errors).toBeUndefined();
     const extraction = data.extract;

@@ -187,7 +187,9 @@ describe(`npm run ingest (${backendName})`, () => {
       sql`select count(*)::int as n from statements s join articles a on a.id = s.article_id where a.url = 'https://cli.example.com/extracted'`,
     );
     expect(extracted[0]!.n).toBeGreaterThan(0);
-    const refused = await query(sql`select url from articles where url in ('https://cli.example.com/bad-span', 'https://cli.example.com/no-date', 'ftp://cli.example.com/x')`);
+    const refused = await query(
+      sql`select url from articles where url in ('https://cli.example.com/bad-span', 'https://cli.example.com/no-date', 'ftp://cli.example.com/x')`,
+    );
     expect(refused).toEqual([]);
   }, 300_000);
 
@@ -216,7 +218,9 @@ describe(`npm run ingest (${backendName})`, () => {
       expect(summaryCount(result.stdout, 'people')).toMatch(/^\d+ \(new and matched not told apart through the API\)$/);
       expect(result.stdout).toMatch(/remote\.jsonl:2: .*body.*must not be empty/);
       const rows = rowsOf<{ n: number }>(
-        await database.db.execute(sql`select count(*)::int as n from statements s join articles a on a.id = s.article_id where a.url = 'https://cli.example.com/remote'`),
+        await database.db.execute(
+          sql`select count(*)::int as n from statements s join articles a on a.id = s.article_id where a.url = 'https://cli.example.com/remote'`,
+        ),
       );
       expect(rows[0]!.n).toBeGreaterThan(0);
     } finally {
@@ -234,7 +238,9 @@ describe(`npm run ingest (${backendName})`, () => {
     );
     const result = await runCli([folder]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^\[1\/1\] created .*de\.txt: 0 people \(0 new\), 0 statements \(0 new\), 0 events; warning: language de is not supported; no statements extracted$/m);
+    expect(result.stdout).toMatch(
+      /^\[1\/1\] created .*de\.txt: 0 people \(0 new\), 0 statements \(0 new\), 0 events; warning: language de is not supported; no statements extracted$/m,
+    );
     const stored = await query<{ n: number }>(sql`select count(*)::int as n from articles where url = 'https://cli.example.com/de'`);
     expect(stored[0]!.n).toBe(1);
   }, 120_000);

@@ -26,7 +26,12 @@ describe.each([
   it('standard and URL-safe base64, padded or not, give the same node', async () => {
     const person = await personId();
     const text = Buffer.from(person.id, 'base64url').toString();
-    for (const form of [standardBase64(text), standardBase64(text).replace(/=+$/, ''), urlSafe(text), `${urlSafe(text)}=`.slice(0, standardBase64(text).length)]) {
+    for (const form of [
+      standardBase64(text),
+      standardBase64(text).replace(/=+$/, ''),
+      urlSafe(text),
+      `${urlSafe(text)}=`.slice(0, standardBase64(text).length),
+    ]) {
       const result = await app.gql(NODE, { id: form });
       expect(result.errors, form).toBeUndefined();
       expect(result.data.node, form).toEqual({ id: person.id, name: person.name });
@@ -74,22 +79,18 @@ describe.each([
 
 describe(`writes (${backendName})`, () => {
   let app: LiveTestApp;
-  beforeAll(async () => {
-    app = await createLiveTestApp();
-  });
-  afterAll(async () => app?.close());
-
   const BODY = 'The minister said "we will build the bridge" on Tuesday, and added that costs would fall.';
   const CREATE = 'mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id text span { start end } } } }';
   let articleId: string;
   beforeAll(async () => {
-    const created = await app.gql(
-      'mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }',
-      { input: { url: `https://example.com/input-rules-${Date.now()}`, headline: 'Bridge', source: 'Wire', publishedAt: '2026-11-30T10:00:00Z', body: BODY } },
-    );
+    app = await createLiveTestApp();
+    const created = await app.gql('mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }', {
+      input: { url: `https://example.com/input-rules-${Date.now()}`, headline: 'Bridge', source: 'Wire', publishedAt: '2026-11-30T10:00:00Z', body: BODY },
+    });
     expect(created.errors).toBeUndefined();
     articleId = created.data.createArticle.article.id;
   });
+  afterAll(async () => app?.close());
 
   it('createStatement needs a speaker: speakerId or speakerLabel', async () => {
     const result = await app.gql(CREATE, { input: { articleId, text: 'costs would fall', kind: 'PARAPHRASE' } });
@@ -104,17 +105,27 @@ describe(`writes (${backendName})`, () => {
   it('a quote with a span must be the words at the span (spacing and quotation marks aside)', async () => {
     const start = BODY.indexOf('we will');
     const end = start + 'we will build the bridge'.length;
-    const wrong = await app.gql(CREATE, { input: { articleId, text: 'we will build the bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start, end: end + 13 } } });
+    const wrong = await app.gql(CREATE, {
+      input: { articleId, text: 'we will build the bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start, end: end + 13 } },
+    });
     expect([codeOf(wrong), fieldOf(wrong)]).toEqual(['BAD_USER_INPUT', 'input.text']);
     expect(wrong.errors![0]!.message).toContain('we will build the bridge" on Tuesday');
-    const other = await app.gql(CREATE, { input: { articleId, text: 'we will cut taxes', kind: 'PARTIAL_QUOTE', speakerLabel: 'the minister', span: { start, end } } });
+    const other = await app.gql(CREATE, {
+      input: { articleId, text: 'we will cut taxes', kind: 'PARTIAL_QUOTE', speakerLabel: 'the minister', span: { start, end } },
+    });
     expect(codeOf(other)).toBe('BAD_USER_INPUT');
-    const right = await app.gql(CREATE, { input: { articleId, text: ' we  will build\nthe bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start, end } } });
+    const right = await app.gql(CREATE, {
+      input: { articleId, text: ' we  will build\nthe bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start, end } },
+    });
     expect(right.errors).toBeUndefined();
-    const withMarks = await app.gql(CREATE, { input: { articleId, text: 'we will build the bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start: start - 1, end: end + 1 } } });
+    const withMarks = await app.gql(CREATE, {
+      input: { articleId, text: 'we will build the bridge', kind: 'DIRECT_QUOTE', speakerLabel: 'the minister', span: { start: start - 1, end: end + 1 } },
+    });
     expect(withMarks.errors).toBeUndefined();
     // A paraphrase is the reporter's words: its span need not match them.
-    const paraphrase = await app.gql(CREATE, { input: { articleId, text: 'the bridge will be built', kind: 'PARAPHRASE', speakerLabel: 'the minister', span: { start, end } } });
+    const paraphrase = await app.gql(CREATE, {
+      input: { articleId, text: 'the bridge will be built', kind: 'PARAPHRASE', speakerLabel: 'the minister', span: { start, end } },
+    });
     expect(paraphrase.errors).toBeUndefined();
   });
 
@@ -128,8 +139,12 @@ describe(`writes (${backendName})`, () => {
     const line = parseJsonLine(JSON.stringify({ url, headline: 'Dated', source: 'Wire', publishedAt: '2026-12-01', body: 'A short body.' }));
     expect(line.input.publishedAt.toISOString()).toBe('2026-12-01T00:00:00.000Z');
     for (const bad of ['2026-02-30', '01/12/2026', 'soon']) {
-      expect(() => parseJsonLine(JSON.stringify({ url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' })), bad).toThrow(/"publishedAt": must be an ISO 8601 date or date-time/);
-      const refused = await app.gql('mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { created } }', { input: { url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' } });
+      expect(() => parseJsonLine(JSON.stringify({ url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' })), bad).toThrow(
+        /"publishedAt": must be an ISO 8601 date or date-time/,
+      );
+      const refused = await app.gql('mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { created } }', {
+        input: { url, headline: 'x', source: 'y', publishedAt: bad, body: 'z' },
+      });
       expect(codeOf(refused), bad).toBe('BAD_USER_INPUT');
     }
   });

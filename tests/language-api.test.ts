@@ -28,7 +28,13 @@ describe(`language of the text (${backendName})`, () => {
   ])('extract on %s text: no statements, and the warning', async (language, body) => {
     const { data, errors } = await app.gql(EXTRACT, { input: { body } });
     expect(errors).toBeUndefined();
-    expect(data.extract).toEqual({ language, warnings: [`language ${language} is not supported; no statements extracted`], people: [], statements: [], events: [] });
+    expect(data.extract).toEqual({
+      language,
+      warnings: [`language ${language} is not supported; no statements extracted`],
+      people: [],
+      statements: [],
+      events: [],
+    });
   });
 
   it('extract on English: language en, no warnings, each statement one fragment', async () => {
@@ -54,11 +60,15 @@ describe(`language of the text (${backendName})`, () => {
   });
 
   it('ingestArticle of English, or with the statements given, warns about nothing', async () => {
-    const extracted = await app.gql(INGEST, { input: { url: freshUrl(), headline: 'Bridge', source: 'Wire', publishedAt: '2026-12-02T12:00:00.000Z', body: ENGLISH } });
+    const extracted = await app.gql(INGEST, {
+      input: { url: freshUrl(), headline: 'Bridge', source: 'Wire', publishedAt: '2026-12-02T12:00:00.000Z', body: ENGLISH },
+    });
     expect(extracted.errors).toBeUndefined();
     expect(extracted.data.ingestArticle.warnings).toEqual([]);
     expect(extracted.data.ingestArticle.statements.length).toBeGreaterThan(0);
-    const given = await app.gql(INGEST, { input: { url: freshUrl(), headline: 'Réforme', source: 'Wire', publishedAt: '2026-12-02T12:00:00.000Z', body: FRENCH, statements: [] } });
+    const given = await app.gql(INGEST, {
+      input: { url: freshUrl(), headline: 'Réforme', source: 'Wire', publishedAt: '2026-12-02T12:00:00.000Z', body: FRENCH, statements: [] },
+    });
     expect(given.errors).toBeUndefined();
     expect(given.data.ingestArticle.warnings).toEqual([]);
   });

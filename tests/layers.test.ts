@@ -92,7 +92,10 @@ describe('layers', () => {
     const offending = files
       .filter((file) => file.startsWith('src/extract/'))
       .flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, target: resolveImport(file, specifier) })))
-      .filter(({ specifier, target }) => /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) || (target !== null && !target.startsWith('src/extract/')))
+      .filter(
+        ({ specifier, target }) =>
+          /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) || (target !== null && !target.startsWith('src/extract/')),
+      )
       .map(({ file, specifier }) => `${file}: ${specifier}`);
     expect(offending).toEqual([]);
   });

@@ -28,7 +28,9 @@ describe(`statementAdded broadcast over SSE (${backendName})`, () => {
     // A raw SSE subscription, and a second, reading one for the same operation.
     const body = JSON.stringify({ query: SUBSCRIPTION });
     const socket = connect(Number(port), '127.0.0.1');
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     const received: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => received.push(chunk));
     await expect.poll(() => Buffer.concat(received).toString('latin1'), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200[\s\S]*\r\n\r\n/);
@@ -48,7 +50,12 @@ describe(`statementAdded broadcast over SSE (${backendName})`, () => {
     expect(first).toEqual(expected);
 
     socket.resume();
-    const markers = () => [...Buffer.concat(received).toString('latin1').matchAll(/slow-reader-(\d+-\d+) said/g)].map((m) => m[1]);
+    const markers = () =>
+      [
+        ...Buffer.concat(received)
+          .toString('latin1')
+          .matchAll(/slow-reader-(\d+-\d+) said/g),
+      ].map((m) => m[1]);
     await expect.poll(() => markers().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(COUNT);
     await new Promise((resolve) => setTimeout(resolve, 200)); // nothing more (no repeats) arrives
     expect(markers()).toEqual(expected);

@@ -59,7 +59,9 @@ describe(`errors in live events (${backendName})`, () => {
     }
     await insertStatement('After the failure.');
     for (const subscription of [tail, replaying]) expect((await subscription.next()).data.statementAdded.statement.text).toBe('After the failure.');
-    expect(((await overSocket.next()).value as { data: { statementAdded: { statement: { text: string } } } }).data.statementAdded.statement.text).toBe('After the failure.');
+    expect(((await overSocket.next()).value as { data: { statementAdded: { statement: { text: string } } } }).data.statementAdded.statement.text).toBe(
+      'After the failure.',
+    );
     await overSocket.return?.();
     await ws.dispose();
   });

@@ -12,25 +12,21 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const SUBSCRIPTION = `subscription { statementAdded { cursor statement { id text speaker { name } article { headline } mentions { name } } } }`;
-const byIdReads = (table: string, log: string[]) =>
-  log.filter((q) => q.includes(`from "${table}" where "${table}"."id" = any(`)).length;
+const byIdReads = (table: string, log: string[]) => log.filter((q) => q.includes(`from "${table}" where "${table}"."id" = any(`)).length;
 
 describe(`statementAdded fan-out (${backendName})`, () => {
   it('reads each new statement and its relations once, however many subscribers receive it', async () => {
     const subscribers = await Promise.all(Array.from({ length: 8 }, () => app.subscribe(SUBSCRIPTION)));
     const { data } = await app.gql(`{ articles(first: 1) { edges { node { id } } } people(first: 1) { edges { node { id } } } }`);
     const before = sqlLog.length;
-    const created = await app.gql(
-      `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-      {
-        input: {
-          articleId: data.articles.edges[0].node.id,
-          speakerId: data.people.edges[0].node.id,
-          text: 'One statement for eight readers',
-          kind: 'PARAPHRASE',
-        },
+    const created = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
+      input: {
+        articleId: data.articles.edges[0].node.id,
+        speakerId: data.people.edges[0].node.id,
+        text: 'One statement for eight readers',
+        kind: 'PARAPHRASE',
       },
-    );
+    });
     expect(created.errors).toBeUndefined();
     const afterMutation = sqlLog.length;
     const events = await Promise.all(subscribers.map((s) => s.next()));
@@ -55,10 +51,9 @@ describe(`statementAdded fan-out (${backendName})`, () => {
     const filtered = `subscription($speaker: ID) { statementAdded(filter: { speakerId: $speaker }) { statement { speaker { name } } } }`;
     const forFirst = await app.subscribe(filtered, { speaker: first.id });
     const forSecond = await app.subscribe(filtered, { speaker: second.id });
-    const created = await app.gql(
-      `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-      { input: { articleId: data.articles.edges[0].node.id, speakerId: second.id, text: 'Shape check', kind: 'PARAPHRASE' } },
-    );
+    const created = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
+      input: { articleId: data.articles.edges[0].node.id, speakerId: second.id, text: 'Shape check', kind: 'PARAPHRASE' },
+    });
     expect(created.errors).toBeUndefined();
     expect((await byText.next()).data.statementAdded.statement).toEqual({ text: 'Shape check' });
     expect((await byId.next()).data.statementAdded.statement).toEqual({

@@ -92,8 +92,13 @@ describe(`open subscriptions are counted while open, and released on every way o
     const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1');
     // A replaying subscription reads its own feed; this client never reads its socket.
-    const body = JSON.stringify({ query: REPLAYING.replace('body', Array.from({ length: 12 }, (_, i) => `b${i}: body`).join(' ')), variables: { after: null } });
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      query: REPLAYING.replace('body', Array.from({ length: 12 }, (_, i) => `b${i}: body`).join(' ')),
+      variables: { after: null },
+    });
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     socket.pause();
     await expect.poll(() => gauge(metrics), { timeout: 10_000 }).toBe(1);
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -166,7 +171,10 @@ describe(`caps on open subscriptions (${backendName})`, () => {
 
   it('for the instance: past it, 503 naming MAX_SUBSCRIPTIONS', async () => {
     const instanceMetrics = createMetrics();
-    const instance = await createLiveTestApp({ metrics: instanceMetrics, hardening: { limits: { ...defaultLimits, maxSubscriptions: 3, maxSubscriptionsPerAddress: 100 } } });
+    const instance = await createLiveTestApp({
+      metrics: instanceMetrics,
+      hardening: { limits: { ...defaultLimits, maxSubscriptions: 3, maxSubscriptionsPerAddress: 100 } },
+    });
     try {
       const { url, wsUrl } = await instance.listen();
       const controller = new AbortController();

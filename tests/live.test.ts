@@ -28,17 +28,18 @@ let counter = 0;
 /** Stores a statement through the API and returns its id and text. */
 async function addStatement(fields: { articleId?: string; speakerId?: string; eventId?: string; mentionIds?: string[] } = {}) {
   const text = `Live statement ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
-  const { data, errors } = await app.gql(
-    `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id text } } }`,
-    { input: { articleId: fields.articleId ?? articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source', ...fields } },
-  );
+  const { data, errors } = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id text } } }`, {
+    input: { articleId: fields.articleId ?? articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source', ...fields },
+  });
   expect(errors).toBeUndefined();
   return data.createStatement.statement as { id: string; text: string };
 }
 
 beforeAll(async () => {
   app = await createLiveTestApp();
-  const { data } = await app.gql(`{ articles(first: 1) { edges { node { id } } } people(first: 3) { edges { node { id } } } events(first: 1) { edges { node { id } } } }`);
+  const { data } = await app.gql(
+    `{ articles(first: 1) { edges { node { id } } } people(first: 3) { edges { node { id } } } events(first: 1) { edges { node { id } } } }`,
+  );
   articleId = data.articles.edges[0].node.id;
   const [speaker, mentioned, other] = data.people.edges.map((e: any) => e.node.id);
   people = { speaker, mentioned, other };
@@ -106,9 +107,7 @@ describe(`statementAdded over SSE (${backendName})`, () => {
     const sub = await app.subscribe(SUBSCRIPTION, { filter: { articleId } });
     const rawArticleId = rawId(articleId);
     const text = `Inserted by SQL ${Date.now()}`;
-    await app.db.execute(
-      sql`insert into statements (article_id, kind, text, said_at) values (${rawArticleId}, 'PARAPHRASE', ${text}, now())`,
-    );
+    await app.db.execute(sql`insert into statements (article_id, kind, text, said_at) values (${rawArticleId}, 'PARAPHRASE', ${text}, now())`);
     const { data } = await sub.next();
     expect(data.statementAdded.statement.text).toBe(text);
     expect(data.statementAdded.statement.article.id).toBe(globalId('Article', rawArticleId));
@@ -256,10 +255,12 @@ describe(`other transports (${backendName})`, () => {
       const firstEvent = subscription.next();
       await new Promise((r) => setTimeout(r, 200));
       // The write goes over the same socket, authorised by connectionParams.
-      const mutation = await client.iterate({
-        query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId, text: 'Said over a socket', kind: 'DIRECT_QUOTE', speakerLabel: 'a source', mentionIds: [people.other] } },
-      }).next();
+      const mutation = await client
+        .iterate({
+          query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
+          variables: { input: { articleId, text: 'Said over a socket', kind: 'DIRECT_QUOTE', speakerLabel: 'a source', mentionIds: [people.other] } },
+        })
+        .next();
       const createdId = (mutation.value as any).data.createStatement.statement.id;
       const { value } = await firstEvent;
       expect((value as any).data.statementAdded.statement).toMatchObject({ id: createdId, text: 'Said over a socket' });
@@ -288,7 +289,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL: commit order and re
 
     const slow = await admin.reserve();
     await slow`begin`;
-    const [{ id: slowId }] = await slow<[{ id: number }]>`insert into statements (article_id, kind, text, said_at) values (${rawId(articleId)}, 'PARAPHRASE', 'Slow writer', now()) returning id`;
+    const [{ id: slowId }] = await slow<
+      [{ id: number }]
+    >`insert into statements (article_id, kind, text, said_at) values (${rawId(articleId)}, 'PARAPHRASE', 'Slow writer', now()) returning id`;
     const fast = await addStatement(); // a later id, committed first
     expect(rawId(fast.id)).toBeGreaterThan(slowId);
     expect(await sub.nothingWithin(300)).toBe(true); // held back while the older transaction is open
@@ -313,7 +316,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL: commit order and re
     const [pid] = await listeners();
     expect(pid).toBeDefined();
     await admin`select pg_terminate_backend(${pid})`;
-    const [{ id: whileDown }] = await admin<[{ id: number }]>`insert into statements (article_id, kind, text, said_at) values (${rawId(articleId)}, 'PARAPHRASE', 'While the listener was down', now()) returning id`;
+    const [{ id: whileDown }] = await admin<
+      [{ id: number }]
+    >`insert into statements (article_id, kind, text, said_at) values (${rawId(articleId)}, 'PARAPHRASE', 'While the listener was down', now()) returning id`;
     const event = await sub.next();
     expect(event.data.statementAdded.statement.id).toBe(globalId('Statement', whileDown));
     // It is listening again, on a new connection.

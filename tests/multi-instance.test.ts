@@ -85,7 +85,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
     const client = createWsClient({ url: instance.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
     const iterator = client.iterate({ query: SUBSCRIPTION });
     return {
-      next: async () => ((await iterator.next()).value as any),
+      next: async () => (await iterator.next()).value as any,
       close: async () => {
         await iterator.return?.();
         await client.dispose();
@@ -104,7 +104,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
         query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId: Buffer.from(`Article:${articleId}`).toString('base64url'), text: 'Written on A', kind: 'PARAPHRASE', speakerLabel: 'a source' } },
+        variables: {
+          input: { articleId: Buffer.from(`Article:${articleId}`).toString('base64url'), text: 'Written on A', kind: 'PARAPHRASE', speakerLabel: 'a source' },
+        },
       }),
     });
     const created = (await response.json()) as any;

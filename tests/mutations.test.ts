@@ -20,7 +20,14 @@ const freshUrl = () => `https://news.example.com/${backendName}/${Date.now()}-${
 
 const CREATE_ARTICLE = `mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id url headline source publishedAt body } } }`;
 async function createArticle(overrides: Record<string, unknown> = {}) {
-  const input = { url: freshUrl(), headline: 'Mayor opens bridge', source: 'Local Times', publishedAt: '2024-03-01T09:00:00.000Z', body: 'The mayor said "it is a great day" at the bridge.', ...overrides };
+  const input = {
+    url: freshUrl(),
+    headline: 'Mayor opens bridge',
+    source: 'Local Times',
+    publishedAt: '2024-03-01T09:00:00.000Z',
+    body: 'The mayor said "it is a great day" at the bridge.',
+    ...overrides,
+  };
   const result = await app.gql(CREATE_ARTICLE, { input });
   return { input, result, article: result.data?.createArticle?.article };
 }
@@ -77,7 +84,8 @@ describe(`articles (${backendName})`, () => {
   it('updateArticle: NOT_FOUND, wrong ID type, null for a required field, URL taken', async () => {
     const { article } = await createArticle();
     const { article: other } = await createArticle();
-    const update = (input: Record<string, unknown>) => app.gql(`mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { article { id } } }`, { input });
+    const update = (input: Record<string, unknown>) =>
+      app.gql(`mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { article { id } } }`, { input });
     const missing = await update({ id: globalId('Article', 999_999), headline: 'x' });
     expect([codeOf(missing), fieldOf(missing)]).toEqual(['NOT_FOUND', 'input.id']);
     const wrongType = await update({ id: globalId('Person', 1), headline: 'x' });
@@ -95,7 +103,10 @@ describe(`articles (${backendName})`, () => {
     const del = `mutation($id: ID!) { deleteArticle(input: { id: $id }) { deletedId } }`;
     const result = await app.gql(del, { id: article.id });
     expect(result.data.deleteArticle.deletedId).toBe(article.id);
-    const gone = await app.gql(`query($a: ID!, $s: ID!) { a: node(id: $a) { id } s: node(id: $s) { id } }`, { a: article.id, s: statement.data.createStatement.statement.id });
+    const gone = await app.gql(`query($a: ID!, $s: ID!) { a: node(id: $a) { id } s: node(id: $s) { id } }`, {
+      a: article.id,
+      s: statement.data.createStatement.statement.id,
+    });
     expect(gone.data).toEqual({ a: null, s: null });
     expect(codeOf(await app.gql(del, { id: article.id }))).toBe('NOT_FOUND');
   });
@@ -127,7 +138,13 @@ describe(`people (${backendName})`, () => {
       app.gql(`mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { id name slug aliases description } } }`, { input });
     const renamed = await update({ id: person.id, name: 'Grace Hopper Test', aliases: ['Amazing Grace'], description: 'Admiral' });
     expect(renamed.errors).toBeUndefined();
-    expect(renamed.data.updatePerson.person).toEqual({ id: person.id, name: 'Grace Hopper Test', slug: 'grace-hopper-test', aliases: ['Amazing Grace'], description: 'Admiral' });
+    expect(renamed.data.updatePerson.person).toEqual({
+      id: person.id,
+      name: 'Grace Hopper Test',
+      slug: 'grace-hopper-test',
+      aliases: ['Amazing Grace'],
+      description: 'Admiral',
+    });
     const conflict = await update({ id: person.id, name: taken.person.name });
     expect([codeOf(conflict), fieldOf(conflict)]).toEqual(['CONFLICT', 'input.name']);
     const missing = await update({ id: globalId('Person', 999_999), name: 'Nobody' });
@@ -139,8 +156,13 @@ describe(`people (${backendName})`, () => {
     const source = await createPerson(`Merge Duplicate ${Date.now()}`, { aliases: ['Dup'], description: 'Same person' });
     const { article } = await createArticle();
     const event = (await app.gql(`mutation { createEvent(input: { name: "Merge summit", kind: "meeting" }) { event { id } } }`)).data.createEvent.event;
-    await app.gql(`mutation($e: ID!, $p: ID!) { a: addEventParticipant(input: { eventId: $e, personId: $p, role: "guest" }) { role } }`, { e: event.id, p: source.person.id });
-    const said = await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'Merged words', kind: 'PARAPHRASE', speakerId: source.person.id, mentionIds: [source.person.id, target.person.id] } });
+    await app.gql(`mutation($e: ID!, $p: ID!) { a: addEventParticipant(input: { eventId: $e, personId: $p, role: "guest" }) { role } }`, {
+      e: event.id,
+      p: source.person.id,
+    });
+    const said = await app.gql(CREATE_STATEMENT, {
+      input: { articleId: article.id, text: 'Merged words', kind: 'PARAPHRASE', speakerId: source.person.id, mentionIds: [source.person.id, target.person.id] },
+    });
     expect(said.errors).toBeUndefined();
 
     const merge = `mutation($s: ID!, $t: ID!) { mergePeople(input: { sourceId: $s, targetId: $t }) { mergedId person { id aliases description
@@ -172,11 +194,27 @@ describe(`statements (${backendName})`, () => {
     const mentioned = await createPerson(`Mentioned ${Date.now()}`);
     const start = input.body.indexOf('it is');
     const result = await app.gql(CREATE_STATEMENT, {
-      input: { articleId: article.id, text: ' it  is a great day ', kind: 'PARTIAL_QUOTE', speakerId: speaker.person.id, mentionIds: [mentioned.person.id], span: { start, end: start + 17 }, channel: 'speech' },
+      input: {
+        articleId: article.id,
+        text: ' it  is a great day ',
+        kind: 'PARTIAL_QUOTE',
+        speakerId: speaker.person.id,
+        mentionIds: [mentioned.person.id],
+        span: { start, end: start + 17 },
+        channel: 'speech',
+      },
     });
     expect(result.errors).toBeUndefined();
     const statement = result.data.createStatement.statement;
-    expect(statement).toMatchObject({ text: 'it is a great day', kind: 'PARTIAL_QUOTE', saidAt: input.publishedAt, channel: 'speech', span: { start, end: start + 17 }, speaker: { id: speaker.person.id }, mentions: [{ id: mentioned.person.id }] });
+    expect(statement).toMatchObject({
+      text: 'it is a great day',
+      kind: 'PARTIAL_QUOTE',
+      saidAt: input.publishedAt,
+      channel: 'speech',
+      span: { start, end: start + 17 },
+      speaker: { id: speaker.person.id },
+      mentions: [{ id: mentioned.person.id }],
+    });
     // The article now lists both people.
     expect(statement.article.people.edges.map((e: any) => e.node.id).sort()).toEqual([speaker.person.id, mentioned.person.id].sort());
   });
@@ -207,11 +245,24 @@ describe(`statements (${backendName})`, () => {
     const { article } = await createArticle();
     const a = await createPerson(`Upd A ${Date.now()}`);
     const b = await createPerson(`Upd B ${Date.now()}`);
-    const created = (await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'Before', kind: 'PARAPHRASE', speakerId: a.person.id, mentionIds: [a.person.id] } })).data.createStatement.statement;
+    const created = (
+      await app.gql(CREATE_STATEMENT, {
+        input: { articleId: article.id, text: 'Before', kind: 'PARAPHRASE', speakerId: a.person.id, mentionIds: [a.person.id] },
+      })
+    ).data.createStatement.statement;
     const update = `mutation($input: UpdateStatementInput!) { updateStatement(input: $input) { statement { id text kind speaker { id } speakerLabel mentions { id } } } }`;
-    const result = await app.gql(update, { input: { id: created.id, text: 'After', kind: 'DIRECT_QUOTE', speakerId: null, speakerLabel: 'an aide', mentionIds: [b.person.id] } });
+    const result = await app.gql(update, {
+      input: { id: created.id, text: 'After', kind: 'DIRECT_QUOTE', speakerId: null, speakerLabel: 'an aide', mentionIds: [b.person.id] },
+    });
     expect(result.errors).toBeUndefined();
-    expect(result.data.updateStatement.statement).toEqual({ id: created.id, text: 'After', kind: 'DIRECT_QUOTE', speaker: null, speakerLabel: 'an aide', mentions: [{ id: b.person.id }] });
+    expect(result.data.updateStatement.statement).toEqual({
+      id: created.id,
+      text: 'After',
+      kind: 'DIRECT_QUOTE',
+      speaker: null,
+      speakerLabel: 'an aide',
+      mentions: [{ id: b.person.id }],
+    });
     const missing = await app.gql(update, { input: { id: globalId('Statement', 999_999), text: 'x' } });
     expect([codeOf(missing), fieldOf(missing)]).toEqual(['NOT_FOUND', 'input.id']);
 
@@ -226,9 +277,16 @@ describe(`events (${backendName})`, () => {
 
   it('createEvent links articles; dates out of order are BAD_USER_INPUT on input.endDate', async () => {
     const { article } = await createArticle();
-    const ok = await app.gql(CREATE_EVENT, { input: { name: 'Bridge opening', kind: 'ceremony', startDate: '2024-03-01', endDate: '2024-03-02', location: 'River', articleIds: [article.id] } });
+    const ok = await app.gql(CREATE_EVENT, {
+      input: { name: 'Bridge opening', kind: 'ceremony', startDate: '2024-03-01', endDate: '2024-03-02', location: 'River', articleIds: [article.id] },
+    });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.createEvent.event).toMatchObject({ name: 'Bridge opening', startDate: '2024-03-01', endDate: '2024-03-02', articles: { edges: [{ node: { id: article.id } }] } });
+    expect(ok.data.createEvent.event).toMatchObject({
+      name: 'Bridge opening',
+      startDate: '2024-03-01',
+      endDate: '2024-03-02',
+      articles: { edges: [{ node: { id: article.id } }] },
+    });
     const backwards = await app.gql(CREATE_EVENT, { input: { name: 'Backwards', kind: 'x', startDate: '2024-03-02', endDate: '2024-03-01' } });
     expect([codeOf(backwards), fieldOf(backwards)]).toEqual(['BAD_USER_INPUT', 'input.endDate']);
     const noArticle = await app.gql(CREATE_EVENT, { input: { name: 'Orphan', kind: 'x', articleIds: [globalId('Article', 999_999)] } });
@@ -245,7 +303,11 @@ describe(`events (${backendName})`, () => {
     expect((await app.gql(update, { input: { id: globalId('Event', 999_999), location: 'x' } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     const { article } = await createArticle();
-    const statement = (await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, text: 'At the summit', kind: 'PARAPHRASE', speakerLabel: 'an aide', eventId: event.id } })).data.createStatement.statement;
+    const statement = (
+      await app.gql(CREATE_STATEMENT, {
+        input: { articleId: article.id, text: 'At the summit', kind: 'PARAPHRASE', speakerLabel: 'an aide', eventId: event.id },
+      })
+    ).data.createStatement.statement;
     const del = `mutation($id: ID!) { deleteEvent(input: { id: $id }) { deletedId } }`;
     expect((await app.gql(del, { id: event.id })).data.deleteEvent.deletedId).toBe(event.id);
     const after = await app.gql(`query($id: ID!) { node(id: $id) { ... on Statement { event { id } } } }`, { id: statement.id });
@@ -277,13 +339,22 @@ describe(`events (${backendName})`, () => {
     const createEvent = async (name: string, startDate: string | null) =>
       (await app.gql(`mutation($input: CreateEventInput!) { createEvent(input: $input) { event { id } } }`, { input: { name, kind: 'visit', startDate } })).data
         .createEvent.event.id as string;
-    const [early, late, undated] = [await createEvent('Early visit', '2020-01-01'), await createEvent('Late visit', '2021-01-01'), await createEvent('Undated visit', null)];
+    const [early, late, undated] = [
+      await createEvent('Early visit', '2020-01-01'),
+      await createEvent('Late visit', '2021-01-01'),
+      await createEvent('Undated visit', null),
+    ];
     for (const e of [early, late, undated]) {
-      const added = await app.gql(`mutation($e: ID!, $p: ID!) { addEventParticipant(input: { eventId: $e, personId: $p, role: "guest" }) { role } }`, { e, p: person.person.id });
+      const added = await app.gql(`mutation($e: ID!, $p: ID!) { addEventParticipant(input: { eventId: $e, personId: $p, role: "guest" }) { role } }`, {
+        e,
+        p: person.person.id,
+      });
       expect(added.errors).toBeUndefined();
     }
     const order = async () => {
-      const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { events(first: 10) { edges { node { id } } } } } }`, { id: person.person.id });
+      const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { events(first: 10) { edges { node { id } } } } } }`, {
+        id: person.person.id,
+      });
       return read.data.node.events.edges.map((e: any) => e.node.id);
     };
     expect(await order()).toEqual([late, early, undated]);
@@ -313,7 +384,9 @@ describe(`events (${backendName})`, () => {
     const { article } = await createArticle();
     const speaker = await createPerson(`Link Keeper ${backendName} ${Date.now()}`);
     const mentioned = await createPerson(`Link Mentioned ${backendName} ${Date.now()}`);
-    const created = await app.gql(CREATE_STATEMENT, { input: { articleId: article.id, speakerId: speaker.person.id, mentionIds: [mentioned.person.id], text: 'Links keep up', kind: 'PARAPHRASE' } });
+    const created = await app.gql(CREATE_STATEMENT, {
+      input: { articleId: article.id, speakerId: speaker.person.id, mentionIds: [mentioned.person.id], text: 'Links keep up', kind: 'PARAPHRASE' },
+    });
     expect(created.errors).toBeUndefined();
     expect(await count('statement_mentions', sql`statement_said_at is not null`)).toBeGreaterThan(0);
     expect(await mismatches()).toEqual([0, 0, 0]);
@@ -341,10 +414,28 @@ describe(`ingestArticle (${backendName})`, () => {
     body,
     people: [{ name: 'Jane Roe', aliases: ['Roe'], description: 'Analyst' }],
     statements: <Record<string, unknown>[]>[
-      { text: 'talks matter', kind: 'PARTIAL_QUOTE', speakerName: 'Senator Paul', span: { start: 19, end: 31 }, eventName: 'Moscow visit', mentions: ['Vladimir Putin'] },
+      {
+        text: 'talks matter',
+        kind: 'PARTIAL_QUOTE',
+        speakerName: 'Senator Paul',
+        span: { start: 19, end: 31 },
+        eventName: 'Moscow visit',
+        mentions: ['Vladimir Putin'],
+      },
       { text: 'a gamble', kind: 'PARTIAL_QUOTE', speakerName: 'Roe', span: { start: body.indexOf('a gamble'), end: body.indexOf('a gamble') + 8 } },
     ],
-    events: [{ name: 'Moscow visit', kind: 'visit', startDate: '2024-05-30', location: 'Moscow', participants: [{ name: 'Rand Paul', role: 'visitor' }, { name: 'Jane Roe', role: 'observer' }] }],
+    events: [
+      {
+        name: 'Moscow visit',
+        kind: 'visit',
+        startDate: '2024-05-30',
+        location: 'Moscow',
+        participants: [
+          { name: 'Rand Paul', role: 'visitor' },
+          { name: 'Jane Roe', role: 'observer' },
+        ],
+      },
+    ],
     ...overrides,
   });
 
@@ -360,7 +451,10 @@ describe(`ingestArticle (${backendName})`, () => {
       ['a gamble', 'Jane Roe', null], // "Roe" is an alias given in the input
     ]);
     expect(statements[0].mentions.map((m: any) => m.name)).toEqual(['Vladimir Putin']);
-    expect(payload.article.events.edges[0].node.participants.edges.map((e: any) => [e.node.name, e.role]).sort()).toEqual([['Jane Roe', 'observer'], ['Rand Paul', 'visitor']]);
+    expect(payload.article.events.edges[0].node.participants.edges.map((e: any) => [e.node.name, e.role]).sort()).toEqual([
+      ['Jane Roe', 'observer'],
+      ['Rand Paul', 'visitor'],
+    ]);
     expect(await count('people')).toBe(peopleBefore + 1); // only Jane Roe is new
     expect(payload.article.people.totalCount).toBe(3);
     expect(payload.statements.map((s: any) => s.id)).toEqual(statements.map((s: any) => s.id));
@@ -389,7 +483,12 @@ describe(`ingestArticle (${backendName})`, () => {
     expect(results.filter((r) => r.data.ingestArticle.created)).toHaveLength(1);
     expect(await count('articles', sql`url = ${url}`)).toBe(1);
     expect(await count('statements', sql`article_id = (select id from articles where url = ${url})`)).toBe(2);
-    expect(await count('events', sql`name = 'Moscow visit' and id in (select event_id from article_events ae join articles a on a.id = ae.article_id where a.url = ${url})`)).toBe(1);
+    expect(
+      await count(
+        'events',
+        sql`name = 'Moscow visit' and id in (select event_id from article_events ae join articles a on a.id = ae.article_id where a.url = ${url})`,
+      ),
+    ).toBe(1);
     expect(await count('people', sql`name = 'Jane Roe'`)).toBe(1);
   });
 
@@ -432,7 +531,9 @@ describe(`ingestArticle (${backendName})`, () => {
 
   it('given only the article fields, stores what the extractor finds in the body', async () => {
     const extractedBody = '"We will not back down," said Rand Paul on Tuesday. The senator added that talks with Moscow "must continue".';
-    const result = await app.gql(INGEST, { input: { url: freshUrl(), headline: 'Paul vows', source: 'Wire', publishedAt: '2024-06-02T00:00:00.000Z', body: extractedBody } });
+    const result = await app.gql(INGEST, {
+      input: { url: freshUrl(), headline: 'Paul vows', source: 'Wire', publishedAt: '2024-06-02T00:00:00.000Z', body: extractedBody },
+    });
     expect(result.errors).toBeUndefined();
     const expected = extract({ body: extractedBody }, []);
     const stored = result.data.ingestArticle.article.statements.edges.map((e: any) => e.node.text);

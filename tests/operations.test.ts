@@ -78,7 +78,10 @@ describe(`request ids and logs (${backendName})`, () => {
 
   it('never logs the Authorization header, variables or the body', async () => {
     const secret = 'tok_5up3r5ecret';
-    await app.request({ query: 'query($s: String) { people(filter: { search: $s }) { totalCount } }', variables: { s: `pw-${secret}` } }, { headers: { authorization: `Bearer ${secret}` } });
+    await app.request(
+      { query: 'query($s: String) { people(filter: { search: $s }) { totalCount } }', variables: { s: `pw-${secret}` } },
+      { headers: { authorization: `Bearer ${secret}` } },
+    );
     expect(JSON.stringify(logs.lines)).not.toContain(secret);
   });
 });

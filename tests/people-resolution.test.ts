@@ -23,7 +23,12 @@ const spansOf = (body: string, name: string) => {
   return spans;
 };
 /** An article as the extractor would hand it over: its people with where the body names them. */
-function found(body: string, people: (string | { name: string; aliases?: string[] })[], statements: IngestStatement[], publishedAt = '2016-03-01T12:00:00Z'): IngestInput {
+function found(
+  body: string,
+  people: (string | { name: string; aliases?: string[] })[],
+  statements: IngestStatement[],
+  publishedAt = '2016-03-01T12:00:00Z',
+): IngestInput {
   return {
     url: `https://news.example.com/resolution/${backendName}/${Date.now()}-${++counter}`,
     headline: body.split('\n')[0]!,
@@ -43,10 +48,16 @@ function found(body: string, people: (string | { name: string; aliases?: string[
     statements,
   };
 }
-const quote = (text: string, speakerName: string | null, speakerLabel: string | null = null): IngestStatement => ({ text, kind: 'DIRECT_QUOTE', speakerName, speakerLabel });
+const quote = (text: string, speakerName: string | null, speakerLabel: string | null = null): IngestStatement => ({
+  text,
+  kind: 'DIRECT_QUOTE',
+  speakerName,
+  speakerLabel,
+});
 
 const rows = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await app.db.execute(query));
-const peopleNamed = (pattern: string) => rows<{ id: number; name: string; aliases: string[] }>(sql`select id, name, aliases from people where name ilike ${pattern} order by id`);
+const peopleNamed = (pattern: string) =>
+  rows<{ id: number; name: string; aliases: string[] }>(sql`select id, name, aliases from people where name ilike ${pattern} order by id`);
 const speakersOf = async (articleId: number) =>
   rows<{ name: string | null; label: string | null; confidence: number | null }>(
     sql`select p.name, s.speaker_label as label, s.speaker_confidence as confidence from statements s left join people p on p.id = s.speaker_id where s.article_id = ${articleId} order by s.id`,
@@ -55,7 +66,11 @@ const speakersOf = async (articleId: number) =>
 describe(`resolution across articles (${backendName})`, () => {
   it('a title-case headline line creates nobody the body does not name', async () => {
     const body = 'Donald Trump Leads Chuck Grassley Compares In Iowa Poll.\n\nDonald Trump leads the Republican field. "We are winning," Donald Trump said.';
-    const input = found(body, ['Donald Trump Leads', 'Chuck Grassley Compares', 'Donald Trump'], [quote('We are winning', 'Donald Trump'), quote('Big lead', 'Donald Trump Leads')]);
+    const input = found(
+      body,
+      ['Donald Trump Leads', 'Chuck Grassley Compares', 'Donald Trump'],
+      [quote('We are winning', 'Donald Trump'), quote('Big lead', 'Donald Trump Leads')],
+    );
     // The headline-only names are named in the headline only.
     expect(input.people![0]!.mentions!.every((s) => s.end <= body.indexOf('\n'))).toBe(true);
     const result = await ingestArticle(app.db, input);
@@ -68,8 +83,18 @@ describe(`resolution across articles (${backendName})`, () => {
   });
 
   it('"Hillary Rodham Clinton" in one article and "Hillary Clinton" in another are one row', async () => {
-    const first = await ingestArticle(app.db, found('Hillary Rodham Clinton spoke in Ohio. "Jobs first," Hillary Rodham Clinton said.', ['Hillary Rodham Clinton'], [quote('Jobs first', 'Hillary Rodham Clinton')]));
-    const second = await ingestArticle(app.db, found('Hillary Clinton spoke in Iowa. "Jobs now," Hillary Clinton said.', ['Hillary Clinton'], [quote('Jobs now', 'Hillary Clinton')]));
+    const first = await ingestArticle(
+      app.db,
+      found(
+        'Hillary Rodham Clinton spoke in Ohio. "Jobs first," Hillary Rodham Clinton said.',
+        ['Hillary Rodham Clinton'],
+        [quote('Jobs first', 'Hillary Rodham Clinton')],
+      ),
+    );
+    const second = await ingestArticle(
+      app.db,
+      found('Hillary Clinton spoke in Iowa. "Jobs now," Hillary Clinton said.', ['Hillary Clinton'], [quote('Jobs now', 'Hillary Clinton')]),
+    );
     const hillary = await peopleNamed('Hillary%Clinton');
     expect(hillary).toHaveLength(1);
     expect(hillary[0]!.aliases).toContain('Hillary Clinton');
@@ -82,7 +107,8 @@ describe(`resolution across articles (${backendName})`, () => {
   });
 
   it('Bill and Hillary Clinton in one article are two people; a bare "Clinton" goes to the more salient', async () => {
-    const body = 'Bill Clinton campaigned for Hillary Clinton. Hillary Clinton thanked him. Hillary Clinton spoke last. "We will win," Clinton said. "She is ready," Bill Clinton said.';
+    const body =
+      'Bill Clinton campaigned for Hillary Clinton. Hillary Clinton thanked him. Hillary Clinton spoke last. "We will win," Clinton said. "She is ready," Bill Clinton said.';
     const result = await ingestArticle(
       app.db,
       found(body, ['Bill Clinton', 'Hillary Clinton', 'Clinton'], [quote('We will win', 'Clinton'), quote('She is ready', 'Bill Clinton')]),
@@ -97,7 +123,10 @@ describe(`resolution across articles (${backendName})`, () => {
   });
 
   it('Donald Trump and Donald Trump Jr. stay two people', async () => {
-    await ingestArticle(app.db, found('Donald Trump Jr. spoke first. "Dad is right," Donald Trump Jr. said.', ['Donald Trump Jr.'], [quote('Dad is right', 'Donald Trump Jr.')]));
+    await ingestArticle(
+      app.db,
+      found('Donald Trump Jr. spoke first. "Dad is right," Donald Trump Jr. said.', ['Donald Trump Jr.'], [quote('Dad is right', 'Donald Trump Jr.')]),
+    );
     const trumps = (await peopleNamed('Donald Trump%')).map((p) => p.name).sort();
     expect(trumps).toEqual(['Donald Trump', 'Donald Trump Jr.']);
   });
@@ -121,10 +150,11 @@ describe(`resolution across articles (${backendName})`, () => {
   it('an organisation speaker keeps its name as the label, and is no person', async () => {
     const result = await ingestArticle(
       app.db,
-      found('"No comment," the White House said. The Clinton Campaign said "we disagree."', ['White House', 'Clinton Campaign'], [
-        quote('No comment', 'White House'),
-        quote('we disagree', 'Clinton Campaign'),
-      ]),
+      found(
+        '"No comment," the White House said. The Clinton Campaign said "we disagree."',
+        ['White House', 'Clinton Campaign'],
+        [quote('No comment', 'White House'), quote('we disagree', 'Clinton Campaign')],
+      ),
     );
     expect(await peopleNamed('%White House%')).toEqual([]);
     expect(await peopleNamed('%Campaign%')).toEqual([]);
@@ -135,7 +165,10 @@ describe(`resolution across articles (${backendName})`, () => {
   });
 
   it('Person.mentionCount and firstSeenAt sum every article naming them', async () => {
-    const early = await ingestArticle(app.db, found('Ada Quill spoke. Ada Quill left. Quill returned.', [{ name: 'Ada Quill', aliases: ['Quill'] }], [], '2015-01-02T00:00:00Z'));
+    const early = await ingestArticle(
+      app.db,
+      found('Ada Quill spoke. Ada Quill left. Quill returned.', [{ name: 'Ada Quill', aliases: ['Quill'] }], [], '2015-01-02T00:00:00Z'),
+    );
     await ingestArticle(app.db, found('Ada Quill spoke again.', ['Ada Quill'], [], '2016-05-06T00:00:00Z'));
     const id = globalId('Person', early.personIds[0]!);
     const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { name mentionCount firstSeenAt } } }`, { id });
@@ -143,7 +176,10 @@ describe(`resolution across articles (${backendName})`, () => {
     expect(read.data.node).toEqual({ name: 'Ada Quill', mentionCount: 4, firstSeenAt: '2015-01-02T00:00:00.000Z' });
     // Ingesting the same article again does not count it twice.
     const url = (await rows<{ url: string }>(sql`select url from articles where id = ${early.articleId}`))[0]!.url;
-    await ingestArticle(app.db, { ...found('Ada Quill spoke. Ada Quill left. Quill returned.', [{ name: 'Ada Quill', aliases: ['Quill'] }], [], '2015-01-02T00:00:00Z'), url });
+    await ingestArticle(app.db, {
+      ...found('Ada Quill spoke. Ada Quill left. Quill returned.', [{ name: 'Ada Quill', aliases: ['Quill'] }], [], '2015-01-02T00:00:00Z'),
+      url,
+    });
     const again = await app.gql(`query($id: ID!) { node(id: $id) { ... on Person { mentionCount } } }`, { id });
     expect(again.data.node.mentionCount).toBe(4);
   });
@@ -179,7 +215,10 @@ describe(`editors teach resolution (${backendName})`, () => {
     const s = await ingestArticle(app.db, found('Karla Mendes spoke. "Down," Karla Mendes said.', ['Karla Mendes'], [quote('Down', 'Karla Mendes')]));
     const [target, source] = [t.personIds[0]!, s.personIds[0]!];
     const ingests = Array.from({ length: 6 }, (_, i) =>
-      ingestArticle(app.db, found(`Karla Mendes spoke, report ${i}. "Report ${i} words," Karla Mendes said.`, ['Karla Mendes'], [quote(`Report ${i} words`, 'Karla Mendes')])),
+      ingestArticle(
+        app.db,
+        found(`Karla Mendes spoke, report ${i}. "Report ${i} words," Karla Mendes said.`, ['Karla Mendes'], [quote(`Report ${i} words`, 'Karla Mendes')]),
+      ),
     );
     const merge = app.gql(MERGE, { input: { sourceId: globalId('Person', source), targetId: globalId('Person', target) } });
     const [merged, ...done] = await Promise.all([merge, ...ingests]);
@@ -196,15 +235,24 @@ describe(`editors teach resolution (${backendName})`, () => {
   it('addAlias makes the next ingest resolve the alias; removeAlias undoes it', async () => {
     const p = await ingestArticle(app.db, found('Maximilian Oduya spoke.', ['Maximilian Oduya'], []));
     const id = globalId('Person', p.personIds[0]!);
-    const add = await app.gql(`mutation($input: AddAliasInput!) { addAlias(input: $input) { person { aliases } } }`, { input: { personId: id, alias: 'Max Oduya-Green' } });
+    const add = await app.gql(`mutation($input: AddAliasInput!) { addAlias(input: $input) { person { aliases } } }`, {
+      input: { personId: id, alias: 'Max Oduya-Green' },
+    });
     expect(add.errors).toBeUndefined();
     expect(add.data.addAlias.person.aliases).toContain('Max Oduya-Green');
-    const next = await ingestArticle(app.db, found('Max Oduya-Green spoke. "Hello," Max Oduya-Green said.', ['Max Oduya-Green'], [quote('Hello', 'Max Oduya-Green')]));
+    const next = await ingestArticle(
+      app.db,
+      found('Max Oduya-Green spoke. "Hello," Max Oduya-Green said.', ['Max Oduya-Green'], [quote('Hello', 'Max Oduya-Green')]),
+    );
     expect(next.personIds).toEqual(p.personIds);
-    const remove = await app.gql(`mutation($input: RemoveAliasInput!) { removeAlias(input: $input) { person { aliases } } }`, { input: { personId: id, alias: 'max oduya-green' } });
+    const remove = await app.gql(`mutation($input: RemoveAliasInput!) { removeAlias(input: $input) { person { aliases } } }`, {
+      input: { personId: id, alias: 'max oduya-green' },
+    });
     expect(remove.errors).toBeUndefined();
     expect(remove.data.removeAlias.person.aliases).not.toContain('Max Oduya-Green');
-    const missing = await app.gql(`mutation($input: RemoveAliasInput!) { removeAlias(input: $input) { person { aliases } } }`, { input: { personId: id, alias: 'Nobody' } });
+    const missing = await app.gql(`mutation($input: RemoveAliasInput!) { removeAlias(input: $input) { person { aliases } } }`, {
+      input: { personId: id, alias: 'Nobody' },
+    });
     expect(codeOf(missing)).toBe('BAD_USER_INPUT');
     expect(fieldOf(missing)).toBe('input.alias');
   });
@@ -229,7 +277,13 @@ describe(`editors teach resolution (${backendName})`, () => {
 
 describe(`through ingestArticle and the extractor (${backendName})`, () => {
   const INGEST = `mutation($input: IngestArticleInput!) { ingestArticle(input: $input) { people { name } statements { speaker { name } speakerLabel } } }`;
-  const article = (body: string) => ({ url: `https://news.example.com/x/${backendName}/${Date.now()}-${++counter}`, headline: 'Story', source: 'Wire', publishedAt: '2016-04-01T00:00:00Z', body });
+  const article = (body: string) => ({
+    url: `https://news.example.com/x/${backendName}/${Date.now()}-${++counter}`,
+    headline: 'Story',
+    source: 'Wire',
+    publishedAt: '2016-04-01T00:00:00Z',
+    body,
+  });
 
   it('a bare surname in an unrelated article creates no person of that name', async () => {
     const result = await app.gql(INGEST, { input: article('"The budget is a disgrace," Wexford said on Tuesday in the capital.') });

@@ -30,10 +30,25 @@ describe(`hot queries read their order from an index (${backendName})`, () => {
     // Through the participations (a much-quoted person takes part in thousands of events).
     // (Without a Sort node the planner could instead walk every event in date order, probing each:
     // the index that must give the order is named.)
-    ['a person\'s events, newest first (batched)', `{ people(first: 3) { edges { node { events(first: 5) { edges { role node { id name } } } } } } }`, 'event_participants_person_start_idx'],
-    ['a person\'s articles, newest first (batched)', `{ people(first: 3) { edges { node { articles(first: 5) { edges { node { id headline } } } } } } }`, 'article_people_person_published_idx'],
-    ['statements mentioning a person, newest first (batched)', `{ people(first: 3) { edges { node { mentionedIn(first: 5) { edges { node { id text } } } } } } }`, 'statement_mentions_person_said_idx'],
-    ['a person\'s newest statements (batched)', `{ people(first: 3) { edges { node { name speaker: statements(first: 3) { edges { node { text speaker { statements(first: 2) { edges { node { id } } } } } } } } } } }`],
+    [
+      "a person's events, newest first (batched)",
+      `{ people(first: 3) { edges { node { events(first: 5) { edges { role node { id name } } } } } } }`,
+      'event_participants_person_start_idx',
+    ],
+    [
+      "a person's articles, newest first (batched)",
+      `{ people(first: 3) { edges { node { articles(first: 5) { edges { node { id headline } } } } } } }`,
+      'article_people_person_published_idx',
+    ],
+    [
+      'statements mentioning a person, newest first (batched)',
+      `{ people(first: 3) { edges { node { mentionedIn(first: 5) { edges { node { id text } } } } } } }`,
+      'statement_mentions_person_said_idx',
+    ],
+    [
+      "a person's newest statements (batched)",
+      `{ people(first: 3) { edges { node { name speaker: statements(first: 3) { edges { node { text speaker { statements(first: 2) { edges { node { id } } } } } } } } } } }`,
+    ],
   ])('%s', async (_name: string, query: string, index?: string) => {
     const plans = await plansOf(query);
     expect(plans.length).toBeGreaterThan(0);
@@ -83,7 +98,9 @@ describe(`the live reader's log queries stay index lookups as the log grows (${b
 describe(`people search finds a rare name through trigram indexes (${backendName})`, () => {
   it('a name (or alias) few people have is looked up, not searched for by walking everyone in name order', async () => {
     const { sql } = await import('drizzle-orm');
-    await app.db.execute(sql`insert into people (slug, name, aliases) select 'plan-person-' || n, 'Person Number ' || n, array['Alias ' || n] from generate_series(1, 5000) n`);
+    await app.db.execute(
+      sql`insert into people (slug, name, aliases) select 'plan-person-' || n, 'Person Number ' || n, array['Alias ' || n] from generate_series(1, 5000) n`,
+    );
     await app.db.execute(sql`analyze people`);
     for (const search of ['Qxzvw', 'Number 4321', 'alias 4321']) {
       const query = `query($s: String) { people(first: 5, filter: { search: $s }) { edges { node { id name } } } }`;

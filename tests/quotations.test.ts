@@ -49,7 +49,12 @@ describe(`quotations (${backendName})`, () => {
     const first = await quotationOf(wire.statementIds[0]!);
     const second = await quotationOf(daily.statementIds[0]!);
     expect(second.id).toBe(first.id);
-    expect(second).toMatchObject({ text: 'The bridge will open in May.', occurrenceCount: 2, firstReportedAt: '2016-02-01T10:00:00.000Z', speaker: { name: 'Nadia Petrov' } });
+    expect(second).toMatchObject({
+      text: 'The bridge will open in May.',
+      occurrenceCount: 2,
+      firstReportedAt: '2016-02-01T10:00:00.000Z',
+      speaker: { name: 'Nadia Petrov' },
+    });
     expect(second.occurrences.totalCount).toBe(2);
     expect(second.occurrences.edges.map((e: any) => e.node.article.source)).toEqual(['Daily', 'Wire']); // newest first
 
@@ -67,8 +72,14 @@ describe(`quotations (${backendName})`, () => {
   });
 
   it('other speakers, other words and paraphrases are not the same quotation', async () => {
-    const a = await ingestArticle(app.db, report('Wire', '2016-03-01T00:00:00Z', [said('Omar Haddad', 'Taxes must fall.'), said('Lena Fischer', 'Taxes must fall.')]));
-    const b = await ingestArticle(app.db, report('Daily', '2016-03-02T00:00:00Z', [said('Omar Haddad', 'Taxes must fall soon.'), said('Omar Haddad', 'Taxes must fall.', 'PARAPHRASE')]));
+    const a = await ingestArticle(
+      app.db,
+      report('Wire', '2016-03-01T00:00:00Z', [said('Omar Haddad', 'Taxes must fall.'), said('Lena Fischer', 'Taxes must fall.')]),
+    );
+    const b = await ingestArticle(
+      app.db,
+      report('Daily', '2016-03-02T00:00:00Z', [said('Omar Haddad', 'Taxes must fall soon.'), said('Omar Haddad', 'Taxes must fall.', 'PARAPHRASE')]),
+    );
     const [omar, lena] = [await quotationOf(a.statementIds[0]!), await quotationOf(a.statementIds[1]!)];
     expect(omar.id).not.toBe(lena.id);
     expect((await quotationOf(b.statementIds[0]!)).id).not.toBe(omar.id);
@@ -76,23 +87,38 @@ describe(`quotations (${backendName})`, () => {
   });
 
   it('a partial quote of a longer one joins it; a fragment of a few words, or of too small a part, does not', async () => {
-    const full = await ingestArticle(app.db, report('Wire', '2016-03-05T00:00:00Z', [said('Selma Quist', 'We will rebuild the harbour before the winter storms arrive.')]));
-    const later = await ingestArticle(app.db, report('Daily', '2016-03-06T00:00:00Z', [
-      said('Selma Quist', '“rebuild the harbour before the winter storms”', 'PARTIAL_QUOTE'),
-      said('Selma Quist', 'the harbour', 'PARTIAL_QUOTE'),
-    ]));
+    const full = await ingestArticle(
+      app.db,
+      report('Wire', '2016-03-05T00:00:00Z', [said('Selma Quist', 'We will rebuild the harbour before the winter storms arrive.')]),
+    );
+    const later = await ingestArticle(
+      app.db,
+      report('Daily', '2016-03-06T00:00:00Z', [
+        said('Selma Quist', '“rebuild the harbour before the winter storms”', 'PARTIAL_QUOTE'),
+        said('Selma Quist', 'the harbour', 'PARTIAL_QUOTE'),
+      ]),
+    );
     const whole = await quotationOf(full.statementIds[0]!);
-    expect(await quotationOf(later.statementIds[0]!)).toMatchObject({ id: whole.id, occurrenceCount: 2, text: 'We will rebuild the harbour before the winter storms arrive.' });
+    expect(await quotationOf(later.statementIds[0]!)).toMatchObject({
+      id: whole.id,
+      occurrenceCount: 2,
+      text: 'We will rebuild the harbour before the winter storms arrive.',
+    });
     expect((await quotationOf(later.statementIds[1]!)).id).not.toBe(whole.id);
     // The longer saying reported after a part of it joins the part's quotation too.
     const part = await ingestArticle(app.db, report('Wire', '2016-03-07T00:00:00Z', [said('Selma Quist', 'Ferries will run every hour in summer')]));
-    const longer = await ingestArticle(app.db, report('Daily', '2016-03-08T00:00:00Z', [said('Selma Quist', 'Ferries will run every hour in summer, she said.')]));
+    const longer = await ingestArticle(
+      app.db,
+      report('Daily', '2016-03-08T00:00:00Z', [said('Selma Quist', 'Ferries will run every hour in summer, she said.')]),
+    );
     expect((await quotationOf(longer.statementIds[0]!)).id).toBe((await quotationOf(part.statementIds[0]!)).id);
   });
 
   it('concurrent ingests of two reports of one quotation give one quotation', async () => {
     const results = await Promise.all(
-      ['One', 'Two', 'Three', 'Four'].map((source) => ingestArticle(app.db, report(source, '2016-04-01T00:00:00Z', [said('Iris Novak', 'Nobody saw it coming.')]))),
+      ['One', 'Two', 'Three', 'Four'].map((source) =>
+        ingestArticle(app.db, report(source, '2016-04-01T00:00:00Z', [said('Iris Novak', 'Nobody saw it coming.')])),
+      ),
     );
     const ids = new Set(await Promise.all(results.map(async (r) => (await quotationOf(r.statementIds[0]!)).id)));
     expect(ids.size).toBe(1);
@@ -109,7 +135,10 @@ describe(`quotations (${backendName})`, () => {
     const UPDATE = `mutation($input: UpdateStatementInput!) { updateStatement(input: $input) { statement { speakerConfidence quotation { id occurrenceCount speaker { name } } } } }`;
     const moved = await app.gql(UPDATE, { input: { id: globalId('Statement', b.statementIds[0]!), speakerId: globalId('Person', ruth) } });
     expect(moved.errors).toBeUndefined();
-    expect(moved.data.updateStatement.statement).toMatchObject({ speakerConfidence: null, quotation: { occurrenceCount: 1, speaker: { name: 'Ruth Adeyemi' } } });
+    expect(moved.data.updateStatement.statement).toMatchObject({
+      speakerConfidence: null,
+      quotation: { occurrenceCount: 1, speaker: { name: 'Ruth Adeyemi' } },
+    });
     expect((await quotationOf(a.statementIds[0]!)).occurrenceCount).toBe(1);
     // New words: the statement reports another quotation; the old one, unreported, is gone.
     const reworded = await app.gql(UPDATE, { input: { id: globalId('Statement', a.statementIds[0]!), text: 'We are not ready.' } });
@@ -124,7 +153,7 @@ describe(`quotations (${backendName})`, () => {
     expect(Number(left[0]!.n)).toBe(0);
   });
 
-  it('createStatement joins the quotation of the same words; mergePeople joins two speakers\' quotations', async () => {
+  it("createStatement joins the quotation of the same words; mergePeople joins two speakers' quotations", async () => {
     const a = await ingestArticle(app.db, report('Wire', '2016-06-01T00:00:00Z', [said('Pia Lund', 'Rates go up.')]));
     const b = await ingestArticle(app.db, report('Daily', '2016-06-02T00:00:00Z', [said('Pia Lundqvist', 'Rates go up!')]));
     const CREATE = `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { quotation { id occurrenceCount } } } }`;

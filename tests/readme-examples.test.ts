@@ -43,7 +43,8 @@ describe('the README examples', () => {
     for (const source of examples.filter((example) => operationOf(example) !== 'subscription')) {
       const result = await app.gql(source);
       const empty = result.data ? emptyLists(result.data) : ['data'];
-      if (result.errors || empty.length > 0) failures.push(`${source.split('\n').slice(0, 3).join(' ')}\n  errors: ${JSON.stringify(result.errors)}\n  empty: ${empty.join(', ')}`);
+      if (result.errors || empty.length > 0)
+        failures.push(`${source.split('\n').slice(0, 3).join(' ')}\n  errors: ${JSON.stringify(result.errors)}\n  empty: ${empty.join(', ')}`);
     }
     for (const subscription of subscriptions) {
       expect(subscription.status).toBe(200);
@@ -62,7 +63,13 @@ describe('the README documents', () => {
   });
 
   it('every environment variable the service and its scripts read', () => {
-    const sources = ['src/config.ts', 'src/plugins/settings.ts', ...readdirSync(new URL('../scripts', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `scripts/${entry.name}`)].map(read);
+    const sources = [
+      'src/config.ts',
+      'src/plugins/settings.ts',
+      ...readdirSync(new URL('../scripts', import.meta.url), { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `scripts/${entry.name}`),
+    ].map(read);
     const names = new Set<string>();
     for (const source of sources) {
       for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): /gm)) names.add(match[1]!);

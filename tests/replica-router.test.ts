@@ -57,7 +57,12 @@ describe('read router', () => {
     const primary = { lsn: '0/100' };
     const a: ServerState = { lsn: '0/100' };
     const b: ServerState = { lsn: '0/100' };
-    router = createReadRouter({ primary: primaryDb, primaryClient: scriptedServer(primary), replicas: [replica('a', a), replica('b', b)], probeIntervalMs: 60_000 });
+    router = createReadRouter({
+      primary: primaryDb,
+      primaryClient: scriptedServer(primary),
+      replicas: [replica('a', a), replica('b', b)],
+      probeIntervalMs: 60_000,
+    });
     await router.probe();
     expect((await targets(4)).sort()).toEqual(['a', 'a', 'b', 'b']);
     a.down = true;
@@ -86,7 +91,13 @@ describe('read router', () => {
   it('a replica lagging past maxLagMs leaves the rotation and rejoins once caught up', async () => {
     const primary = { lsn: '0/100' };
     const a = { lsn: '0/100' };
-    router = createReadRouter({ primary: primaryDb, primaryClient: scriptedServer(primary), replicas: [replica('a', a)], maxLagMs: 100, probeIntervalMs: 60_000 });
+    router = createReadRouter({
+      primary: primaryDb,
+      primaryClient: scriptedServer(primary),
+      replicas: [replica('a', a)],
+      maxLagMs: 100,
+      probeIntervalMs: 60_000,
+    });
     await router.probe();
     expect(router.replicas()[0]!.state).toBe('up');
     primary.lsn = '0/200'; // written on the primary; the replica stays at 0/100
@@ -103,7 +114,13 @@ describe('read router', () => {
   });
 
   it('an idle primary does not make a replica look behind', async () => {
-    router = createReadRouter({ primary: primaryDb, primaryClient: scriptedServer({ lsn: '0/100' }), replicas: [replica('a', { lsn: '0/100' })], maxLagMs: 10, probeIntervalMs: 60_000 });
+    router = createReadRouter({
+      primary: primaryDb,
+      primaryClient: scriptedServer({ lsn: '0/100' }),
+      replicas: [replica('a', { lsn: '0/100' })],
+      maxLagMs: 10,
+      probeIntervalMs: 60_000,
+    });
     await router.probe();
     await new Promise((resolve) => setTimeout(resolve, 50));
     await router.probe();

@@ -248,9 +248,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('read replicas on a real hot sta
     beforeAll(async () => {
       articleId = rowsOf<{ id: number }>(await database.db.execute(sql`select id from articles order by id limit 1`))[0]!.id;
       instances = await Promise.all(
-        [0, 1, 2].map(() =>
-          startServerProcess({ DATABASE_URL: primaryUrl, DATABASE_READ_URL: replicaUrl, DB_REPLICA_PROBE_MS: '200', DB_POOL_MAX: '3' }),
-        ),
+        [0, 1, 2].map(() => startServerProcess({ DATABASE_URL: primaryUrl, DATABASE_READ_URL: replicaUrl, DB_REPLICA_PROBE_MS: '200', DB_POOL_MAX: '3' })),
       );
       closers.push(async () => {
         for (const instance of instances) {

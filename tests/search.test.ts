@@ -54,9 +54,11 @@ afterAll(async () => {
 
 /** Every match, best first, ranked in full. */
 async function rankedInFull(app: TestApp, search: string): Promise<string[]> {
-  const rows = rowsOf<{ id: number }>(await app.db.execute(sql`select id from statements
+  const rows = rowsOf<{ id: number }>(
+    await app.db.execute(sql`select id from statements
     where search @@ websearch_to_tsquery('english', ${search})
-    order by ts_rank(search, websearch_to_tsquery('english', ${search})) desc, id desc`));
+    order by ts_rank(search, websearch_to_tsquery('english', ${search})) desc, id desc`),
+  );
   return rows.map((r) => globalId('Statement', r.id));
 }
 
@@ -108,12 +110,14 @@ describe(`a ranked search lists what ranking every match lists (${backendName})`
 
 /** What the trigger keeps, against a recomputation from the statements: the rows each has that the other lacks. */
 async function tierDrift(app: TestApp) {
-  const rows = rowsOf<{ n: number }>(await app.db.execute(sql`
+  const rows = rowsOf<{ n: number }>(
+    await app.db.execute(sql`
     with kept as (select statement_id, lexeme, rank from statement_search_tiers),
     recomputed as (select s.id as statement_id, w.lexeme, r.rank from statements s, unnest(s.search) w,
       ts_rank(s.search, search_word_query(w.lexeme)) r(rank) where r.rank > search_lowest_rank())
     select ((select count(*) from (select * from kept except select * from recomputed) a) +
-            (select count(*) from (select * from recomputed except select * from kept) b))::int as n`));
+            (select count(*) from (select * from recomputed except select * from kept) b))::int as n`),
+  );
   return Number(rows[0]!.n);
 }
 
@@ -123,8 +127,10 @@ describe(`statement_search_tiers follows every write (${backendName})`, () => {
     expect(await tierDrift(app)).toBe(0);
     const rankOf = async (id: number) =>
       rowsOf<{ rank: number }>(await app.db.execute(sql`select rank from statement_search_tiers where statement_id = ${id} and lexeme = 'tariff'`))[0]?.rank;
-    const [row] = rowsOf<{ id: number }>(await app.db.execute(sql`insert into statements (article_id, kind, text, said_at)
-      values (1, 'PARAPHRASE', 'Tariffs, tariffs and more tariffs.', now()) returning id`));
+    const [row] = rowsOf<{ id: number }>(
+      await app.db.execute(sql`insert into statements (article_id, kind, text, said_at)
+      values (1, 'PARAPHRASE', 'Tariffs, tariffs and more tariffs.', now()) returning id`),
+    );
     const id = row!.id;
     const three = await rankOf(id);
     expect(three).toBeGreaterThan(0);
@@ -150,7 +156,14 @@ describe(`statement_search_tiers follows every write (${backendName})`, () => {
     const response = await app.request(
       {
         query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-        variables: { input: { articleId: data.articles.edges[0].node.id, text: 'Budget, budget, budget and budget again.', kind: 'DIRECT_QUOTE', speakerLabel: 'a source' } },
+        variables: {
+          input: {
+            articleId: data.articles.edges[0].node.id,
+            text: 'Budget, budget, budget and budget again.',
+            kind: 'DIRECT_QUOTE',
+            speakerLabel: 'a source',
+          },
+        },
       },
       { headers: { authorization: `Bearer ${token}` } },
     );

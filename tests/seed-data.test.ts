@@ -111,8 +111,7 @@ function validateSeed(a: SeedArticle, text: string): string[] {
       spans.add(key);
       const before = text[span.start - 1];
       const after = text[span.end];
-      if (s.kind === 'DIRECT_QUOTE' && (before !== '"' || after !== '"'))
-        errors.push(`${id}: direct quote is not exactly the words inside quotation marks`);
+      if (s.kind === 'DIRECT_QUOTE' && (before !== '"' || after !== '"')) errors.push(`${id}: direct quote is not exactly the words inside quotation marks`);
       if (s.kind === 'PARTIAL_QUOTE' && !(before === '"' && after === '"') && (s.quote.match(/"/g) ?? []).length < 2)
         errors.push(`${id}: partial quote neither sits inside nor contains quotation marks`);
       if (s.kind === 'PARAPHRASE' && s.quote.includes('"')) errors.push(`${id}: paraphrase contains quotation marks`);
@@ -180,7 +179,10 @@ describe('validateSeed rejects broken seeds', () => {
     const a = clone();
     mutate(a);
     const errors = validateSeed(a, body);
-    expect(errors.some((e) => pattern.test(e)), errors.join('\n')).toBe(true);
+    expect(
+      errors.some((e) => pattern.test(e)),
+      errors.join('\n'),
+    ).toBe(true);
   };
 
   it('a quote whose U+00A0 was typed as a space', () =>
@@ -206,8 +208,7 @@ describe('validateSeed rejects broken seeds', () => {
     }, /startDate after endDate/));
   it('an impossible date', () => rejects((a) => (a.events[0]!.startDate = '2018-02-30'), /bad startDate/));
   it('a duplicate person', () => rejects((a) => a.people.push({ ...a.people[0]! }), /duplicate person slug/));
-  it('a missing required person', () =>
-    rejects((a) => (a.people = a.people.filter((p) => p.slug !== 'hogan-gidley')), /missing person: hogan-gidley/));
+  it('a missing required person', () => rejects((a) => (a.people = a.people.filter((p) => p.slug !== 'hogan-gidley')), /missing person: hogan-gidley/));
   it('an alias the text never uses', () => rejects((a) => a.people[0]!.aliases.push('Senator from Kentucky'), /does not occur/));
   it('an alias that is only part of a word', () => rejects((a) => a.people[1]!.aliases.push('Trum'), /does not occur/));
   it('a person missing from mentionedPeople', () => rejects((a) => a.mentionedPeople.pop(), /mentionedPeople lacks/));

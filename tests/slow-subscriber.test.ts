@@ -70,7 +70,13 @@ describe(`a subscriber that stops reading (${backendName})`, () => {
   }
 
   it('drops SSE and WebSocket subscribers that stopped reading, with server memory bounded', async () => {
-    const { data } = (await (await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }) })).json()) as any;
+    const { data } = (await (
+      await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }),
+      })
+    ).json()) as any;
     const articleId = data.articles.edges[0].node.id as string;
     const base = server.url;
     expect(await metricValue(base, 'newsgraph_subscribers')).toBe(0);
@@ -110,7 +116,11 @@ describe(`a subscriber that stops reading (${backendName})`, () => {
     // Bounded: what the server holds for a stuck reader does not grow with what is written.
     expect(rssAfter - rssBefore).toBeLessThan(150 * 1048576);
     // The server still serves a subscriber that reads.
-    const alive = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ articles(first: 1) { totalCount } }' }) });
+    const alive = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ articles(first: 1) { totalCount } }' }),
+    });
     expect(alive.status).toBe(200);
   }, 180_000);
 });

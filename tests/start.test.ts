@@ -21,10 +21,11 @@ describe('npm start (the bundle, on the embedded default)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'newsgraph-start-'));
-    server = await startServerProcess(
-      { PGLITE_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info', DEV_TOKEN_FILE: path.join(dir, 'token') },
-      ['npm', 'start', '--silent'],
-    );
+    server = await startServerProcess({ PGLITE_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info', DEV_TOKEN_FILE: path.join(dir, 'token') }, [
+      'npm',
+      'start',
+      '--silent',
+    ]);
   }, 120_000);
 
   afterAll(() => {
@@ -66,11 +67,14 @@ describe('npm start (the bundle, on the embedded default)', () => {
     expect(sse.status).toBe(200);
     const ws = createClient({ url: server.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
     const viaWs = new Promise<string>((resolve, reject) => {
-      ws.subscribe<{ statementAdded: { statement: { text: string } } }>({ query: subscription }, {
-        next: (value) => resolve(value.data!.statementAdded.statement.text),
-        error: reject,
-        complete: () => {},
-      });
+      ws.subscribe<{ statementAdded: { statement: { text: string } } }>(
+        { query: subscription },
+        {
+          next: (value) => resolve(value.data!.statementAdded.statement.text),
+          error: reject,
+          complete: () => {},
+        },
+      );
     });
     await new Promise((resolve) => setTimeout(resolve, 500)); // both subscribed
 

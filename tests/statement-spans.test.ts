@@ -112,7 +112,10 @@ describe(`Statement.spans (${backendName})`, () => {
 
     const single = await app.write(UPDATE, { input: { id: statement.id, spans: null } });
     expect(single.errors).toBeUndefined();
-    expect(single.data.updateStatement.statement).toMatchObject({ span: { start: first.start, end: second.end }, spans: [{ start: first.start, end: second.end }] });
+    expect(single.data.updateStatement.statement).toMatchObject({
+      span: { start: first.start, end: second.end },
+      spans: [{ start: first.start, end: second.end }],
+    });
 
     const again = await app.write(UPDATE, { input: { id: statement.id, spans: [first, second] } });
     expect(again.data.updateStatement.statement.spans).toEqual([first, second]);
@@ -161,7 +164,9 @@ describe(`Statement.spans (${backendName})`, () => {
 
   it('a paraphrase in fragments needs no particular text; a quote in one fragment keeps its own', async () => {
     const articleId = await storedArticle();
-    const paraphrase = await app.write(CREATE, { input: { articleId, text: 'Vargas promised the bridge this year.', kind: 'PARAPHRASE', spans: [first, second] } });
+    const paraphrase = await app.write(CREATE, {
+      input: { articleId, text: 'Vargas promised the bridge this year.', kind: 'PARAPHRASE', spans: [first, second] },
+    });
     expect(paraphrase.errors).toBeUndefined();
     const quote = await app.write(CREATE, { input: { articleId, text: 'We will build the bridge', kind: 'DIRECT_QUOTE', spans: [first] } });
     expect(quote.errors).toBeUndefined();
@@ -169,7 +174,9 @@ describe(`Statement.spans (${backendName})`, () => {
   });
 
   it('ingestArticle from the body alone gives each extracted statement one fragment, its span', async () => {
-    const { data, errors } = await app.write(INGEST, { input: { ...article([]), statements: undefined, body: '"We will win," said Jane Roe, the mayor of Springfield.' } });
+    const { data, errors } = await app.write(INGEST, {
+      input: { ...article([]), statements: undefined, body: '"We will win," said Jane Roe, the mayor of Springfield.' },
+    });
     expect(errors).toBeUndefined();
     expect(data.ingestArticle.warnings).toEqual([]);
     expect(data.ingestArticle.statements.length).toBeGreaterThan(0);

@@ -14,8 +14,23 @@ import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import type postgres from 'postgres';
 import {
-  ADJECTIVES, CHANNELS, CITIES, DAYS, EVENT_KINDS, FIRST_NAMES, GROUPS, HEADLINES, LAST_NAMES, LEADINS, NOUNS,
-  ROLES_DESCRIPTIONS, SOURCES, TEMPLATES, TITLES, UNNAMED, VERBS,
+  ADJECTIVES,
+  CHANNELS,
+  CITIES,
+  DAYS,
+  EVENT_KINDS,
+  FIRST_NAMES,
+  GROUPS,
+  HEADLINES,
+  LAST_NAMES,
+  LEADINS,
+  NOUNS,
+  ROLES_DESCRIPTIONS,
+  SOURCES,
+  TEMPLATES,
+  TITLES,
+  UNNAMED,
+  VERBS,
 } from './words.js';
 
 export type Size = 'S' | 'M' | 'L';
@@ -40,9 +55,15 @@ export function planFor(size: Size, seed: number): CorpusPlan {
 
 /** sfc32: small, fast, good enough, and the same on every machine. */
 export function rng(seed: number) {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = seed >>> 0;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -67,7 +88,8 @@ export function zipf(n: number, s: number) {
   for (let k = 0; k < n; k++) cdf[k]! /= total;
   return (r: Rng) => {
     const u = r.next();
-    let lo = 0, hi = n - 1;
+    let lo = 0,
+      hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cdf[mid]! < u) lo = mid + 1;
@@ -89,20 +111,33 @@ const pgArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, (c) 
 const START = Date.UTC(2022, 0, 1);
 const SPAN_MS = 3 * 365 * 24 * 3600 * 1000;
 
-interface Person { id: number; name: string; last: string; title: string | null }
+interface Person {
+  id: number;
+  name: string;
+  last: string;
+  title: string | null;
+}
 
 function fill(template: string, r: Rng, nouns: () => string, extra: Record<string, () => string> = {}) {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     if (extra[key]) return extra[key]!();
     switch (key) {
-      case 'noun': return nouns();
-      case 'adj': return r.pick(ADJECTIVES);
-      case 'verb': return r.pick(VERBS);
-      case 'group': return r.pick(GROUPS);
-      case 'City': return r.pick(CITIES);
-      case 'day': return r.pick(DAYS);
-      case 'channel': return r.pick(CHANNELS);
-      default: return key;
+      case 'noun':
+        return nouns();
+      case 'adj':
+        return r.pick(ADJECTIVES);
+      case 'verb':
+        return r.pick(VERBS);
+      case 'group':
+        return r.pick(GROUPS);
+      case 'City':
+        return r.pick(CITIES);
+      case 'day':
+        return r.pick(DAYS);
+      case 'channel':
+        return r.pick(CHANNELS);
+      default:
+        return key;
     }
   });
 }
@@ -150,7 +185,16 @@ class CopySink {
   }
 }
 
-export interface LoadStats { articles: number; people: number; events: number; statements: number; articlePeople: number; eventParticipants: number; mentions: number; seconds: number }
+export interface LoadStats {
+  articles: number;
+  people: number;
+  events: number;
+  statements: number;
+  articlePeople: number;
+  eventParticipants: number;
+  mentions: number;
+  seconds: number;
+}
 
 /**
  * Generates the corpus and streams it into the (migrated, empty) tables. Secondary indexes and foreign
@@ -166,7 +210,8 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
   const names = new Set<string>();
   const parts = new Map<string, { last: string }>();
   while (names.size < plan.people) {
-    const first = r.pick(FIRST_NAMES), last = r.pick(LAST_NAMES);
+    const first = r.pick(FIRST_NAMES),
+      last = r.pick(LAST_NAMES);
     let name = `${first} ${last}`;
     if (names.has(name)) name = `${first} ${String.fromCharCode(65 + r.int(0, 25))}. ${last}`;
     if (names.has(name)) continue;
@@ -210,13 +255,28 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
     articles: await copy('articles', ['id', 'url', 'headline', 'source', 'published_at', 'body']),
     articlePeople: await copy('article_people', ['article_id', 'person_id']),
     articleEvents: await copy('article_events', ['article_id', 'event_id']),
-    statements: await copy('statements', ['id', 'article_id', 'speaker_id', 'speaker_label', 'event_id', 'kind', 'text', 'channel', 'said_at', 'span_start', 'span_end']),
+    statements: await copy('statements', [
+      'id',
+      'article_id',
+      'speaker_id',
+      'speaker_label',
+      'event_id',
+      'kind',
+      'text',
+      'channel',
+      'said_at',
+      'span_start',
+      'span_end',
+    ]),
     mentions: await copy('statement_mentions', ['statement_id', 'person_id']),
   };
 
   const slugs = new Set<string>();
   for (const p of people) {
-    let slug = p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    let slug = p.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     if (slugs.has(slug)) slug = `${slug}-${p.id}`;
     slugs.add(slug);
     const aliases = [p.last, ...(p.title ? [`${p.title} ${p.last}`] : [])];
@@ -238,8 +298,9 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
     eventParticipants.push(list.map((p) => p.id));
     const kind = r.pick(EVENT_KINDS);
     const city = r.pick(CITIES);
-    await sinks.events.write(row(e, `${list[0]!.last}–${list[1]!.last} ${kind} in ${city}`, kind, day, end, city,
-      `The ${kind} on ${noun()} and ${noun()} in ${city}.`));
+    await sinks.events.write(
+      row(e, `${list[0]!.last}–${list[1]!.last} ${kind} in ${city}`, kind, day, end, city, `The ${kind} on ${noun()} and ${noun()} in ${city}.`),
+    );
     for (const [i, p] of list.entries()) {
       await sinks.participants.write(row(e, p.id, i === 0 ? 'host' : r.pick(['participant', 'participant', 'guest', 'speaker', 'observer'])));
       participantRows++;
@@ -249,13 +310,20 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
   await sinks.participants.end();
 
   const bar = new cliProgress.SingleBar(
-    { format: `  corpus ${plan.size} [{bar}] {percentage}% | {value}/{total} articles | {statements} statements | {duration}s`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+    {
+      format: `  corpus ${plan.size} [{bar}] {percentage}% | {value}/{total} articles | {statements} statements | {duration}s`,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(plan.articles, 0, { statements: 0 });
 
   const step = SPAN_MS / plan.articles;
-  let statementId = 0, articlePeopleRows = 0, mentionRows = 0;
+  let statementId = 0,
+    articlePeopleRows = 0,
+    mentionRows = 0;
   for (let a = 1; a <= plan.articles; a++) {
     const published = new Date(START + (a - 1) * step + r.next() * step * 0.3 + 15 * 60_000);
     const [source, domain] = r.pick(SOURCES);
@@ -276,7 +344,9 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
     const eventList = [...articleEvents];
 
     const headline = fill(r.pick(HEADLINES), r, noun, {
-      Name: () => castList[0]!.name, Name2: () => castList[1]!.name, Source: () => source,
+      Name: () => castList[0]!.name,
+      Name2: () => castList[1]!.name,
+      Source: () => source,
     });
     const speakerRank = zipf(castList.length, 1.2);
     let body = `${headline}\n\n${r.pick(CITIES).toUpperCase()} (${source}) — ${fill('Talks on {noun} and {noun} dominated the week.', r, noun)}\n\n`;
@@ -313,7 +383,11 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
         }
       }
     }
-    const slug = headline.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+    const slug = headline
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60);
     const ymd = published.toISOString().slice(0, 10).replace(/-/g, '/');
     await sinks.articles.write(row(a, `https://${domain}/${ymd}/${slug}-${a}`, headline, source, published, body));
     if (a % 500 === 0 || a === plan.articles) bar.update(a, { statements: statementId });
@@ -340,7 +414,13 @@ export async function loadCorpus(sql: postgres.Sql, plan: CorpusPlan, log: (m: s
   await sql.unsafe('vacuum analyze').simple();
   const seconds = (performance.now() - t0) / 1000;
   return {
-    articles: plan.articles, people: people.length, events: plan.events, statements: statementId,
-    articlePeople: articlePeopleRows, eventParticipants: participantRows, mentions: mentionRows, seconds,
+    articles: plan.articles,
+    people: people.length,
+    events: plan.events,
+    statements: statementId,
+    articlePeople: articlePeopleRows,
+    eventParticipants: participantRows,
+    mentions: mentionRows,
+    seconds,
   };
 }

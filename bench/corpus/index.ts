@@ -78,7 +78,9 @@ export async function ensureCorpus(baseUrl: string, size: Size, seed: number, op
     const stats = await loadCorpus(sql, planFor(size, seed), log);
     await sql.unsafe(PEER_SQL).simple();
     await sql`insert into bench_meta.corpus (size, seed, version, stats) values (${size}, ${seed}, ${GENERATOR_VERSION}, ${sql.json(stats as never)})`;
-    log(`  ${size}: ${stats.articles} articles, ${stats.statements} statements, ${stats.people} people, ${stats.events} events in ${stats.seconds.toFixed(1)}s`);
+    log(
+      `  ${size}: ${stats.articles} articles, ${stats.statements} statements, ${stats.people} people, ${stats.events} events in ${stats.seconds.toFixed(1)}s`,
+    );
     return { ...stats, size, seed, url, reused: false, maxStatementId: stats.statements };
   } finally {
     await sql.end();

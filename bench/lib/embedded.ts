@@ -24,7 +24,8 @@ function children(): Map<number, number[]> {
 /** RSS (MB) of a process and all its descendants, and of the largest single process. */
 export function treeRss(pid: number): { totalMB: number; largestMB: number } {
   const kids = children();
-  let total = 0, largest = 0;
+  let total = 0,
+    largest = 0;
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;

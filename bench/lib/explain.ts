@@ -21,7 +21,8 @@ function walk(plan: any, out: { seq: string[]; sorts: string[]; nodes: string[] 
   out.nodes.push(rel ? `${type} on ${rel}${plan['Index Name'] ? ` using ${plan['Index Name']}` : ''}` : type);
   if (type === 'Seq Scan' && rel && TABLES.has(rel)) out.seq.push(rel);
   const input = (plan.Plans?.[0]?.['Actual Rows'] ?? plan.Plans?.[0]?.['Plan Rows']) as number | undefined;
-  if ((type === 'Sort' || type === 'Incremental Sort') && input != null && input > 1000) out.sorts.push(`${(plan['Sort Key'] ?? []).join(', ')} (~${input} rows)`);
+  if ((type === 'Sort' || type === 'Incremental Sort') && input != null && input > 1000)
+    out.sorts.push(`${(plan['Sort Key'] ?? []).join(', ')} (~${input} rows)`);
   for (const child of plan.Plans ?? []) walk(child, out);
 }
 
@@ -32,13 +33,19 @@ export async function explainAll(databaseUrl: string, queries: CapturedQuery[]):
   const findings: ExplainFinding[] = [];
   try {
     for (const q of queries) {
-      if (!/^\s*(select|with)\b/i.test(q.text) || /\b(pg_catalog|information_schema|__typename)\b/i.test(q.text) && !/statements|articles|people|events/.test(q.text)) continue;
+      if (
+        !/^\s*(select|with)\b/i.test(q.text) ||
+        (/\b(pg_catalog|information_schema|__typename)\b/i.test(q.text) && !/statements|articles|people|events/.test(q.text))
+      )
+        continue;
       try {
         let plan: any;
         if (q.params && q.params.length) {
           await sql.unsafe(`prepare bench_explain as ${q.text}`).simple();
           try {
-            [{ 'QUERY PLAN': plan }] = (await sql.unsafe(`explain (analyze, format json) execute bench_explain(${q.params.map(literal).join(', ')})`).simple()) as any;
+            [{ 'QUERY PLAN': plan }] = (await sql
+              .unsafe(`explain (analyze, format json) execute bench_explain(${q.params.map(literal).join(', ')})`)
+              .simple()) as any;
           } finally {
             await sql.unsafe('deallocate bench_explain').simple();
           }

@@ -106,7 +106,8 @@ export class CountingProxy {
         const format = nFormats === 1 ? formats[0] : (formats[i] ?? 0);
         if (len < 0) params?.push(null);
         else {
-          if (format === 1) params = null; // binary: cannot be replayed as text
+          if (format === 1)
+            params = null; // binary: cannot be replayed as text
           else params?.push(body.subarray(off, off + len).toString('utf8'));
           off += len;
         }

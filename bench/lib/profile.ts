@@ -2,7 +2,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
 
 function bucket(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
@@ -31,7 +35,8 @@ export function summariseProfiles(dir: string): ProfileSummary[] {
   return files.map((file) => {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: Node[]; startTime: number; endTime: number; samples: number[] };
     const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
-    const byPkg = new Map<string, number>(), byFn = new Map<string, number>();
+    const byPkg = new Map<string, number>(),
+      byFn = new Map<string, number>();
     let busy = 0;
     for (const n of profile.nodes) {
       const hits = n.hitCount ?? 0;
@@ -43,7 +48,10 @@ export function summariseProfiles(dir: string): ProfileSummary[] {
       byFn.set(fn, (byFn.get(fn) ?? 0) + hits);
     }
     const top = (m: Map<string, number>, k: number) =>
-      [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, hits]) => ({ name, share: hits / Math.max(1, busy) }));
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(([name, hits]) => ({ name, share: hits / Math.max(1, busy) }));
     return { file, busyMs: busy * interval, packages: top(byPkg, 12), functions: top(byFn, 15) };
   });
 }

@@ -17,7 +17,9 @@ const now = () => performance.timeOrigin + performance.now();
 const MARKER = /bench-w6-(\d+)\D/g;
 /** receipts[client] = marker -> time */
 const receipts: Map<number, number>[] = [];
-let connected = 0, failed = 0, errors = 0;
+let connected = 0,
+  failed = 0,
+  errors = 0;
 /** The first event the first SSE and the first graphql-ws subscriber received, as it came (for the check). */
 const samples: { sse?: string; ws?: string } = {};
 
@@ -36,7 +38,8 @@ function sse(client: number): Promise<void> {
   const body = JSON.stringify({ query: document });
   return new Promise((resolve) => {
     const socket = net.connect(Number(target.port), target.hostname);
-    let head = true, rest = '';
+    let head = true,
+      rest = '';
     socket.on('connect', () =>
       socket.write(
         `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n` +
@@ -64,7 +67,7 @@ function sse(client: number): Promise<void> {
       rest = record(client, text);
     });
     socket.on('error', () => {
-      if (head) (failed++, resolve());
+      if (head) failed++, resolve();
       else errors++;
     });
   });
@@ -73,7 +76,8 @@ function sse(client: number): Promise<void> {
 function ws(client: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
-    let acked = false, settled = false;
+    let acked = false,
+      settled = false;
     const done = (ok: boolean) => {
       if (settled) return;
       settled = true;
@@ -116,5 +120,17 @@ rl.on('line', (line) => {
   }
   if (line.trim() !== 'STOP') return;
   const out = receipts.map((m) => Object.fromEntries(m));
-  process.stdout.write(JSON.stringify({ connected, failed, errors, samples, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, sse: sseCount, ws: wsCount, receipts: out }) + '\n', () => process.exit(0));
+  process.stdout.write(
+    JSON.stringify({
+      connected,
+      failed,
+      errors,
+      samples,
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      sse: sseCount,
+      ws: wsCount,
+      receipts: out,
+    }) + '\n',
+    () => process.exit(0),
+  );
 });

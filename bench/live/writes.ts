@@ -38,7 +38,12 @@ const named = (t: any): { name: string; kind: string; nonNull: boolean } => {
 };
 
 /** One W5 write: an article and a speaker who already appears in it (so no new article-people link). */
-export interface WriteArgs { n: number; articleId: number; speakerId: number; saidAt: string }
+export interface WriteArgs {
+  n: number;
+  articleId: number;
+  speakerId: number;
+  saidAt: string;
+}
 
 const w5Text = (n: number) => `We will not accept any deal on tariffs, bench-w5-${n}, said the official.`;
 
@@ -67,7 +72,8 @@ export async function createStatementPlan(url: string) {
     }
     return (w) => Object.fromEntries(fillers.map(([name, fn]) => [name, fn(w)]));
   };
-  const argDefs: string[] = [], argUses: string[] = [];
+  const argDefs: string[] = [],
+    argUses: string[] = [];
   const makers: [string, (w: WriteArgs) => unknown][] = [];
   for (const arg of field.args) {
     const t = named(arg.type);
@@ -97,7 +103,8 @@ export const postgraphileWriteVariables = (w: WriteArgs) => ({
   input: { statement: { articleId: w.articleId, speakerId: w.speakerId, kind: 'DIRECT_QUOTE', text: w5Text(w.n), saidAt: w.saidAt } },
 });
 /** The floor's POST /w5 body. */
-export const floorWriteBody = (w: WriteArgs) => JSON.stringify({ articleId: w.articleId, speakerId: w.speakerId, kind: 'DIRECT_QUOTE', text: w5Text(w.n), saidAt: w.saidAt });
+export const floorWriteBody = (w: WriteArgs) =>
+  JSON.stringify({ articleId: w.articleId, speakerId: w.speakerId, kind: 'DIRECT_QUOTE', text: w5Text(w.n), saidAt: w.saidAt });
 
 /** W5's (article, speaker) pairs: random articles, each with a person already linked to it. */
 export async function writeArgs(databaseUrl: string, articleIds: number[]): Promise<WriteArgs[]> {
@@ -185,7 +192,14 @@ const pct = (xs: number[], p: number) => {
  * INSERT is sent to receipt (so it includes the commit itself).
  */
 export async function runFanout(opts: {
-  url: string; databaseUrl: string; sse: number; ws: number; rate: number; seconds: number; articles: number; people: number;
+  url: string;
+  databaseUrl: string;
+  sse: number;
+  ws: number;
+  rate: number;
+  seconds: number;
+  articles: number;
+  people: number;
   /** Seconds of inserts at the same rate before the measured ones, not counted (as the read workloads' warm-up). */
   warmupSeconds: number;
   /** The service's RSS, MB (for the growth while subscribers are connected). */
@@ -223,8 +237,10 @@ export async function runFanout(opts: {
       const articleId = 1 + (n % opts.articles);
       // postgres.js queries are lazy: without execute() nothing is sent until awaited, and every INSERT
       // would wait for the Promise.all below (the whole run), its latency counted from here.
-      inserts.push(sql`insert into statements (article_id, speaker_id, speaker_label, kind, text, said_at)
-        values (${articleId}, ${1 + (n % opts.people)}, 'bench', 'DIRECT_QUOTE', ${`Live statement bench-w6-${n} on tariffs and trade.`}, now())`.execute());
+      inserts.push(
+        sql`insert into statements (article_id, speaker_id, speaker_label, kind, text, said_at)
+        values (${articleId}, ${1 + (n % opts.people)}, 'bench', 'DIRECT_QUOTE', ${`Live statement bench-w6-${n} on tariffs and trade.`}, now())`.execute(),
+      );
     }
   };
   // Warm-up (markers from WARMUP_MARKER on), then the measured inserts (markers 0 … total-1).
@@ -239,7 +255,8 @@ export async function runFanout(opts: {
   // Drain: wait until every delivery has arrived, or none has arrived for 5 s (at most 120 s).
   const expected = (warmup + total) * (opts.sse + opts.ws);
   const drainStart = Date.now();
-  let last = -1, lastChange = Date.now();
+  let last = -1,
+    lastChange = Date.now();
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
     child.stdin!.write('COUNT\n');
@@ -254,14 +271,22 @@ export async function runFanout(opts: {
   const rssAfter = rss();
   child.stdin!.write('STOP\n');
   const result = JSON.parse(await nextLine()) as {
-    connected: number; failed: number; errors: number; cpuMs: number; receipts: Record<string, number>[]; samples: { sse?: string; ws?: string };
+    connected: number;
+    failed: number;
+    errors: number;
+    cpuMs: number;
+    receipts: Record<string, number>[];
+    samples: { sse?: string; ws?: string };
   };
   const contentErrors = checkSamples(result.samples, document, opts.sse > 0, opts.ws > 0);
   await new Promise((r) => setTimeout(r, 2000));
   const rssClosed = rss();
-  const latencies: number[] = [], sseLat: number[] = [], wsLat: number[] = [];
+  const latencies: number[] = [],
+    sseLat: number[] = [],
+    wsLat: number[] = [];
   // Per INSERT: its first receipt (commit, NOTIFY, read, execute) and its last (the fan-out after it).
-  const firstAt = new Array<number>(total).fill(Infinity), lastAt = new Array<number>(total).fill(-Infinity);
+  const firstAt = new Array<number>(total).fill(Infinity),
+    lastAt = new Array<number>(total).fill(-Infinity);
   let lost = 0;
   result.receipts.forEach((r, client) => {
     for (let n = 0; n < total; n++) {
@@ -281,7 +306,8 @@ export async function runFanout(opts: {
     for (let n = WARMUP_MARKER; n < WARMUP_MARKER + warmup; n++) if (r[n] != null) warmLat.push(r[n]! - sent.get(n)!);
   });
   const received = [...firstAt.keys()].filter((n) => Number.isFinite(firstAt[n]!));
-  const firstLat = received.map((n) => firstAt[n]!), spread = received.map((n) => lastAt[n]! - firstAt[n]!);
+  const firstLat = received.map((n) => firstAt[n]!),
+    spread = received.map((n) => lastAt[n]! - firstAt[n]!);
   if (process.env.BENCH_W6_DUMP) writeFileSync(process.env.BENCH_W6_DUMP, JSON.stringify({ first: firstAt, last: lastAt }));
   return {
     document,

@@ -25,7 +25,10 @@ async function w1(id: number) {
   ]);
   if (!a) return null;
   return {
-    id: a.id, headline: a.headline, source: a.source, publishedAt: iso(a.published_at),
+    id: a.id,
+    headline: a.headline,
+    source: a.source,
+    publishedAt: iso(a.published_at),
     statements: statements.map((s) => ({ id: s.id, kind: s.kind, text: s.text, start: s.span_start, end: s.span_end, speaker: speaker(s as never) })),
     people: people.map((p) => ({ id: p.id, name: p.name })),
     events: events.map((e) => ({ id: e.id, name: e.name, startDate: e.start_date, participants: e.participants })),
@@ -43,7 +46,9 @@ async function w2(id: number) {
   ]);
   if (!p) return null;
   return {
-    id: p.id, name: p.name, description: p.description,
+    id: p.id,
+    name: p.name,
+    description: p.description,
     statements: statements.map((s) => ({ id: s.id, text: s.text, saidAt: iso(s.said_at), article: { id: s.aid, headline: s.headline } })),
     events: events.map((e) => ({ role: e.role, id: e.id, name: e.name, startDate: e.start_date, participants: e.participants })),
   };
@@ -107,12 +112,17 @@ const server = createServer(async (req, res) => {
     }
     const id = Number(url.searchParams.get('id'));
     const body =
-      url.pathname === '/w1' ? await w1(id)
-      : url.pathname === '/w2' ? await w2(id)
-      : url.pathname === '/w3' ? await w3()
-      : url.pathname === '/w4' ? await w4(url.searchParams.get('q') ?? '')
-      : url.pathname === '/health' ? { ok: true }
-      : undefined;
+      url.pathname === '/w1'
+        ? await w1(id)
+        : url.pathname === '/w2'
+          ? await w2(id)
+          : url.pathname === '/w3'
+            ? await w3()
+            : url.pathname === '/w4'
+              ? await w4(url.searchParams.get('q') ?? '')
+              : url.pathname === '/health'
+                ? { ok: true }
+                : undefined;
     if (body === undefined) {
       res.writeHead(404).end();
       return;

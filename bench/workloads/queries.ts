@@ -104,8 +104,7 @@ export const newsgraphRelationFields: Record<ReadWorkload, string[]> = {
   W4: ['statements', 'speaker'],
 };
 
-export const globalId = (type: 'Article' | 'Person' | 'Statement' | 'Event', id: number) =>
-  Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+export const globalId = (type: 'Article' | 'Person' | 'Statement' | 'Event', id: number) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 
 export const rowIdOf = (globalID: string) => Number(Buffer.from(globalID, 'base64url').toString('utf8').split(':')[1]);
 

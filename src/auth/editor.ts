@@ -9,8 +9,6 @@ export async function requireEditor(ctx: Context): Promise<Editor> {
   if (check.reason === 'revoked') throw userError('FORBIDDEN', 'This token has been revoked.');
   throw userError(
     'UNAUTHENTICATED',
-    check.reason === 'missing'
-      ? 'Writing needs an editor token: send "Authorization: Bearer <token>".'
-      : 'The editor token is not valid.',
+    check.reason === 'missing' ? 'Writing needs an editor token: send "Authorization: Bearer <token>".' : 'The editor token is not valid.',
   );
 }

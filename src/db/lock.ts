@@ -20,9 +20,7 @@ export class DataDirectoryInUseError extends Error {
     readonly directory: string,
     readonly owner: LockOwner,
   ) {
-    const who = owner.url
-      ? `the Newsgraph service (pid ${owner.pid}, ${owner.url})`
-      : `another process (pid ${owner.pid}, ${owner.command})`;
+    const who = owner.url ? `the Newsgraph service (pid ${owner.pid}, ${owner.url})` : `another process (pid ${owner.pid}, ${owner.command})`;
     super(`the embedded database ${directory} is in use by ${who}`);
     this.name = 'DataDirectoryInUseError';
   }

@@ -239,8 +239,7 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
       const [row] = await options.primaryClient.unsafe<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn');
       return row!.lsn;
     },
-    replicas: () =>
-      states.map((s) => ({ name: s.replica.name, state: s.state, lagMs: s.lagMs, replayLsn: s.replayLsn, outstanding: s.replica.outstanding() })),
+    replicas: () => states.map((s) => ({ name: s.replica.name, state: s.state, lagMs: s.lagMs, replayLsn: s.replayLsn, outstanding: s.replica.outstanding() })),
     reads: () => ({ ...reads }),
     async probe() {
       await probing;

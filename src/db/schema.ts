@@ -119,9 +119,7 @@ export const statements = pgTable(
     // The fragments of a quote its attribution interrupts, in order ([{start, end}, …]); null when
     // the statement is one piece, which is [span_start, span_end].
     spans: jsonb('spans').$type<{ start: number; end: number }[]>(),
-    search: tsvector('search')
-      .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', coalesce(speaker_label, '') || ' ' || text)`),
+    search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('english', coalesce(speaker_label, '') || ' ' || text)`),
     ...timestamps,
   },
   (t) => [

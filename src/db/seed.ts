@@ -7,16 +7,7 @@ import { projectPath } from '../paths.js';
 import { normalizeWhitespace } from '../text.js';
 import type { Db } from './index.js';
 import { surnameKey } from '../ingest/name-match.js';
-import {
-  articleEvents,
-  articlePeople,
-  articles,
-  eventParticipants,
-  events,
-  people,
-  statementMentions,
-  statements,
-} from './schema.js';
+import { articleEvents, articlePeople, articles, eventParticipants, events, people, statementMentions, statements } from './schema.js';
 
 const SEEDS_DIR = projectPath('seeds');
 
@@ -48,7 +39,12 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
     const personRows = await tx
       .select({ id: people.id, slug: people.slug })
       .from(people)
-      .where(inArray(people.slug, seed.people.map((p) => p.slug)));
+      .where(
+        inArray(
+          people.slug,
+          seed.people.map((p) => p.slug),
+        ),
+      );
     const personId = (slug: string) => {
       const row = personRows.find((p) => p.slug === slug);
       if (!row) throw new Error(`Seed refers to unknown person "${slug}"`);
@@ -78,9 +74,7 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
         .returning({ id: events.id });
       eventIds.set(event.key, row!.id);
       if (event.participants.length > 0) {
-        await tx
-          .insert(eventParticipants)
-          .values(event.participants.map((p) => ({ eventId: row!.id, personId: personId(p.person), role: p.role })));
+        await tx.insert(eventParticipants).values(event.participants.map((p) => ({ eventId: row!.id, personId: personId(p.person), role: p.role })));
       }
     }
     if (eventIds.size > 0) await tx.insert(articleEvents).values([...eventIds.values()].map((eventId) => ({ articleId, eventId })));
@@ -91,7 +85,9 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
       if (eventId === undefined) throw new Error(`Seed statement refers to unknown event "${statement.event}"`);
       const speakerId = statement.speaker ? personId(statement.speaker) : null;
       // Quotes are reports of a quotation, as when ingested (src/ingest/quotations.ts).
-      const [quotationId] = await linkQuotations(tx, [{ speakerId, kind: statement.kind, text: normalizeWhitespace(statement.quote), saidAt: new Date(statement.saidAt) }]);
+      const [quotationId] = await linkQuotations(tx, [
+        { speakerId, kind: statement.kind, text: normalizeWhitespace(statement.quote), saidAt: new Date(statement.saidAt) },
+      ]);
       const [row] = await tx
         .insert(statements)
         .values({
@@ -109,9 +105,7 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
         })
         .returning({ id: statements.id });
       if (statement.mentions.length > 0) {
-        await tx
-          .insert(statementMentions)
-          .values(statement.mentions.map((slug) => ({ statementId: row!.id, personId: personId(slug) })));
+        await tx.insert(statementMentions).values(statement.mentions.map((slug) => ({ statementId: row!.id, personId: personId(slug) })));
       }
     }
     return 'created';
@@ -121,7 +115,17 @@ export async function seedArticle(db: Db, seed: SeedArticle): Promise<'created' 
 export async function seedAll(db: Db, seeds: SeedArticle[]): Promise<{ created: number; skipped: number }> {
   // One read decides what is missing, so a start on a seeded database opens no write transaction.
   const stored = new Set(
-    (await db.select({ url: articles.url }).from(articles).where(inArray(articles.url, seeds.map((s) => s.url)))).map((r) => r.url),
+    (
+      await db
+        .select({ url: articles.url })
+        .from(articles)
+        .where(
+          inArray(
+            articles.url,
+            seeds.map((s) => s.url),
+          ),
+        )
+    ).map((r) => r.url),
   );
   let created = 0;
   for (const seed of seeds.filter((s) => !stored.has(s.url))) if ((await seedArticle(db, seed)) === 'created') created++;

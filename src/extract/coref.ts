@@ -25,12 +25,14 @@ interface DocumentMention {
 const INDEFINITE = new Set(['a', 'an', 'one', 'some', 'several', 'many', 'two', 'three', 'other', 'another', 'any']);
 const CLAUSE_OPENERS = new Set(['who', 'which', 'whose', 'whom', 'where', 'when', 'while', 'as', 'after', 'before', 'because']);
 const ADVERBIAL_OPENERS = new Set(
-  'after before in on at during when while as since despite speaking asked earlier later last this in meanwhile following with without for by from under instead although though if unlike like amid'.split(' '),
+  'after before in on at during when while as since despite speaking asked earlier later last this in meanwhile following with without for by from under instead although though if unlike like amid'.split(
+    ' ',
+  ),
 );
 const PLURAL_PRONOUNS = new Set(['they', 'we', 'them']);
 /** Labels longer than this are clauses, not a description of a source. */
 const MAX_LABEL_TOKENS = 24;
-const FINITE_AUXILIARIES = new Set('has have had would will did does do can could should may might must isn’t isn\'t wasn’t wasn\'t didn’t didn\'t'.split(' '));
+const FINITE_AUXILIARIES = new Set("has have had would will did does do can could should may might must isn’t isn't wasn’t wasn't didn’t didn't".split(' '));
 /** Words after which a speech verb is a noun ("the report", "one tweet"). */
 const DETERMINER_LIKE = new Set('a an the this that his her their its one new latest recent'.split(' '));
 /** Words a noun phrase does not end with. */
@@ -137,8 +139,7 @@ export class SpeakerResolver {
     }
     // a person known to have this gender beats one whose gender we could not tell
     const recent =
-      this.lastMentionBefore(token.start, (person) => person.gender === gender, 1500) ??
-      this.lastMentionBefore(token.start, (person) => compatible(person));
+      this.lastMentionBefore(token.start, (person) => person.gender === gender, 1500) ?? this.lastMentionBefore(token.start, (person) => compatible(person));
     if (recent !== null) return { name: this.people[recent.personIndex]!.name, label: null, span, documentNoun: null };
     return { name: null, label: token.text.toLowerCase(), span, documentNoun: null };
   }
@@ -216,7 +217,12 @@ export class SpeakerResolver {
       (token, position) =>
         !isQuoteChar(token.text) &&
         !this.isQuoted(token.start) &&
-        (token.capitalized || !(COPULAS.has(token.lower) || FINITE_AUXILIARIES.has(token.lower) || (SPEECH_VERBS.has(token.lower) && !(position > 0 && DETERMINER_LIKE.has(words[position - 1]!.lower))))),
+        (token.capitalized ||
+          !(
+            COPULAS.has(token.lower) ||
+            FINITE_AUXILIARIES.has(token.lower) ||
+            (SPEECH_VERBS.has(token.lower) && !(position > 0 && DETERMINER_LIKE.has(words[position - 1]!.lower)))
+          )),
     );
   }
 

@@ -42,16 +42,20 @@ export function cueAt(tokens: readonly Token[], index: number, paraphrase = fals
   if (token.capitalized && index > 0 && previous?.text !== '“' && previous?.text !== '"') return null;
   const previousLower = previous?.lower ?? '';
   if (BE_VERBS.has(previousLower) && !token.lower.endsWith('ing')) return null; // passive: "was told"
-  if (previousLower === 'when' || previousLower === 'if' || previousLower === 'to' && token.lower !== 'say') return null;
+  if (previousLower === 'when' || previousLower === 'if' || (previousLower === 'to' && token.lower !== 'say')) return null;
   if (NOUN_LIKE.has(token.lower)) {
     // "he reports", "Trump tweets" are verbs; "one tweet", "the report" are nouns
-    const subjectLike = previous !== undefined && previous.isWord && (SUBJECT_PRONOUNS.has(previousLower) || AUXILIARIES.has(previousLower) || (previous.capitalized && !DETERMINERS.has(previousLower)));
+    const subjectLike =
+      previous !== undefined &&
+      previous.isWord &&
+      (SUBJECT_PRONOUNS.has(previousLower) || AUXILIARIES.has(previousLower) || (previous.capitalized && !DETERMINERS.has(previousLower)));
     if (!subjectLike) return null;
     if (token.lower === 'read' || token.lower === 'reads') {
       if (!(previousLower === 'it' || previousLower === 'which' || DOCUMENT_NOUNS.has(previousLower))) return null;
     }
   }
-  if (next !== undefined && NOT_SPEECH_AFTER.has(next.lower) && ['calls', 'call', 'called', 'post', 'posted', 'found', 'show', 'shows'].includes(token.lower)) return null;
+  if (next !== undefined && NOT_SPEECH_AFTER.has(next.lower) && ['calls', 'call', 'called', 'post', 'posted', 'found', 'show', 'shows'].includes(token.lower))
+    return null;
   if (next?.lower === 'of' && token.lower.startsWith('call')) return null;
   // "the spot concludes with footage …", "continued with a tour": not speech
   if (next?.lower === 'with' && /^(?:conclu|continu)/.test(token.lower)) return null;

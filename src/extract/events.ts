@@ -101,22 +101,27 @@ const EVENT_VERBS: Record<string, { noun: string; preposition: string }> = {
 };
 /** Words that end an event's name on its left: determiners, pronouns, verbs and the like. */
 const LEFT_STOP = new Set(
-  ('the a an this that these those his her their its our my your some any each every no another which what whose ' +
+  (
+    'the a an this that these those his her their its our my your some any each every no another which what whose ' +
     'in on at to for with by from of about after before during over under into since until between against amid ' +
     'and or but nor as than if when while because is was are were be been being has have had will would could should may might must can ' +
     'do did does said says told say he she they we it i you him them us held hold holds attended attend attends called ' +
-    'made make makes gave give gives took take takes got get gets there here not also only just then now').split(' '),
+    'made make makes gave give gives took take takes got get gets there here not also only just then now'
+  ).split(' '),
 );
 /** Prepositions that open the complement of an event noun ("vote on the plan", "talks with Iran"). */
 const RIGHT_PREPOSITIONS = new Set(['on', 'over', 'about', 'of', 'for', 'with', 'between', 'against', 'to', 'in', 'at', 'from']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'his', 'her', 'their', 'its', 'our', 'this', 'that', 'these', 'those']);
 /** Words that end the complement: verbs, relatives, conjunctions, prepositions. */
 const RIGHT_STOP = new Set(
-  ('is was are were be been being has have had will would could should may might must can do did does said says told ' +
+  (
+    'is was are were be been being has have had will would could should may might must can do did does said says told ' +
     'that which who whom whose where when while because as than if after before during since until by from into over under ' +
-    'on in at to for with about against between of and or but nor not also then there here this last next').split(' '),
+    'on in at to for with about against between of and or but nor not also then there here this last next'
+  ).split(' '),
 );
-const DATE_TOKEN = /^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|january|february|march|april|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)(?:['’]s)?$/i;
+const DATE_TOKEN =
+  /^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tomorrow|tonight|january|february|march|april|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)(?:['’]s)?$/i;
 /** compromise's word list: a word it knows only as a verb form ends a noun phrase ("the plan took place"). */
 const LEXICON = (nlp.model() as unknown as { one: { lexicon: Record<string, string | string[] | undefined> } }).one.lexicon;
 const VERB_TAGS = new Set(['PastTense', 'Copula', 'Modal', 'Gerund', 'PresentTense', 'Auxiliary', 'Adverb', 'Preposition', 'Conjunction', 'Pronoun']);
@@ -179,7 +184,8 @@ function eventName(body: string, tokens: readonly Token[], sentence: Sentence, i
     if (end === from) return { name: verb.noun, bare: true };
     return { name: `${verb.noun} ${verb.preposition} ${normalizeSpace(body.slice(tokens[from]!.start, tokens[end - 1]!.end))}`, bare: false };
   }
-  if (kind === 'letter delivery') return { name: normalizeSpace(body.slice(token.start, tokens[complementEnd(tokens, sentence, index + 1) - 1]?.end ?? token.end)), bare: false };
+  if (kind === 'letter delivery')
+    return { name: normalizeSpace(body.slice(token.start, tokens[complementEnd(tokens, sentence, index + 1) - 1]?.end ?? token.end)), bare: false };
   const first = leftModifiers(tokens, sentence, index);
   const end = complementEnd(tokens, sentence, index + 1);
   const last = end > index + 1 ? tokens[end - 1]! : token;

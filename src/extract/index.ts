@@ -41,10 +41,21 @@ function withoutLeadingThat(body: string, draft: DraftStatement): DraftStatement
   const match = /^that\s+/i.exec(body.slice(draft.span.start, draft.span.end));
   if (match === null || match[0].length >= draft.span.end - draft.span.start) return draft;
   const start = draft.span.start + match[0].length;
-  return { ...draft, span: { start, end: draft.span.end }, pieces: draft.pieces.map((piece) => (piece.start < start ? { start, end: Math.max(start, piece.end) } : piece)) };
+  return {
+    ...draft,
+    span: { start, end: draft.span.end },
+    pieces: draft.pieces.map((piece) => (piece.start < start ? { start, end: Math.max(start, piece.end) } : piece)),
+  };
 }
 
-function toExtractedStatement(body: string, people: readonly Person[], mentions: readonly NameMention[], original: DraftStatement, tokensStart: (index: number) => number, tokensEnd: (index: number) => number): ExtractedStatement {
+function toExtractedStatement(
+  body: string,
+  people: readonly Person[],
+  mentions: readonly NameMention[],
+  original: DraftStatement,
+  tokensStart: (index: number) => number,
+  tokensEnd: (index: number) => number,
+): ExtractedStatement {
   const draft = withoutLeadingThat(body, original);
   return {
     text: statementText(body, draft.pieces),
@@ -104,7 +115,13 @@ function sentenceAt(sentences: readonly Sentence[], offset: number): Sentence {
  * that have a cue and do not overlap a statement of the rules (which stay better at quotes). The
  * speaker is the tagged source, else the subject before the cue, resolved like the rules' own.
  */
-function taggedParaphrases(analysis: TextAnalysis, mentions: readonly NameMention[], resolver: SpeakerResolver, rules: readonly DraftStatement[], tagger: TaggerModel): DraftStatement[] {
+function taggedParaphrases(
+  analysis: TextAnalysis,
+  mentions: readonly NameMention[],
+  resolver: SpeakerResolver,
+  rules: readonly DraftStatement[],
+  tagger: TaggerModel,
+): DraftStatement[] {
   const { body, tokens, sentences } = analysis;
   const ruleSpans = rules.map((draft) => draft.span).sort((a, b) => a.start - b.start);
   const reach: number[] = [];
@@ -123,7 +140,8 @@ function taggedParaphrases(analysis: TextAnalysis, mentions: readonly NameMentio
     const window = recent.slice(-RECENT_SPEAKERS);
     const sentence = sentenceAt(sentences, span.start);
     let speaker: Speaker = attribution.source === null ? NO_SPEAKER : resolver.resolve(attribution.source.first, attribution.source.end, window);
-    if (speaker.name === null && speaker.label === null && cueRun.first > sentence.firstToken) speaker = resolver.resolve(sentence.firstToken, cueRun.first, window);
+    if (speaker.name === null && speaker.label === null && cueRun.first > sentence.firstToken)
+      speaker = resolver.resolve(sentence.firstToken, cueRun.first, window);
     const verb = tokens[cueRun.first]!.lower;
     const cue: Cue = { first: cueRun.first, end: cueRun.end, verb, isAccordingTo: verb === 'according', isParticiple: verb.endsWith('ing') };
     drafts.push({
@@ -152,10 +170,18 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
   const resolver = new SpeakerResolver(body, tokens, people, mentions, isQuoted);
   const rules = attachUnattributedQuotes(body, new StatementFinder(body, tokens, quotes, sentences, resolver, isQuoted).find());
   const tagger = options.tagger === undefined ? defaultTagger() : options.tagger;
-  const drafts = tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start);
+  const drafts =
+    tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start);
 
   const statements = drafts.map((draft) =>
-    toExtractedStatement(body, people, mentions, draft, (index) => tokens[index]!.start, (index) => tokens[index]!.end),
+    toExtractedStatement(
+      body,
+      people,
+      mentions,
+      draft,
+      (index) => tokens[index]!.start,
+      (index) => tokens[index]!.end,
+    ),
   );
   const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted, statements });
   return { language, warnings: [], people: people.filter((person) => person.mentions.length > 0).map(toExtractedPerson), statements, events };

@@ -63,7 +63,22 @@ const ENGLISH = LANGUAGES.indexOf('en');
 const MIN_HITS = 3;
 const MIN_RATIO = 1.5;
 
-const SCRIPTS = ['latin', 'cyrillic', 'greek', 'arabic', 'hebrew', 'devanagari', 'bengali', 'tamil', 'thai', 'georgian', 'armenian', 'hangul', 'kana', 'han'] as const;
+const SCRIPTS = [
+  'latin',
+  'cyrillic',
+  'greek',
+  'arabic',
+  'hebrew',
+  'devanagari',
+  'bengali',
+  'tamil',
+  'thai',
+  'georgian',
+  'armenian',
+  'hangul',
+  'kana',
+  'han',
+] as const;
 type Script = (typeof SCRIPTS)[number];
 const SCRIPT_ID = Object.fromEntries(SCRIPTS.map((script, id) => [script, id])) as Record<Script, number>;
 

@@ -70,9 +70,7 @@ export function isFunctionWord(word: string): boolean {
   const tags = tagsOf(word);
   if (tags.length === 0) return false;
   if (tags.some((tag) => ['MaleName', 'FemaleName', 'FirstName', 'LastName', 'Person'].includes(tag))) return false;
-  return tags.some((tag) =>
-    ['Determiner', 'Conjunction', 'Preposition', 'Pronoun', 'Adverb', 'QuestionWord', 'Copula', 'Modal', 'Possessive'].includes(tag),
-  );
+  return tags.some((tag) => ['Determiner', 'Conjunction', 'Preposition', 'Pronoun', 'Adverb', 'QuestionWord', 'Copula', 'Modal', 'Possessive'].includes(tag));
 }
 
 /** Any ordinary English word (verb, noun, adjective ...) according to the lexicon. */
@@ -88,8 +86,9 @@ const SENTENCE_OPENERS = new Set(
 );
 
 const NON_PERSON_WORDS = new Set(
-  'house senate congress party parties committee campaign department news times post journal press network times tribune herald review magazine television tv radio university college school institute foundation center centre council court administration agency bureau office ministry government republicans democrats republican democratic democrat gop state states city county street avenue square hall company corporation inc llc corp group association union coalition fund bank federal national international america american americans united kingdom republic daily weekly monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december twitter facebook instagram youtube google cnn fox msnbc nbc abc cbs pbs npr reuters politico breitbart ap afp bbc isis islamic god christ christian muslim muslims jewish catholic'
-    .split(' '),
+  'house senate congress party parties committee campaign department news times post journal press network times tribune herald review magazine television tv radio university college school institute foundation center centre council court administration agency bureau office ministry government republicans democrats republican democratic democrat gop state states city county street avenue square hall company corporation inc llc corp group association union coalition fund bank federal national international america american americans united kingdom republic daily weekly monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december twitter facebook instagram youtube google cnn fox msnbc nbc abc cbs pbs npr reuters politico breitbart ap afp bbc isis islamic god christ christian muslim muslims jewish catholic'.split(
+    ' ',
+  ),
 );
 
 /** Reporting verbs, in every inflection we want to catch. Lowercase, single words. */
@@ -178,8 +177,7 @@ export const ABBREVIATIONS = new Set(
 export function honorificGender(word: string): Gender {
   const lower = word.toLowerCase().replace(/\.$/, '');
   if (['mr', 'king', 'prince', 'sir', 'father', 'congressman', 'spokesman', 'chairman', 'councilman'].includes(lower)) return 'male';
-  if (['mrs', 'ms', 'miss', 'queen', 'princess', 'dame', 'lady', 'congresswoman', 'spokeswoman', 'chairwoman', 'councilwoman'].includes(lower))
-    return 'female';
+  if (['mrs', 'ms', 'miss', 'queen', 'princess', 'dame', 'lady', 'congresswoman', 'spokeswoman', 'chairwoman', 'councilwoman'].includes(lower)) return 'female';
   return null;
 }
 
@@ -203,7 +201,6 @@ export function isVerbForm(word: string): boolean {
 
 export const COPULAS = new Set('is are was were be been being am'.split(' '));
 
-
 /** Regular inflections of a verb: "liken" → liken, likens, likened, likening. */
 function inflect(base: string): string[] {
   const stem = base.endsWith('e') ? base.slice(0, -1) : base;
@@ -218,14 +215,12 @@ function inflect(base: string): string[] {
  * someone's wording ("condemned the test as “provocative”", "hailed Trump as “The Comeback Kid”"),
  * while a scare quote without one is usually the reporter's ("a “philanthropub”").
  */
-export const WORDING_VERBS = new Set(
-  [
-    ...'call describe label dub brand deem characterize condemn denounce decry hail laud praise blast slam criticize accuse liken compare dismiss pound attack mock ridicule deride insult lambaste assail excoriate scold chide exhort urge cite reference invoke proclaim promise vow pledge blame warn charge refer tout lament boast demand admire defend endorse quote repeat echo question reject tweet post write say tell add argue claim insist declare announce predict suggest complain joke'
-      .split(' ')
-      .flatMap(inflect),
-    ...'said told wrote called known referred'.split(' '),
-  ],
-);
+export const WORDING_VERBS = new Set([
+  ...'call describe label dub brand deem characterize condemn denounce decry hail laud praise blast slam criticize accuse liken compare dismiss pound attack mock ridicule deride insult lambaste assail excoriate scold chide exhort urge cite reference invoke proclaim promise vow pledge blame warn charge refer tout lament boast demand admire defend endorse quote repeat echo question reject tweet post write say tell add argue claim insist declare announce predict suggest complain joke'
+    .split(' ')
+    .flatMap(inflect),
+  ...'said told wrote called known referred'.split(' '),
+]);
 
 /**
  * Verbs that report a position rather than words ("Trump wants …", "the report cites …",
@@ -233,6 +228,8 @@ export const WORDING_VERBS = new Set(
  * quotation. Finite forms only, so that "the plans" or "a proposed rule" are not taken for them.
  */
 export const STANCE_VERBS = new Set(
-  ('wants wanted plans planned proposes proposed cites cited agrees agreed mentions mentioned expects disclosed echoed hinted signaled signalled rejects rejected questioned conceded pointed stressed demands opposes opposed supports supported backs backed ' +
-    'recommends recommended endorsed endorses defended defends attacked attacks dismissed dismisses denounced condemned condemns blamed blames credited touted touts highlighted projected projects ruled determined offered refused declined').split(' '),
+  (
+    'wants wanted plans planned proposes proposed cites cited agrees agreed mentions mentioned expects disclosed echoed hinted signaled signalled rejects rejected questioned conceded pointed stressed demands opposes opposed supports supported backs backed ' +
+    'recommends recommended endorsed endorses defended defends attacked attacks dismissed dismisses denounced condemned condemns blamed blames credited touted touts highlighted projected projects ruled determined offered refused declined'
+  ).split(' '),
 );

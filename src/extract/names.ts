@@ -203,8 +203,7 @@ function descriptionBefore(tokens: readonly Token[], body: string, nameFirst: nu
       break;
     }
     if (TITLES.has(lower) || ROLE_NOUNS.has(lower)) hasRole = true;
-    else if (!(DESCRIPTION_MODIFIERS.has(lower) || (token.capitalized && !isFunctionWord(token.text)) || possessiveStem(token.text) !== null))
-      break;
+    else if (!(DESCRIPTION_MODIFIERS.has(lower) || (token.capitalized && !isFunctionWord(token.text)) || possessiveStem(token.text) !== null)) break;
     first--;
   }
   while (first < nameFirst && (HONORIFICS.has(tokens[first]!.lower) || tokens[first]!.text === '.')) first++;
@@ -342,7 +341,16 @@ function candidateFromRun(
     const first = words[0]!;
     const last = words[words.length - 1]!;
     const parts = words.map((index) => tokens[index]!.text);
-    const mention: NameMention = { span: { start: tokens[first]!.start, end: tokens[last]!.end }, parts, title: null, description: null, possessive: false, firstToken: first, endToken: last + 1, personIndex: -1 };
+    const mention: NameMention = {
+      span: { start: tokens[first]!.start, end: tokens[last]!.end },
+      parts,
+      title: null,
+      description: null,
+      possessive: false,
+      firstToken: first,
+      endToken: last + 1,
+      personIndex: -1,
+    };
     return { mention, words, inTitleLine: true, confident: false, gender: null, knownId: null };
   }
   // leading sentence words ("But", "The") are not part of a name
@@ -404,7 +412,11 @@ function candidateFromRun(
   const actsAsPerson = isSpeaker || description !== null || evidence.speakingWords.has(parts[parts.length - 1]!) || evidence.speakingWords.has(firstPart);
   const confident = knownPerson !== null || hasPersonTitle || looksLikeFullName || (parts.length >= 2 && actsAsPerson);
   const titleGender = titleWords.map((index) => honorificGender(tokens[index]!.text)).find((gender) => gender !== null) ?? null;
-  const descriptionGender = description?.split(/\s+/).map(honorificGender).find((gender) => gender !== null) ?? null;
+  const descriptionGender =
+    description
+      ?.split(/\s+/)
+      .map(honorificGender)
+      .find((gender) => gender !== null) ?? null;
   const gender = titleGender ?? descriptionGender ?? (parts.length >= 2 ? firstNameGender(firstPart) : null);
   return { mention, words: core, inTitleLine: evidence.isInTitleLine(firstCore), confident, gender, knownId: knownPerson?.id ?? null };
 }
@@ -413,7 +425,13 @@ function candidateFromRun(
  * A headline's capitalised run ("Donald Trump Leads Ted Cruz In New Poll") holds names among other
  * words: the stretches of it, longest first, that name people the body introduced are the mentions.
  */
-function titleLineMentions(tokens: readonly Token[], candidate: Candidate, people: Person[], index: PeopleIndex, lastMentionOf: number[]): { candidate: Candidate; personIndex: number }[] {
+function titleLineMentions(
+  tokens: readonly Token[],
+  candidate: Candidate,
+  people: Person[],
+  index: PeopleIndex,
+  lastMentionOf: number[],
+): { candidate: Candidate; personIndex: number }[] {
   const words = candidate.words;
   const used = new Uint8Array(words.length);
   const found: { candidate: Candidate; personIndex: number }[] = [];

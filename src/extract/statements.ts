@@ -131,8 +131,7 @@ export class StatementFinder {
    * comma), which is how annotators mark the reported content.
    */
   private coverStrayQuotes(): void {
-    const covered = (quote: Quote): boolean =>
-      this.drafts.some((draft) => quote.start >= draft.span.start - 1 && quote.end <= draft.span.end + 1);
+    const covered = (quote: Quote): boolean => this.drafts.some((draft) => quote.start >= draft.span.start - 1 && quote.end <= draft.span.end + 1);
     for (const sentence of this.sentences) {
       const stray = this.quotesIn(sentence).filter((quote) => !covered(quote) && !this.looksLikeTitle(quote) && !this.isNickname(quote));
       for (const group of this.groupQuotes(stray)) {
@@ -144,7 +143,9 @@ export class StatementFinder {
         if (wordCount < MIN_STRAY_QUOTE_WORDS && verb < 0) continue;
         const startToken = wordCount >= MIN_STRAY_QUOTE_WORDS ? this.thatOrQuote(openToken) : this.afterVerb(verb, openToken);
         // 'Mills "got …," Jordan said, and still "got to …"': the sentence's speaker goes on
-        const attributed = this.drafts.find((draft) => draft.cue !== null && draft.span.start >= sentence.start && draft.span.end <= first.start && draft.span.end <= sentence.end);
+        const attributed = this.drafts.find(
+          (draft) => draft.cue !== null && draft.span.start >= sentence.start && draft.span.end <= first.start && draft.span.end <= sentence.end,
+        );
         const own =
           verb >= 0
             ? this.wordingVerbSubject(sentence, verb, attributed?.cue?.end ?? sentence.firstToken)
@@ -231,7 +232,12 @@ export class StatementFinder {
     for (const quote of quotes) {
       const group = groups[groups.length - 1];
       const previous = group?.[group.length - 1];
-      if (group !== undefined && previous !== undefined && this.onlyConnectives(tokenIndexAt(this.tokens, previous.end), tokenIndexAt(this.tokens, quote.start))) group.push(quote);
+      if (
+        group !== undefined &&
+        previous !== undefined &&
+        this.onlyConnectives(tokenIndexAt(this.tokens, previous.end), tokenIndexAt(this.tokens, quote.start))
+      )
+        group.push(quote);
       else groups.push([quote]);
     }
     return groups;
@@ -250,7 +256,9 @@ export class StatementFinder {
     const before = this.tokens[openToken - 1];
     const after = this.tokens[closeToken];
     if (!/^\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*)?$/u.test(this.body.slice(quote.start + 1, quote.end - 1))) return false;
-    return before !== undefined && after !== undefined && before.capitalized && after.capitalized && before.isWord && after.isWord && before.end === quote.start - 1;
+    return (
+      before !== undefined && after !== undefined && before.capitalized && after.capitalized && before.isWord && after.isWord && before.end === quote.start - 1
+    );
   }
 
   /** Titles of shows, books and songs: short, every word capitalised ("Fox and Friends"). */
@@ -305,7 +313,12 @@ export class StatementFinder {
       for (const quote of quotes.slice(1)) {
         const quoteToken = tokenIndexAt(this.tokens, quote.start);
         // "A," he told the host, "B." continues; "A," he said, adding that "B" starts a new statement
-        if (findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 || this.hasStop(gapStart, quoteToken) || this.opensOwnClause(gapStart, quoteToken)) break;
+        if (
+          findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 ||
+          this.hasStop(gapStart, quoteToken) ||
+          this.opensOwnClause(gapStart, quoteToken)
+        )
+          break;
         group.push(quote);
         gapStart = tokenIndexAt(this.tokens, quote.end);
       }
@@ -469,7 +482,10 @@ export class StatementFinder {
   /** "… she believes we must …, saying that “race still …”": the participle cue starts a statement of its own. */
   private beforeParticipleCue(span: TextSpan, contentStart: number, sentence: Sentence): TextSpan {
     const cue = findCues(this.tokens, contentStart + 1, sentence.endToken, this.isQuoted).find(
-      (candidate) => candidate.isParticiple && this.tokens[candidate.first - 1]?.text === ',' && (this.tokens[candidate.end]?.lower === 'that' || isQuoteChar(this.tokens[candidate.end]?.text ?? '') || this.tokens[candidate.end]?.text === ','),
+      (candidate) =>
+        candidate.isParticiple &&
+        this.tokens[candidate.first - 1]?.text === ',' &&
+        (this.tokens[candidate.end]?.lower === 'that' || isQuoteChar(this.tokens[candidate.end]?.text ?? '') || this.tokens[candidate.end]?.text === ','),
     );
     if (cue === undefined) return span;
     const end = this.tokens[cue.first - 2]!.end;
@@ -492,13 +508,13 @@ export class StatementFinder {
       if (this.isQuoted(token.start) && !inside.some((quote) => token.start === quote.end - 1)) continue;
       const next = this.tokens[index + 1];
       if (next === undefined) break;
-      const comma = token.text === ',' || isQuoteChar(token.text) && this.tokens[index - 1]?.text === ',';
+      const comma = token.text === ',' || (isQuoteChar(token.text) && this.tokens[index - 1]?.text === ',');
       const cutHere =
         (comma && (TAIL_OPENERS.has(next.lower) || this.opensParticipleClause(index + 1))) ||
         (token.lower === 'and' && !next.capitalized && (isVerbForm(next.lower) || SPEECH_VERBS.has(next.lower)) && !/ing$/.test(next.lower));
       if (!cutHere) continue;
       let end = index;
-      while (end > 0 && (this.tokens[end - 1]!.text === ',' )) end--;
+      while (end > 0 && this.tokens[end - 1]!.text === ',') end--;
       const endOffset = Math.max(first.end, this.tokens[end - 1]!.end);
       return { start: span.start, end: endOffset };
     }
@@ -518,7 +534,12 @@ export class StatementFinder {
       let gapStart = attribution.end;
       for (const later of quotes.slice(position + 1)) {
         const quoteToken = tokenIndexAt(this.tokens, later.start);
-        if (findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 || this.hasStop(gapStart, quoteToken) || this.opensOwnClause(gapStart, quoteToken)) break;
+        if (
+          findCues(this.tokens, gapStart, quoteToken, this.isQuoted).length > 0 ||
+          this.hasStop(gapStart, quoteToken) ||
+          this.opensOwnClause(gapStart, quoteToken)
+        )
+          break;
         last = later;
         gapStart = tokenIndexAt(this.tokens, later.end);
       }
@@ -571,7 +592,8 @@ export class StatementFinder {
       // "Trump attacked Clinton for her support …, saying …": the main clause's subject speaks
       const clauseFirst = Math.max(subjectFirst, this.afterLeadingAdverbial(sentence, cue.first));
       let clauseEnd = clauseFirst + 1;
-      while (clauseEnd < cue.first && !(this.tokens[clauseEnd]!.isWord && !this.tokens[clauseEnd]!.capitalized && isVerbForm(this.tokens[clauseEnd]!.lower))) clauseEnd++;
+      while (clauseEnd < cue.first && !(this.tokens[clauseEnd]!.isWord && !this.tokens[clauseEnd]!.capitalized && isVerbForm(this.tokens[clauseEnd]!.lower)))
+        clauseEnd++;
       clauseEnd = skipAuxiliariesBackward(this.tokens, clauseEnd, clauseFirst);
       if (clauseEnd > clauseFirst && clauseEnd < cue.first - 1) return { cue, subjectFirst: clauseFirst, subjectEnd: clauseEnd, end: cue.end };
     }
@@ -728,7 +750,8 @@ export class StatementFinder {
     for (let index = from; index < end; index++) {
       const token = this.tokens[index]!;
       const next = this.tokens[index + 1];
-      if (index < end - 1 && next !== undefined && token.text === ',' && !this.isQuoted(next.start) && /ing$/.test(next.lower) && isVerbForm(next.lower)) return true;
+      if (index < end - 1 && next !== undefined && token.text === ',' && !this.isQuoted(next.start) && /ing$/.test(next.lower) && isVerbForm(next.lower))
+        return true;
       if (token.lower === 'that' || isQuoteChar(token.text)) return false;
       if (token.isWord && ++words > 10) return false;
     }
@@ -784,8 +807,7 @@ export class StatementFinder {
       const next = this.tokens[index + 1]!;
       const cueNext = cueAt(this.tokens, index + 1);
       const cut =
-        (token.text === ',' && TAIL_OPENERS.has(next.lower)) ||
-        (token.lower === 'and' && cueNext !== null && !cueNext.isAccordingTo && !cueNext.isParticiple);
+        (token.text === ',' && TAIL_OPENERS.has(next.lower)) || (token.lower === 'and' && cueNext !== null && !cueNext.isAccordingTo && !cueNext.isParticiple);
       if (!cut) continue;
       let end = index;
       while (end > contentStart && this.tokens[end - 1]!.text === ',') end--;
@@ -808,7 +830,11 @@ export function statementText(body: string, pieces: readonly TextSpan[]): string
     .join(' … ');
 }
 
-const STOPWORDS = new Set('the a an and or but of to in on at for with by from that this is was are were be been it its he she they we i you his her their our my your as not have has had will would'.split(' '));
+const STOPWORDS = new Set(
+  'the a an and or but of to in on at for with by from that this is was are were be been it its he she they we i you his her their our my your as not have has had will would'.split(
+    ' ',
+  ),
+);
 
 function contentWords(text: string): Set<string> {
   return new Set(

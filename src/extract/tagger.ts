@@ -20,7 +20,9 @@ export function allowedTransition(previous: TagIndex, next: TagIndex): boolean {
 }
 
 /** allowedTransition as a table, for the decoder's inner loop. */
-const ALLOWED = Uint8Array.from({ length: TAGS.length * TAGS.length }, (_, index) => (allowedTransition(Math.floor(index / TAGS.length), index % TAGS.length) ? 1 : 0));
+const ALLOWED = Uint8Array.from({ length: TAGS.length * TAGS.length }, (_, index) =>
+  allowedTransition(Math.floor(index / TAGS.length), index % TAGS.length) ? 1 : 0,
+);
 const MAY_START = Uint8Array.from(TAGS, (tag) => (tag.startsWith('I-') ? 0 : 1));
 
 export interface TaggerModel {
@@ -64,7 +66,13 @@ export function serializeTagger(model: TaggerModel): SerializedTagger {
 export function deserializeTagger(serialized: SerializedTagger): TaggerModel {
   const bytes = Buffer.from(serialized.weights, 'base64');
   const quantized = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { bits: serialized.bits, weights: quantized, scale: serialized.scale, transitions: Float32Array.from(serialized.transitions), cueWords: new Set(serialized.cueWords) };
+  return {
+    bits: serialized.bits,
+    weights: quantized,
+    scale: serialized.scale,
+    transitions: Float32Array.from(serialized.transitions),
+    cueWords: new Set(serialized.cueWords),
+  };
 }
 
 const FNV_OFFSET = 0x811c9dc5;

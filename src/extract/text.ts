@@ -92,7 +92,9 @@ export function tokenIndexAt(tokens: readonly Token[], offset: number): number {
 }
 
 /** State abbreviations used in party labels such as "(D-Wis.)". */
-const STATE_ABBREVIATIONS = new Set('ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo'.split(' '));
+const STATE_ABBREVIATIONS = new Set(
+  'ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo'.split(' '),
+);
 
 function isSentenceFinal(token: Token | undefined): boolean {
   return token !== undefined && (token.text === '.' || token.text === '?' || token.text === '!' || token.text === '…');
@@ -142,12 +144,7 @@ function attributionFollows(tokens: readonly Token[], first: number): boolean {
  * Sentences that never break inside a quotation, so that a multi-sentence quote stays in the
  * sentence that attributes it. `insideQuote(offset)` tells whether an offset is within quote marks.
  */
-export function splitSentences(
-  body: string,
-  tokens: readonly Token[],
-  paragraphs: readonly TextSpan[],
-  insideQuote: (offset: number) => boolean,
-): Sentence[] {
+export function splitSentences(body: string, tokens: readonly Token[], paragraphs: readonly TextSpan[], insideQuote: (offset: number) => boolean): Sentence[] {
   const sentences: Sentence[] = [];
   let first = 0;
   const close = (endToken: number): void => {

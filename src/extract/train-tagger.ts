@@ -60,7 +60,11 @@ export function goldTags(analysis: TextAnalysis, attributions: readonly GoldAttr
 }
 
 /** Words that gold cues use often and reliably ("said", "according", "endorsed"). */
-export function collectCueWords(articles: readonly { analysis: TextAnalysis; attributions: readonly GoldAttribution[] }[], minCount: number, minShare: number): string[] {
+export function collectCueWords(
+  articles: readonly { analysis: TextAnalysis; attributions: readonly GoldAttribution[] }[],
+  minCount: number,
+  minShare: number,
+): string[] {
   const inCue = new Map<string, number>();
   const total = new Map<string, number>();
   for (const { analysis, attributions } of articles) {
@@ -109,7 +113,10 @@ export function trainTagger(articles: readonly TrainingArticle[], options: Train
     const { ranges, sentenceOf } = paragraphTokenRanges(analysis);
     const inName = nameTokenMask(analysis.tokens.length, findPeople(analysis.body, analysis.tokens).mentions);
     for (const range of ranges) {
-      const features = paragraphFeatures({ tokens: analysis.tokens, ...range, sentenceOf: (index) => sentenceOf[index]!, isQuoted: analysis.isQuoted, inName }, { bits, cueWords });
+      const features = paragraphFeatures(
+        { tokens: analysis.tokens, ...range, sentenceOf: (index) => sentenceOf[index]!, isQuoted: analysis.isQuoted, inName },
+        { bits, cueWords },
+      );
       sequences.push({ features, tags: tags.slice(range.first, range.end) });
     }
   }

@@ -23,9 +23,7 @@ const isoDate = z
   .trim()
   .refine((value) => parseDateTimeInput(value) !== null, 'must be an ISO 8601 date or date-time')
   .transform((value) => parseDateTimeInput(value)!);
-const day = z
-  .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
+const day = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 const kind = z.enum(['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE'], 'must be DIRECT_QUOTE, PARTIAL_QUOTE or PARAPHRASE');
 const textSpan = z
@@ -45,9 +43,7 @@ const articleFields = {
 const jsonArticle = z.object({
   ...articleFields,
   people: optional(
-    z
-      .array(z.object({ name: rules.name, aliases: optional(rules.aliases), description: optional(rules.description) }))
-      .max(500, 'at most 500 people'),
+    z.array(z.object({ name: rules.name, aliases: optional(rules.aliases), description: optional(rules.description) })).max(500, 'at most 500 people'),
   ),
   statements: optional(
     z
@@ -157,7 +153,10 @@ const HEADER_FIELD = { url: 'url', source: 'source', published: 'publishedAt', h
  * "file" and the publication time the file's modification time.
  */
 export function parseTextArticle(text: string, defaults: { fileUrl: string; modifiedAt: Date; sidecar?: Record<string, unknown> }): BulkArticle {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const header: Record<string, string> = {};
   let first = 0;
   for (; first < lines.length; first++) {
@@ -210,10 +209,7 @@ async function readTextArticle(file: string): Promise<BulkArticle> {
 // ---------------------------------------------------------------------------------------------
 // Sources: what the paths on the command line hold.
 
-export type Source =
-  | { kind: 'text'; file: string }
-  | { kind: 'jsonl'; file: string; lines: number }
-  | { kind: 'error'; file: string; reason: string };
+export type Source = { kind: 'text'; file: string } | { kind: 'jsonl'; file: string; lines: number } | { kind: 'error'; file: string; reason: string };
 
 /** One article to ingest, or one that could not even be read. */
 export interface BulkItem {
@@ -306,7 +302,10 @@ export async function* bulkItems(sources: readonly Source[]): AsyncGenerator<Bul
           yield { label: `${label}:${line.number}`, load: async () => (typeof text === 'string' ? parseJsonLine(text) : Promise.reject(text)) };
         }
       } catch (error) {
-        yield { label, load: () => Promise.reject(new InputError(`cannot read the rest of the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)) };
+        yield {
+          label,
+          load: () => Promise.reject(new InputError(`cannot read the rest of the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)),
+        };
       }
     }
   }
@@ -342,7 +341,9 @@ export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date 
   if (article.extract && article.input.body.length > MAX_EXTRACT_BODY) {
     throw new InputError(`"body": must be at most ${MAX_EXTRACT_BODY} characters to be extracted`);
   }
-  const input = article.extract ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body)) : { ...article.input, warnings: [] };
+  const input = article.extract
+    ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body))
+    : { ...article.input, warnings: [] };
   return { ...(await ingestArticle(db, input, now)), warnings: input.warnings };
 }
 

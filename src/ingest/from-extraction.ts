@@ -78,10 +78,7 @@ export async function withExtractedEntities(
   knownPeople: KnownPerson[],
   run: (input: ExtractInput, knownPeople: KnownPerson[]) => Promise<Extraction> = runExtractor,
 ): Promise<ExtractedIngestInput> {
-  const extraction = await run(
-    { body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline },
-    knownPeople,
-  );
+  const extraction = await run({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, knownPeople);
   return {
     ...article,
     extracted: true,

@@ -2,15 +2,7 @@
 // The API's `ingestArticle` and the extractor both feed it fully specified input.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import {
-  articleEvents,
-  articlePeople,
-  articles,
-  eventParticipants,
-  events,
-  statementMentions,
-  statements,
-} from '../db/schema.js';
+import { articleEvents, articlePeople, articles, eventParticipants, events, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import { checkFragmentText, placeStatement } from '../spans.js';
 import { normalizeWhitespace } from '../text.js';
@@ -188,7 +180,10 @@ async function storeEvents(
     };
     const existing = linkedByName.get(nameKey(event.name));
     if (existing != null) {
-      await tx.update(events).set({ ...values, updatedAt: now }).where(eq(events.id, existing));
+      await tx
+        .update(events)
+        .set({ ...values, updatedAt: now })
+        .where(eq(events.id, existing));
       idByName.set(nameKey(event.name), existing);
     } else {
       const [row] = await tx.insert(events).values(values).returning({ id: events.id });
@@ -207,7 +202,10 @@ async function storeEvents(
   }
   const eventIds = [...idByName.values()];
   if (eventIds.length > 0) {
-    await tx.insert(articleEvents).values(eventIds.map((eventId) => ({ articleId, eventId }))).onConflictDoNothing();
+    await tx
+      .insert(articleEvents)
+      .values(eventIds.map((eventId) => ({ articleId, eventId })))
+      .onConflictDoNothing();
     const participants = input.flatMap((event) =>
       (event.participants ?? []).flatMap((p) => {
         const personId = personIdOf(p.name);
@@ -263,7 +261,12 @@ async function storeStatements(
   };
   const quotationIds = await linkQuotations(
     tx,
-    (input.statements ?? []).map((s, i) => ({ speakerId: speakerIdAt(i), kind: s.kind, text: normalizeWhitespace(s.text), saidAt: s.saidAt ?? input.publishedAt })),
+    (input.statements ?? []).map((s, i) => ({
+      speakerId: speakerIdAt(i),
+      kind: s.kind,
+      text: normalizeWhitespace(s.text),
+      saidAt: s.saidAt ?? input.publishedAt,
+    })),
   );
   // checked by checkIngestInput: this only fills in the span a list of fragments implies
   const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
@@ -311,13 +314,21 @@ async function storeStatements(
   const ids: number[] = [];
   const fresh = wanted.filter((w) => !existingByKey.has(w.key));
   const freshIds = fresh.length
-    ? (await tx.insert(statements).values(fresh.map((w) => w.row.values)).returning({ id: statements.id })).map((r) => r.id)
+    ? (
+        await tx
+          .insert(statements)
+          .values(fresh.map((w) => w.row.values))
+          .returning({ id: statements.id })
+      ).map((r) => r.id)
     : [];
   let nextFresh = 0;
   for (const { key, row } of wanted) {
     const id = existingByKey.get(key);
     if (id != null) {
-      await tx.update(statements).set({ ...row.values, updatedAt: now }).where(eq(statements.id, id));
+      await tx
+        .update(statements)
+        .set({ ...row.values, updatedAt: now })
+        .where(eq(statements.id, id));
       ids.push(id);
     } else {
       ids.push(freshIds[nextFresh++]!);

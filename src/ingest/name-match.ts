@@ -4,9 +4,44 @@
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv']);
 const PARTICLES = new Set(['de', 'da', 'di', 'del', 'van', 'von', 'der', 'den', 'la', 'le', 'al', 'bin', 'ibn', 'st']);
 const TITLES = new Set([
-  'mr', 'mrs', 'ms', 'miss', 'dr', 'sen', 'senator', 'rep', 'representative', 'gov', 'governor', 'president', 'pres',
-  'secretary', 'sec', 'gen', 'general', 'judge', 'justice', 'mayor', 'prof', 'professor', 'rev', 'sir', 'dame', 'lord',
-  'vice', 'former', 'speaker', 'leader', 'chairman', 'candidate', 'nominee', 'lt', 'col', 'sgt', 'adm', 'capt',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'dr',
+  'sen',
+  'senator',
+  'rep',
+  'representative',
+  'gov',
+  'governor',
+  'president',
+  'pres',
+  'secretary',
+  'sec',
+  'gen',
+  'general',
+  'judge',
+  'justice',
+  'mayor',
+  'prof',
+  'professor',
+  'rev',
+  'sir',
+  'dame',
+  'lord',
+  'vice',
+  'former',
+  'speaker',
+  'leader',
+  'chairman',
+  'candidate',
+  'nominee',
+  'lt',
+  'col',
+  'sgt',
+  'adm',
+  'capt',
 ]);
 
 /** Given names that are one name in two forms (both directions are checked). */
@@ -73,7 +108,11 @@ export interface NameParts {
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*\.?/gu;
-const bare = (word: string) => word.replace(/\.$/, '').replace(/['’]s$/u, '').toLowerCase();
+const bare = (word: string) =>
+  word
+    .replace(/\.$/, '')
+    .replace(/['’]s$/u, '')
+    .toLowerCase();
 
 /** A personal name's parts; null when nothing name-like is left (e.g. only a title). */
 export function nameParts(name: string): NameParts | null {

@@ -28,8 +28,7 @@ export interface Report {
 }
 
 /** Quotes with a speaker are quotations; paraphrases and unattributed words are not. */
-const isQuotation = (r: Report): r is Report & { speakerId: number } =>
-  r.speakerId != null && r.kind !== 'PARAPHRASE' && normalizeQuote(r.text).length > 0;
+const isQuotation = (r: Report): r is Report & { speakerId: number } => r.speakerId != null && r.kind !== 'PARAPHRASE' && normalizeQuote(r.text).length > 0;
 
 /** A partial report joins a longer quotation of its speaker when it is at least this share of it... */
 export const MIN_OVERLAP = 0.5;

@@ -64,8 +64,7 @@ export function cleanName(raw: string): string {
   return words.join(' ');
 }
 
-export const isOrganisationName = (name: string) =>
-  name.split(/\s+/).some((w) => ORGANISATION_WORDS.has(w.replace(/[.,]+$/, '').toLowerCase()));
+export const isOrganisationName = (name: string) => name.split(/\s+/).some((w) => ORGANISATION_WORDS.has(w.replace(/[.,]+$/, '').toLowerCase()));
 
 /** The body's first line when it is a headline (it repeats the given headline, or is in title case). */
 export function headlineEnd(body: string, headline: string | null | undefined): number {
@@ -198,7 +197,9 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
   for (const local of full) {
     const names = local.names.map(nameKey);
     const matchId = local.matchId != null ? (redirect.get(local.matchId) ?? local.matchId) : null;
-    const byMatch = candidates.rows.find((c) => c.id === matchId && (!extracted || local.names.some((n) => sameNameForms(n, c.name) || c.aliases.some((a) => nameKey(a) === nameKey(n)))));
+    const byMatch = candidates.rows.find(
+      (c) => c.id === matchId && (!extracted || local.names.some((n) => sameNameForms(n, c.name) || c.aliases.some((a) => nameKey(a) === nameKey(n)))),
+    );
     const exact = candidates.rows.find((c) => names.includes(nameKey(c.name)));
     const alias = candidates.rows.find((c) => c.aliases.some((a) => names.includes(nameKey(a))));
     const compatible = candidates.rows
@@ -224,13 +225,22 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
           const locals = bySlug.get(slug)!;
           const name = canonical(locals[0]!);
           const others = locals.flatMap((l) => [...l.names, ...l.aliases]);
-          return { slug, name, surnameKey: surnameKey(name), aliases: mergeAliases(name, [], others), description: locals.find((l) => l.description)?.description ?? null };
+          return {
+            slug,
+            name,
+            surnameKey: surnameKey(name),
+            aliases: mergeAliases(name, [], others),
+            description: locals.find((l) => l.description)?.description ?? null,
+          };
         }),
       )
       .onConflictDoNothing({ target: people.slug })
       .returning({ id: people.id });
     newPersonIds.push(...inserted.map((row) => row.id));
-    const rows = await tx.select({ id: people.id, slug: people.slug }).from(people).where(sql`${people.slug} = any(${textArray(slugs)})`);
+    const rows = await tx
+      .select({ id: people.id, slug: people.slug })
+      .from(people)
+      .where(sql`${people.slug} = any(${textArray(slugs)})`);
     const idBySlug = new Map(rows.map((row) => [row.slug, row.id]));
     for (const [slug, locals] of bySlug) for (const local of locals) resolvedLocal.set(local, { id: idBySlug.get(slug)!, confidence: 1 });
   }

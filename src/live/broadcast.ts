@@ -78,10 +78,7 @@ const MAX_EARLY = 1_000;
  *   continues on a source of its own from just after the last result it took, where the feed's
  *   buffer bounds and stall detection apply as for any subscriber.
  */
-export function createBroadcasts(masking: {
-  mask(result: ExecutionResult): ExecutionResult;
-  failure(error: unknown): ExecutionResult;
-}) {
+export function createBroadcasts(masking: { mask(result: ExecutionResult): ExecutionResult; failure(error: unknown): ExecutionResult }) {
   const { mask } = masking;
   const groups = new Map<string, Group>();
 

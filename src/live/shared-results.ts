@@ -64,7 +64,10 @@ export function useSharedSubscriptionResults(options: SharedResultsOptions): Plu
     let result = results.get(key);
     if (!result) {
       const entry: Shared = { promise: Promise.resolve(execute({ ...args, rootValue: payload })) };
-      entry.promise.then((value) => (entry.value = value), () => {});
+      entry.promise.then(
+        (value) => (entry.value = value),
+        () => {},
+      );
       results.set(key, (result = entry));
     }
     if (!copied) return result.value ?? result.promise;

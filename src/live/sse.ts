@@ -70,7 +70,11 @@ function createSseStreams() {
       let frame = frames.get(origin);
       if (!frame) {
         frames.set(origin, (frame = serialise(origin, fetchAPI)));
-        if (frame instanceof Promise) frame.then((bytes) => frames.set(origin, bytes), () => frames.delete(origin));
+        if (frame instanceof Promise)
+          frame.then(
+            (bytes) => frames.set(origin, bytes),
+            () => frames.delete(origin),
+          );
       }
       return frame;
     }

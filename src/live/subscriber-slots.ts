@@ -31,8 +31,7 @@ function refusal(cap: 'maxSubscriptions' | 'maxSubscriptionsPerAddress', caps: S
   });
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 
 /** The same stream, releasing its slot however it ends: done, returned, or thrown. */
 export function releasingOnEnd<T>(stream: AsyncIterable<T>, slot: SubscriberSlot): AsyncIterableIterator<T> {

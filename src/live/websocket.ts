@@ -37,7 +37,8 @@ interface Operation {
   errorCodes: Set<string>;
 }
 
-const codeOf = (error: { extensions?: Record<string, unknown> }) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR');
+const codeOf = (error: { extensions?: Record<string, unknown> }) =>
+  typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
 
 function withRequestId(errors: readonly GraphQLError[], operation: Operation) {
   return errors.map((error) => {
@@ -153,7 +154,9 @@ export function attachWebSocketServer(server: Server, yoga: App, options: WebSoc
         }
         const errors = validate(schema, document);
         if (errors.length) {
-          return errors.map((e: GraphQLError) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })));
+          return errors.map((e: GraphQLError) =>
+            e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+          );
         }
         operation.operationName ??= getOperationAST(document, params.operationName)?.name?.value;
         operation.operationType = getOperationAST(document, params.operationName)?.operation;

@@ -44,7 +44,7 @@ export function operationCost(
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
 
-  const valueOf = (node: ValueNode): unknown => {
+  const valueOfNode = (node: ValueNode): unknown => {
     if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
     if (node.kind === Kind.INT) return Number(node.value);
     if (node.kind === Kind.LIST) return node.values;
@@ -86,10 +86,10 @@ export function operationCost(
     if (field.name.value !== 'extract') return 0;
     const input = field.arguments?.find((arg) => arg.name.value === 'input')?.value;
     let body: unknown;
-    if (input?.kind === Kind.VARIABLE) body = (valueOf(input) as { body?: unknown } | undefined)?.body;
+    if (input?.kind === Kind.VARIABLE) body = (valueOfNode(input) as { body?: unknown } | undefined)?.body;
     else if (input?.kind === Kind.OBJECT) {
       const node = input.fields.find((f) => f.name.value === 'body')?.value;
-      body = node?.kind === Kind.STRING ? node.value : node ? valueOf(node) : undefined;
+      body = node?.kind === Kind.STRING ? node.value : node ? valueOfNode(node) : undefined;
     }
     return typeof body === 'string' ? Math.ceil(body.length / EXTRACT_CHARACTERS_PER_COST) : 0;
   };
@@ -98,7 +98,7 @@ export function operationCost(
     // A connection's size is counted once, on the connection field, not again on its `edges`;
     // the schema itself is small and finite, so introspection lists count once too.
     if (/Connection$/.test(parent.name) || parent.name.startsWith('__')) return 1;
-    const args = new Map(field.arguments?.map((arg) => [arg.name.value, valueOf(arg.value)]) ?? []);
+    const args = new Map(field.arguments?.map((arg) => [arg.name.value, valueOfNode(arg.value)]) ?? []);
     for (const name of ['first', 'last']) {
       const value = args.get(name);
       // Out-of-range sizes are refused by the resolver; until then they cost what a page can hold.

@@ -60,8 +60,7 @@ function withInputCode(result: ExecutionResult): ExecutionResult {
   return { ...result, errors };
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 
 /**
  * Content types a browser may POST from any web page without a CORS pre-flight ("simple

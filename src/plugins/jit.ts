@@ -15,8 +15,7 @@ export function useCompiledExecution(): Plugin[] {
       const coerced = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {});
       if (!coerced.errors) return;
       const errors = coerced.errors.map(
-        (error) =>
-          new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+        (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
       );
       setResultAndStopExecution({ errors });
     },

@@ -53,7 +53,11 @@ export function errorSummary(error: unknown): ErrorSummary {
   if (links.length > 1) summary.cause = describe(links.at(-1));
   const innermost = links.at(-1) as { stack?: unknown } | undefined;
   if (typeof innermost?.stack === 'string') {
-    const frames = innermost.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => shorten(line.trim()));
+    const frames = innermost.stack
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 8)
+      .map((line) => shorten(line.trim()));
     if (frames.length > 0) summary.stack = frames;
   }
   return summary;
@@ -69,7 +73,11 @@ function bounded(value: unknown, depth = 0): unknown {
     const items = value.slice(0, MAX_LOGGED_ITEMS).map((item) => bounded(item, depth + 1));
     return value.length > MAX_LOGGED_ITEMS ? [...items, `… (${value.length} items)`] : items;
   }
-  return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, item]) => [key, bounded(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, 50)
+      .map(([key, item]) => [key, bounded(item, depth + 1)]),
+  );
 }
 
 /** The service's JSON logger: lines are bounded in size (strings cut, lists shortened, errors summed up). */
@@ -161,7 +169,12 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
   // failure reaches many streams: its cause is logged once, with the first request's id.
   const loggedEventErrors = new WeakSet<object>();
   /** Logs the causes of the errors in a subscription event that masking will hide, before it does. */
-  const logEventErrors = (errors: readonly unknown[] | undefined, request?: Request, requestId?: string, msg = 'unexpected error in a subscription event (masked)') => {
+  const logEventErrors = (
+    errors: readonly unknown[] | undefined,
+    request?: Request,
+    requestId?: string,
+    msg = 'unexpected error in a subscription event (masked)',
+  ) => {
     for (const error of errors ?? []) {
       if (error === null || typeof error !== 'object' || loggedEventErrors.has(error)) continue;
       loggedEventErrors.add(error);
@@ -207,7 +220,8 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
         // Before masking (yoga's plugin comes last), on each stream: SSE and graphql-ws alike.
         onSubscribeResult: ({ result }) => {
           // graphql-ws has no HTTP result to process: a subscription refused at once is logged here.
-          if (!isAsyncIterable(result) && context?.webSocketRequestId) logEventErrors(result.errors, undefined, context.webSocketRequestId, 'unexpected error (masked)');
+          if (!isAsyncIterable(result) && context?.webSocketRequestId)
+            logEventErrors(result.errors, undefined, context.webSocketRequestId, 'unexpected error (masked)');
           return { onNext: ({ result: event }) => logEventErrors(event.errors, context?.request, context?.webSocketRequestId) };
         },
       };

@@ -58,7 +58,7 @@ export function createMetrics(): Metrics {
       });
       new Gauge({
         name: 'newsgraph_replica_lag_seconds',
-        help: 'How old each read replica\'s data is, as its probes measure it (absent while unknown).',
+        help: "How old each read replica's data is, as its probes measure it (absent while unknown).",
         labelNames: ['replica'],
         registers: [registry],
         collect() {

@@ -12,8 +12,7 @@ export const LSN_HEADER = 'x-newsgraph-lsn';
 
 type RequestContext = Context & { request?: Request };
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => value != null && typeof value === 'object' && Symbol.asyncIterator in value;
 
 /**
  * Query operations run on a read replica (or the primary when none fits): the context's `db` and

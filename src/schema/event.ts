@@ -89,7 +89,6 @@ builder.queryField('events', (t) =>
 
 // --- Mutations -------------------------------------------------------------------------------
 
-
 builder.relayMutationField(
   'createEvent',
   {
@@ -192,7 +191,11 @@ builder.relayMutationField(
     inputFields: (t) => ({
       eventId: t.id({ required: true }),
       personId: t.id({ required: true }),
-      role: t.string({ required: true, validate: { schema: rules.name }, description: 'e.g. "host", "envoy"; replaces the role of a person already taking part.' }),
+      role: t.string({
+        required: true,
+        validate: { schema: rules.name },
+        description: 'e.g. "host", "envoy"; replaces the role of a person already taking part.',
+      }),
     }),
   },
   {

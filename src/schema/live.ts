@@ -78,9 +78,7 @@ function statementAddedEvents(
         for (let attempt = 0; ; attempt++) {
           const shared = ctx.live!.sharedPerEvent(message, () => {
             const loaders = createLoaders(ctx.db);
-            const loaded = loaders.statement
-              .load(message.statementId)
-              .then((statement) => (statement ? { statement, at: message.at } : null));
+            const loaded = loaders.statement.load(message.statementId).then((statement) => (statement ? { statement, at: message.at } : null));
             return { loaders, event: loaded };
           });
           try {
@@ -110,8 +108,7 @@ function statementAddedEvents(
 builder.subscriptionField('statementAdded', (t) =>
   t.field({
     type: StatementAddedEventRef,
-    description:
-      'Every statement stored from now on (by any instance, or by plain SQL), or, with `after`, every one stored since that cursor first.',
+    description: 'Every statement stored from now on (by any instance, or by plain SQL), or, with `after`, every one stored since that cursor first.',
     args: {
       filter: t.arg({ type: StatementAddedFilter }),
       after: t.arg.string({

@@ -34,7 +34,6 @@ export const toOneFields: Record<string, Record<string, ToOneName>> = {
   Statement: { speaker: 'statementSpeaker', article: 'statementArticle', event: 'statementEvent' },
 };
 
-
 const childrenNamed = (tree: ResolveTree, name: string): ResolveTree[] =>
   Object.values(tree.fieldsByTypeName).flatMap((fields) => Object.values(fields).filter((f) => f.name === name));
 

@@ -131,25 +131,29 @@ builder.relayMutationField(
     description:
       'Stores a person. A person is stored once per name (by slug: "Rand Paul" -> "rand-paul"): asking again for a stored name returns that person unchanged, with `created: false`.',
     resolve: (_root, { input }, ctx) =>
-      write(ctx, async (tx) => {
-        const slug = slugify(input.name);
-        // An upsert, not check-then-insert: two requests racing for one name get one row.
-        const [inserted] = await tx
-          .insert(people)
-          .values({
-            slug,
-            name: input.name,
-            surnameKey: surnameKey(input.name),
-            aliases: dedupeAliases(input.name, input.aliases ?? []),
-            description: input.description ?? null,
-            wikidataId: input.wikidataId ?? null,
-          })
-          .onConflictDoNothing({ target: people.slug })
-          .returning({ id: people.id });
-        if (inserted) return { personId: inserted.id, created: true };
-        const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.slug, slug));
-        return { personId: existing!.id, created: false };
-      }, WIKIDATA_CONFLICT),
+      write(
+        ctx,
+        async (tx) => {
+          const slug = slugify(input.name);
+          // An upsert, not check-then-insert: two requests racing for one name get one row.
+          const [inserted] = await tx
+            .insert(people)
+            .values({
+              slug,
+              name: input.name,
+              surnameKey: surnameKey(input.name),
+              aliases: dedupeAliases(input.name, input.aliases ?? []),
+              description: input.description ?? null,
+              wikidataId: input.wikidataId ?? null,
+            })
+            .onConflictDoNothing({ target: people.slug })
+            .returning({ id: people.id });
+          if (inserted) return { personId: inserted.id, created: true };
+          const [existing] = await tx.select({ id: people.id }).from(people).where(eq(people.slug, slug));
+          return { personId: existing!.id, created: false };
+        },
+        WIKIDATA_CONFLICT,
+      ),
   },
   {
     outputFields: (t) => ({
@@ -176,23 +180,27 @@ builder.relayMutationField(
       const id = decodeId(input.id, 'Person', 'input.id');
       const name = notNull(input.name, 'input.name');
       const aliases = notNull(input.aliases, 'input.aliases');
-      return write(ctx, async (tx) => {
-        const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
-        if (!current) throw notFound('person', 'input.id');
-        const newName = name ?? current.name;
-        const [row] = await tx
-          .update(people)
-          .set({
-            ...(name !== undefined ? { name, slug: slugify(name), surnameKey: surnameKey(name) } : {}),
-            ...(input.wikidataId !== undefined ? { wikidataId: input.wikidataId } : {}),
-            ...(aliases !== undefined || name !== undefined ? { aliases: dedupeAliases(newName, aliases ?? current.aliases) } : {}),
-            ...(input.description !== undefined ? { description: input.description } : {}),
-            updatedAt: ctx.clock.now(),
-          })
-          .where(eq(people.id, id))
-          .returning({ id: people.id });
-        return { personId: row!.id };
-      }, WIKIDATA_CONFLICT);
+      return write(
+        ctx,
+        async (tx) => {
+          const [current] = await tx.select().from(people).where(eq(people.id, id)).for('update');
+          if (!current) throw notFound('person', 'input.id');
+          const newName = name ?? current.name;
+          const [row] = await tx
+            .update(people)
+            .set({
+              ...(name !== undefined ? { name, slug: slugify(name), surnameKey: surnameKey(name) } : {}),
+              ...(input.wikidataId !== undefined ? { wikidataId: input.wikidataId } : {}),
+              ...(aliases !== undefined || name !== undefined ? { aliases: dedupeAliases(newName, aliases ?? current.aliases) } : {}),
+              ...(input.description !== undefined ? { description: input.description } : {}),
+              updatedAt: ctx.clock.now(),
+            })
+            .where(eq(people.id, id))
+            .returning({ id: people.id });
+          return { personId: row!.id };
+        },
+        WIKIDATA_CONFLICT,
+      );
     },
   },
   { outputFields: (t) => ({ person: personField(t) }) },
@@ -249,7 +257,10 @@ async function mergePeople(tx: Db, sourceId: number, targetId: number, now: Date
   }
   const moved = await tx.update(statements).set({ speakerId: targetId }).where(eq(statements.speakerId, sourceId)).returning({ id: statements.id });
   // The source's quotations become the target's (one quotation when both had the same words).
-  await relinkQuotations(tx, moved.map((m) => m.id));
+  await relinkQuotations(
+    tx,
+    moved.map((m) => m.id),
+  );
   // Link rows move unless the target already has the same link (then the source's copy goes).
   await tx.execute(sql`insert into ${statementMentions} (statement_id, person_id)
     select statement_id, ${targetId} from ${statementMentions} where person_id = ${sourceId} on conflict do nothing`);
@@ -285,7 +296,7 @@ builder.relayMutationField(
     }),
   },
   {
-    description: 'Adds another form of a person\'s name; later ingests resolve it to them. Adding one they have already changes nothing.',
+    description: "Adds another form of a person's name; later ingests resolve it to them. Adding one they have already changes nothing.",
     resolve: (_root, { input }, ctx) => {
       const id = decodeId(input.personId, 'Person', 'input.personId');
       return write(ctx, async (tx) => {
@@ -310,7 +321,7 @@ builder.relayMutationField(
     }),
   },
   {
-    description: 'Removes a form of a person\'s name (any case); later ingests no longer resolve it to them.',
+    description: "Removes a form of a person's name (any case); later ingests no longer resolve it to them.",
     resolve: (_root, { input }, ctx) => {
       const id = decodeId(input.personId, 'Person', 'input.personId');
       return write(ctx, async (tx) => {
@@ -330,9 +341,7 @@ builder.relayMutationField(
 /** Aliases without blanks, repeats (ignoring case) or the name itself. */
 function dedupeAliases(name: string, aliases: string[]): string[] {
   const seen = new Set([name.trim().toLowerCase()]);
-  return aliases
-    .map((a) => a.trim())
-    .filter((a) => a && !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
+  return aliases.map((a) => a.trim()).filter((a) => a && !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
 }
 
 function personField<P extends { personId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {

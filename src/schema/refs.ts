@@ -12,9 +12,9 @@ export const Quotation = builder.objectRef<QuotationNode>('Quotation');
 
 export const StatementKind = builder.enumType('StatementKind', {
   values: {
-    DIRECT_QUOTE: { description: 'The speaker\'s own words, quoted whole.' },
-    PARTIAL_QUOTE: { description: 'A quoted fragment inside the reporter\'s sentence.' },
-    PARAPHRASE: { description: 'Reported speech, in the reporter\'s words.' },
+    DIRECT_QUOTE: { description: "The speaker's own words, quoted whole." },
+    PARTIAL_QUOTE: { description: "A quoted fragment inside the reporter's sentence." },
+    PARAPHRASE: { description: "Reported speech, in the reporter's words." },
   } as const,
 });
 

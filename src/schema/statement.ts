@@ -206,7 +206,10 @@ builder.relayMutationField(
       const eventId = input.eventId == null ? null : decodeId(input.eventId, 'Event', 'input.eventId');
       const mentionIds = [...new Set((input.mentionIds ?? []).map((id, i) => decodeId(id, 'Person', `input.mentionIds.${i}`)))];
       if (speakerId == null && !input.speakerLabel?.trim()) {
-        throw badInput('"input.speakerId": say who made the statement: give speakerId, or speakerLabel for an unnamed source ("a White House official").', 'input.speakerId');
+        throw badInput(
+          '"input.speakerId": say who made the statement: give speakerId, or speakerLabel for an unnamed source ("a White House official").',
+          'input.speakerId',
+        );
       }
       // A quote's span must hold its words: the body is read to compare them.
       const quoteSpan = input.kind !== 'PARAPHRASE' && (input.span != null || input.spans != null);
@@ -229,7 +232,8 @@ builder.relayMutationField(
           .for('share');
         if (!article) throw notFound('article', 'input.articleId');
         const { span, spans } = placeStatement(input, Number(article.bodyLength), 'input');
-        if (article.body != null && textMustMatchFragments(input.kind, input.spans ?? null)) checkFragmentText(input.text, input.kind, spans, article.body, 'input');
+        if (article.body != null && textMustMatchFragments(input.kind, input.spans ?? null))
+          checkFragmentText(input.text, input.kind, spans, article.body, 'input');
         else if (quoteSpan && span && !quoteMatchesSpan(input.text, article.body!.slice(span.start, span.end))) {
           throw badInput(
             `"input.text": a quote must be the words at its span; the body there reads "${truncate(article.body!.slice(span.start, span.end), 120)}".`,
@@ -387,14 +391,20 @@ builder.relayMutationField(
 /** The statement's mentions (it may already have some: those stay). */
 async function linkMentions(tx: Db, statementId: number, mentionIds: number[]) {
   if (mentionIds.length === 0) return;
-  await tx.insert(statementMentions).values(mentionIds.map((personId) => ({ statementId, personId }))).onConflictDoNothing();
+  await tx
+    .insert(statementMentions)
+    .values(mentionIds.map((personId) => ({ statementId, personId })))
+    .onConflictDoNothing();
 }
 
 /** The article names everyone who speaks or is mentioned in it. */
 async function linkArticlePeople(tx: Db, articleId: number, speakerId: number | null, mentionIds: number[]) {
   const personIds = [...new Set([...(speakerId != null ? [speakerId] : []), ...mentionIds])];
   if (personIds.length === 0) return;
-  await tx.insert(articlePeople).values(personIds.map((personId) => ({ articleId, personId }))).onConflictDoNothing();
+  await tx
+    .insert(articlePeople)
+    .values(personIds.map((personId) => ({ articleId, personId })))
+    .onConflictDoNothing();
 }
 
 function statementField<P extends { statementId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {

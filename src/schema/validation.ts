@@ -51,10 +51,7 @@ export const MAX_ALIASES = 50;
 
 // Shared field rules for the mutation inputs.
 export const rules = {
-  name: z
-    .string()
-    .transform(normalizeWhitespace)
-    .pipe(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')),
+  name: z.string().transform(normalizeWhitespace).pipe(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')),
   shortText: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
   optionalShortText: z.string().trim().max(500, 'must be at most 500 characters'),
   description: z.string().trim().max(2_000, 'must be at most 2000 characters'),

@@ -23,7 +23,9 @@ describe('event names come from the text', () => {
 
   it('names an event verb by its noun and its object', () => {
     expect(only('Senator Rand Paul met Russian officials in Moscow on Monday.').name).toBe('meeting with Russian officials');
-    expect(only('President Donald Trump met with Russian President Vladimir Putin in Helsinki last week.').name).toBe('meeting with Russian President Vladimir Putin');
+    expect(only('President Donald Trump met with Russian President Vladimir Putin in Helsinki last week.').name).toBe(
+      'meeting with Russian President Vladimir Putin',
+    );
     expect(only('Angela Merkel visited Moscow yesterday for talks.').name).toBe('visit to Moscow');
   });
 
@@ -75,7 +77,10 @@ describe('event dates resolve against the publication date', () => {
   it('"yesterday", "last week" and explicit dates', () => {
     expect(only('Angela Merkel visited Moscow yesterday for talks.')).toMatchObject({ startDate: '2026-12-01', endDate: '2026-12-01' });
     expect(only('President Donald Trump met with Vladimir Putin in Helsinki last week.')).toMatchObject({ startDate: '2026-11-23', endDate: '2026-11-29' });
-    expect(only('Thousands joined a protest against the pipeline in Bismarck on Nov. 28, 2025.')).toMatchObject({ startDate: '2025-11-28', endDate: '2025-11-28' });
+    expect(only('Thousands joined a protest against the pipeline in Bismarck on Nov. 28, 2025.')).toMatchObject({
+      startDate: '2025-11-28',
+      endDate: '2025-11-28',
+    });
   });
 
   it('a weekday the text looks ahead to is the next one', () => {

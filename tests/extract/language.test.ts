@@ -4,28 +4,73 @@ import { detectLanguage } from '../../src/extract/language.js';
 
 // Short news paragraphs written for these tests, one or two per language.
 const SAMPLES: [string, string][] = [
-  ['de', 'Der Bürgermeister hat am Montag angekündigt, dass die neue Brücke im nächsten Jahr gebaut wird. Die Opposition kritisierte den Plan und sagte, er sei zu teuer für die Stadt.'],
+  [
+    'de',
+    'Der Bürgermeister hat am Montag angekündigt, dass die neue Brücke im nächsten Jahr gebaut wird. Die Opposition kritisierte den Plan und sagte, er sei zu teuer für die Stadt.',
+  ],
   ['de', '„Wir werden nicht aufgeben“, sagte die Ministerin nach der Sitzung des Kabinetts. Es ist noch nicht klar, wann das Gesetz in Kraft tritt.'],
-  ['fr', "Le maire a annoncé lundi que le nouveau pont sera construit l'année prochaine. L'opposition a critiqué le projet, qu'elle juge trop coûteux pour la ville."],
+  [
+    'fr',
+    "Le maire a annoncé lundi que le nouveau pont sera construit l'année prochaine. L'opposition a critiqué le projet, qu'elle juge trop coûteux pour la ville.",
+  ],
   ['fr', '« Nous ne lâcherons rien », a déclaré la ministre à la sortie du conseil des ministres. Il reste à savoir quand la loi entrera en vigueur.'],
-  ['es', 'El alcalde anunció el lunes que el nuevo puente se construirá el próximo año. La oposición criticó el plan y dijo que es demasiado caro para la ciudad.'],
+  [
+    'es',
+    'El alcalde anunció el lunes que el nuevo puente se construirá el próximo año. La oposición criticó el plan y dijo que es demasiado caro para la ciudad.',
+  ],
   ['es', '"No vamos a rendirnos", dijo la ministra tras la reunión del gabinete. Todavía no está claro cuándo entrará en vigor la ley.'],
-  ['it', "Il sindaco ha annunciato lunedì che il nuovo ponte sarà costruito l'anno prossimo. L'opposizione ha criticato il piano, che secondo lei è troppo costoso per la città."],
-  ['pt', 'O prefeito anunciou na segunda-feira que a nova ponte será construída no próximo ano. A oposição criticou o plano e disse que é caro demais para a cidade.'],
-  ['nl', 'De burgemeester heeft maandag aangekondigd dat de nieuwe brug volgend jaar wordt gebouwd. De oppositie bekritiseerde het plan en zei dat het te duur is voor de stad.'],
+  [
+    'it',
+    "Il sindaco ha annunciato lunedì che il nuovo ponte sarà costruito l'anno prossimo. L'opposizione ha criticato il piano, che secondo lei è troppo costoso per la città.",
+  ],
+  [
+    'pt',
+    'O prefeito anunciou na segunda-feira que a nova ponte será construída no próximo ano. A oposição criticou o plano e disse que é caro demais para a cidade.',
+  ],
+  [
+    'nl',
+    'De burgemeester heeft maandag aangekondigd dat de nieuwe brug volgend jaar wordt gebouwd. De oppositie bekritiseerde het plan en zei dat het te duur is voor de stad.',
+  ],
   ['sv', 'Borgmästaren meddelade på måndagen att den nya bron ska byggas nästa år. Oppositionen kritiserade planen och sa att den är för dyr för staden.'],
-  ['da', 'Borgmesteren meddelte mandag, at den nye bro skal bygges næste år. Oppositionen kritiserede planen og sagde, at den er for dyr for byen, og at man ikke havde hørt borgerne.'],
-  ['no', 'Ordføreren kunngjorde mandag at den nye brua skal bygges neste år. Opposisjonen kritiserte planen og sa at den er for dyr for byen, og at man ikke hadde hørt på innbyggerne.'],
-  ['pl', 'Burmistrz ogłosił w poniedziałek, że nowy most zostanie zbudowany w przyszłym roku. Opozycja skrytykowała plan i stwierdziła, że jest on zbyt drogi dla miasta.'],
+  [
+    'da',
+    'Borgmesteren meddelte mandag, at den nye bro skal bygges næste år. Oppositionen kritiserede planen og sagde, at den er for dyr for byen, og at man ikke havde hørt borgerne.',
+  ],
+  [
+    'no',
+    'Ordføreren kunngjorde mandag at den nye brua skal bygges neste år. Opposisjonen kritiserte planen og sa at den er for dyr for byen, og at man ikke hadde hørt på innbyggerne.',
+  ],
+  [
+    'pl',
+    'Burmistrz ogłosił w poniedziałek, że nowy most zostanie zbudowany w przyszłym roku. Opozycja skrytykowała plan i stwierdziła, że jest on zbyt drogi dla miasta.',
+  ],
   ['cs', 'Starosta v pondělí oznámil, že nový most bude postaven příští rok. Opozice plán kritizovala a uvedla, že je pro město příliš drahý.'],
-  ['tr', 'Belediye başkanı pazartesi günü yeni köprünün gelecek yıl inşa edileceğini açıkladı. Muhalefet planı eleştirdi ve bunun şehir için çok pahalı olduğunu söyledi.'],
+  [
+    'tr',
+    'Belediye başkanı pazartesi günü yeni köprünün gelecek yıl inşa edileceğini açıkladı. Muhalefet planı eleştirdi ve bunun şehir için çok pahalı olduğunu söyledi.',
+  ],
   ['ro', 'Primarul a anunțat luni că noul pod va fi construit anul viitor. Opoziția a criticat planul și a spus că este prea scump pentru oraș.'],
-  ['fi', 'Pormestari ilmoitti maanantaina, että uusi silta rakennetaan ensi vuonna. Oppositio arvosteli suunnitelmaa ja sanoi, että se on liian kallis kaupungille, mutta hän ei ole vielä vastannut.'],
+  [
+    'fi',
+    'Pormestari ilmoitti maanantaina, että uusi silta rakennetaan ensi vuonna. Oppositio arvosteli suunnitelmaa ja sanoi, että se on liian kallis kaupungille, mutta hän ei ole vielä vastannut.',
+  ],
   ['hu', 'A polgármester hétfőn bejelentette, hogy az új hidat jövőre építik meg. Az ellenzék bírálta a tervet, és azt mondta, hogy az túl drága a városnak.'],
-  ['id', 'Wali kota mengumumkan pada hari Senin bahwa jembatan baru akan dibangun tahun depan. Pihak oposisi mengkritik rencana itu dan mengatakan bahwa biayanya terlalu mahal untuk kota.'],
-  ['vi', 'Thị trưởng thông báo hôm thứ Hai rằng cây cầu mới sẽ được xây dựng vào năm tới. Phe đối lập chỉ trích kế hoạch này và nói rằng nó quá tốn kém cho thành phố.'],
-  ['ru', 'Мэр города в понедельник объявил, что новый мост будет построен в следующем году. Оппозиция раскритиковала план, заявив, что он слишком дорог для города.'],
-  ['uk', 'Мер міста в понеділок оголосив, що новий міст буде збудовано наступного року. Опозиція розкритикувала план, заявивши, що він занадто дорогий для міста.'],
+  [
+    'id',
+    'Wali kota mengumumkan pada hari Senin bahwa jembatan baru akan dibangun tahun depan. Pihak oposisi mengkritik rencana itu dan mengatakan bahwa biayanya terlalu mahal untuk kota.',
+  ],
+  [
+    'vi',
+    'Thị trưởng thông báo hôm thứ Hai rằng cây cầu mới sẽ được xây dựng vào năm tới. Phe đối lập chỉ trích kế hoạch này và nói rằng nó quá tốn kém cho thành phố.',
+  ],
+  [
+    'ru',
+    'Мэр города в понедельник объявил, что новый мост будет построен в следующем году. Оппозиция раскритиковала план, заявив, что он слишком дорог для города.',
+  ],
+  [
+    'uk',
+    'Мер міста в понеділок оголосив, що новий міст буде збудовано наступного року. Опозиція розкритикувала план, заявивши, що він занадто дорогий для міста.',
+  ],
   ['zh', '市长周一宣布，新桥将于明年建成。反对派批评了这项计划，称其对城市来说过于昂贵。'],
   ['ja', '市長は月曜日、新しい橋が来年建設されると発表した。野党はこの計画を批判し、市にとって費用がかかりすぎると述べた。'],
   ['ko', '시장은 월요일 새 다리가 내년에 건설될 것이라고 발표했다. 야당은 이 계획이 시에 너무 비싸다며 비판했다.'],

@@ -6,11 +6,12 @@ import type { Extraction } from '../../src/extract/types.js';
 
 const run = (body: string): Extraction => extract({ body, publishedAt: new Date('2026-12-01T12:00:00Z') });
 const names = (result: Extraction): string[] => result.people.map((person) => person.name).sort();
-const speakerOf = (result: Extraction, words: string): string | null => result.statements.find((statement) => statement.text.includes(words))?.speakerName ?? null;
+const speakerOf = (result: Extraction, words: string): string | null =>
+  result.statements.find((statement) => statement.text.includes(words))?.speakerName ?? null;
 
 describe('name shapes', () => {
   it('a given name no list knows, introduced with a role, is one person under her full name', () => {
-    const result = run("Priya Natarajan, the city's planning director, said the bridge would open in 2028. \"We are ready,\" she said.");
+    const result = run('Priya Natarajan, the city\'s planning director, said the bridge would open in 2028. "We are ready," she said.');
     expect(names(result)).toEqual(['Priya Natarajan']);
     expect(speakerOf(result, 'bridge would open')).toBe('Priya Natarajan');
     expect(speakerOf(result, 'We are ready')).toBe('Priya Natarajan');
@@ -23,7 +24,9 @@ describe('name shapes', () => {
   });
 
   it('diacritics, hyphens and apostrophes', () => {
-    const result = run("Jean-Luc Mélenchon called the vote a disgrace. Siobhán O'Connor-Murphy, a teacher, said the school was closing. O'Connor-Murphy said parents were angry.");
+    const result = run(
+      "Jean-Luc Mélenchon called the vote a disgrace. Siobhán O'Connor-Murphy, a teacher, said the school was closing. O'Connor-Murphy said parents were angry.",
+    );
     expect(names(result)).toEqual(['Jean-Luc Mélenchon', "Siobhán O'Connor-Murphy"]);
     expect(speakerOf(result, 'parents were angry')).toBe("Siobhán O'Connor-Murphy");
   });
@@ -43,7 +46,9 @@ describe('name shapes', () => {
   });
 
   it('family name first: later mentions by either part join the person', () => {
-    const result = run('Vietnamese Prime Minister Nguyen Xuan Phuc said trade would grow. Phuc added that talks would continue. South Korean opposition leader Lee Jae-myung said he would run. "I am ready," Lee said.');
+    const result = run(
+      'Vietnamese Prime Minister Nguyen Xuan Phuc said trade would grow. Phuc added that talks would continue. South Korean opposition leader Lee Jae-myung said he would run. "I am ready," Lee said.',
+    );
     expect(names(result)).toEqual(['Lee Jae-myung', 'Nguyen Xuan Phuc']);
     expect(speakerOf(result, 'talks would continue')).toBe('Nguyen Xuan Phuc');
     expect(speakerOf(result, 'I am ready')).toBe('Lee Jae-myung');

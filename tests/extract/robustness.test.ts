@@ -15,13 +15,15 @@ const spanText = (body: string, statement: ExtractedStatement): string => body.s
 
 describe('speakers of quotes without an attribution of their own', () => {
   it('a quote after a paraphrase in the same paragraph takes its speaker', () => {
-    const body = 'Rep. Adam Schiff spoke on Tuesday.\n\nThe administration may be reluctant to act, Schiff said. "The other factor is the appearance of bias in the election."';
+    const body =
+      'Rep. Adam Schiff spoke on Tuesday.\n\nThe administration may be reluctant to act, Schiff said. "The other factor is the appearance of bias in the election."';
     const statement = statementWith(run(body), 'The other factor');
     expect(statement.speakerName).toBe('Adam Schiff');
   });
 
   it('a quote after reporter text continues the earlier quote of the paragraph', () => {
-    const body = '"We have had problems with intrusions," President Barack Obama said. He did not suggest retaliation. "Our goal is to set norms for everyone."';
+    const body =
+      '"We have had problems with intrusions," President Barack Obama said. He did not suggest retaliation. "Our goal is to set norms for everyone."';
     const result = run(body);
     const statement = statementWith(result, 'We have had problems');
     expect(statement.speakerName).toBe('Barack Obama');
@@ -29,7 +31,8 @@ describe('speakers of quotes without an attribution of their own', () => {
   });
 
   it('a stray partial quote takes the speaker of the statement before it in the paragraph', () => {
-    const body = 'Gen. Carter Ham spoke on Friday.\n\nIn contrast, Ham described Clinton as “a lifetime politician” who “has never accomplished a real job in her life.”';
+    const body =
+      'Gen. Carter Ham spoke on Friday.\n\nIn contrast, Ham described Clinton as “a lifetime politician” who “has never accomplished a real job in her life.”';
     const statement = statementWith(run(body), 'has never accomplished');
     expect(statement.speakerName).toBe('Carter Ham');
   });
@@ -52,26 +55,30 @@ describe('attribution shapes', () => {
   });
 
   it('", saying …" after a main clause goes to the clause subject, not to its object', () => {
-    const body = 'During a speech earlier in the day, Donald Trump attacked Hillary Clinton for her support of the war, saying "She is trigger-happy and very unstable."';
+    const body =
+      'During a speech earlier in the day, Donald Trump attacked Hillary Clinton for her support of the war, saying "She is trigger-happy and very unstable."';
     const statement = statementWith(run(body), 'trigger-happy');
     expect(statement.speakerName).toBe('Donald Trump');
   });
 
   it('an attribution after a quote inside the sentence, with a later quote it does not interrupt', () => {
-    const body = 'Rep. Jim Jordan sat on the panel.\n\nMills "got an immunity agreement," Jordan said, and still "got to sit in on the interview with the FBI."';
+    const body =
+      'Rep. Jim Jordan sat on the panel.\n\nMills "got an immunity agreement," Jordan said, and still "got to sit in on the interview with the FBI."';
     const statement = statementWith(run(body), 'got an immunity agreement');
     expect(statement.speakerName).toBe('Jim Jordan');
     expect(spanText(body, statement)).toBe('Mills "got an immunity agreement," Jordan said, and still "got to sit in on the interview with the FBI."');
   });
 
   it('"A," she said, but <a clause of the reporter> … "B" does not join B to A', () => {
-    const body = 'Mary Jones watched the speech.\n\n“You winning?” she said, but Kevin was drifting off again as the speaker went on about “how the system is rigged.”';
+    const body =
+      'Mary Jones watched the speech.\n\n“You winning?” she said, but Kevin was drifting off again as the speaker went on about “how the system is rigged.”';
     const statement = statementWith(run(body), 'You winning?');
     expect(spanText(body, statement)).toBe('“You winning?”');
   });
 
   it('"A," he said, but "B" still continues the quote', () => {
-    const body = 'Laurence Tribe was his teacher.\n\n"You know, I love Larry," Barack Obama said, but "when it comes to energy, Larry has a history of representing the industry."';
+    const body =
+      'Laurence Tribe was his teacher.\n\n"You know, I love Larry," Barack Obama said, but "when it comes to energy, Larry has a history of representing the industry."';
     const statement = statementWith(run(body), 'I love Larry');
     expect(spanText(body, statement).endsWith('representing the industry."')).toBe(true);
   });
@@ -96,7 +103,8 @@ describe('labels and names', () => {
   });
 
   it('a noun-phrase label is kept ("a 15-count complaint by Vermont")', () => {
-    const body = 'A civil complaint filed by the federal Securities and Exchange Commission said the developers engaged in a "massive eight-year fraudulent scheme" in Vermont.';
+    const body =
+      'A civil complaint filed by the federal Securities and Exchange Commission said the developers engaged in a "massive eight-year fraudulent scheme" in Vermont.';
     const statement = statementWith(run(body), 'massive eight-year');
     expect(statement.speakerLabel).toBe('A civil complaint filed by the federal Securities and Exchange Commission');
   });

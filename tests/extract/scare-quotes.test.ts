@@ -65,10 +65,7 @@ describe('partial quote boundaries', () => {
   it('a participle cue inside the content starts a second statement', () => {
     const body = 'Clinton said she believes we must keep pushing, saying that “race still matters” in America.';
     const statements = run(body).statements;
-    expect(statements.map((statement) => spanText(body, statement))).toEqual([
-      'she believes we must keep pushing',
-      'that “race still matters” in America',
-    ]);
+    expect(statements.map((statement) => spanText(body, statement))).toEqual(['she believes we must keep pushing', 'that “race still matters” in America']);
     expect(statements[1]!.speakerName).toBe('Clinton');
   });
 
@@ -110,6 +107,6 @@ describe('paraphrase boundaries', () => {
     const body = 'Senator Robert Hart wants the program to end next year.';
     const statement = statementWith(body, 'the program');
     expect(statement.kind).toBe('PARAPHRASE');
-    expect(statement.speakerName).toBe("Robert Hart");
+    expect(statement.speakerName).toBe('Robert Hart');
   });
 });

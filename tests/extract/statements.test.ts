@@ -30,7 +30,10 @@ describe('quote shapes', () => {
   });
 
   it('"...," said X, with an appositive', () => {
-    const statement = statementWith(run('“It could truly take years,” said David Wasserman, an editor at the Cook Political Report.'), 'It could truly take years');
+    const statement = statementWith(
+      run('“It could truly take years,” said David Wasserman, an editor at the Cook Political Report.'),
+      'It could truly take years',
+    );
     expect(statement.speakerName).toBe('David Wasserman');
   });
 

@@ -29,7 +29,8 @@ describe('committed weights', () => {
     const model = trainTagger(articles, { epochs: 3, bits: 12, minCueCount: 1 });
     const roundTripped = deserializeTagger(JSON.parse(JSON.stringify(serializeTagger(model))));
     const body = articles[0]!.body;
-    const kinds = (tagger: typeof model) => extract({ body }, [], { tagger }).statements.map((statement) => `${statement.kind}:${statement.span.start}-${statement.span.end}`);
+    const kinds = (tagger: typeof model) =>
+      extract({ body }, [], { tagger }).statements.map((statement) => `${statement.kind}:${statement.span.start}-${statement.span.end}`);
     expect(kinds(roundTripped)).toEqual(kinds(model));
   });
 });

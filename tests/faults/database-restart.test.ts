@@ -127,7 +127,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('database r
   it('delivers every statement committed around the outage exactly once, in order, over SSE and graphql-ws', async () => {
     const [{ id: articleId }] = await admin<[{ id: number }]>`select id from articles order by id limit 1`;
     const insert = async (text: string) =>
-      Number((await admin<[{ id: number }]>`insert into statements (article_id, kind, text, said_at) values (${articleId}, 'PARAPHRASE', ${text}, now()) returning id`)[0].id);
+      Number(
+        (
+          await admin<
+            [{ id: number }]
+          >`insert into statements (article_id, kind, text, said_at) values (${articleId}, 'PARAPHRASE', ${text}, now()) returning id`
+        )[0].id,
+      );
     const rawId = (id: string) => Number(Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
     const listenConnected = () => metricValue(server.url, 'newsgraph_listen_connected');
 
@@ -150,11 +156,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('database r
     ws.subscribe({ query: SUBSCRIPTION }, { next: (v) => wsIds.push(rawId((v.data as any).statementAdded.statement.id)), error: () => {}, complete: () => {} });
     const warmUps = new Set<number>();
     await expect
-      .poll(async () => {
-        warmUps.add(await insert('restart warm-up'));
-        await new Promise((r) => setTimeout(r, 200));
-        return sseIds.length > 0 && wsIds.length > 0;
-      }, { timeout: 20_000, interval: 1 })
+      .poll(
+        async () => {
+          warmUps.add(await insert('restart warm-up'));
+          await new Promise((r) => setTimeout(r, 200));
+          return sseIds.length > 0 && wsIds.length > 0;
+        },
+        { timeout: 20_000, interval: 1 },
+      )
       .toBe(true);
     expect(await listenConnected()).toBe(1);
 
@@ -190,7 +199,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !postgresBinDir())('database r
     await expect.poll(() => delivered(sseIds).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(expected.length);
     await expect.poll(() => delivered(wsIds).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(expected.length);
     await new Promise((r) => setTimeout(r, 1_000)); // and nothing more (no repeats) comes after
-    console.info(`restart with subscribers: ${expected.length} statements committed around the outage; SSE got ${delivered(sseIds).length}, graphql-ws ${delivered(wsIds).length}`);
+    console.info(
+      `restart with subscribers: ${expected.length} statements committed around the outage; SSE got ${delivered(sseIds).length}, graphql-ws ${delivered(wsIds).length}`,
+    );
     expect(delivered(sseIds)).toEqual(expected);
     expect(delivered(wsIds)).toEqual(expected);
     expect(new Set(sseIds).size).toBe(sseIds.length);

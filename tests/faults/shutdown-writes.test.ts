@@ -33,10 +33,16 @@ describe(`graceful shutdown with writes and subscriptions (${backendName})`, () 
 
   it('stores every acknowledged write and completes SSE and graphql-ws subscriptions', async () => {
     const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${backend.token}` };
-    const articles = await (await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }) })).json();
+    const articles = await (
+      await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: '{ articles(first: 1) { edges { node { id } } } }' }) })
+    ).json();
     const articleId = (articles as any).data.articles.edges[0].node.id as string;
     const create = (text: string) =>
-      fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: CREATE, variables: { input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' } } }) });
+      fetch(server.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: CREATE, variables: { input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' } } }),
+      });
 
     // An SSE subscriber and a graphql-ws subscriber, both live before the burst.
     const sseResponse = await fetch(server.url, {

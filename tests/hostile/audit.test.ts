@@ -11,7 +11,10 @@ afterAll(() => app?.close());
 
 describe(`GraphQL over HTTP conformance: the graphql-http server audit (${backendName})`, () => {
   // Built lazily: the audit list takes the fetch function, which needs the app.
-  const audits = serverAudits({ url: 'http://newsgraph.test/graphql', fetchFn: (input: string, init?: RequestInit) => app.yoga.fetch(new Request(input, init)) });
+  const audits = serverAudits({
+    url: 'http://newsgraph.test/graphql',
+    fetchFn: (input: string, init?: RequestInit) => app.yoga.fetch(new Request(input, init)),
+  });
   const required = audits.filter((audit) => audit.name.startsWith('MUST') || audit.name.startsWith('SHOULD'));
 
   it('has MUST and SHOULD audits to run', () => {

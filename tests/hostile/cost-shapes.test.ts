@@ -45,7 +45,7 @@ describe(`the cost limit, in every shape (${backendName})`, () => {
     expect(result.body.errors[0].message).toContain(String(costOf(`{ ${deep('100')} }`)));
   });
 
-  it("a default the client overrides with a small value is answered", async () => {
+  it('a default the client overrides with a small value is answered', async () => {
     expectAnswered(await send({ query: `query($n: Int = 100) { ${deep('$n')} }`, variables: { n: 2 } }));
   });
 

@@ -94,7 +94,10 @@ describe(`extraction off the event loop, within a budget (${backendName})`, () =
     const calls = openTransactionDuringExtraction.length;
     const result = await post({ query, variables: { long: manyStatements(MAX_EXTRACT_BODY / 2), short: SHORT } });
     // `extract` is non-null: the first error ends the response, and the short one never reaches a worker.
-    expect(result.body.errors?.map((e: any) => [e.path[0], e.extensions.limit]), result.text.slice(0, 500)).toEqual([['long', 'extractionTime']]);
+    expect(
+      result.body.errors?.map((e: any) => [e.path[0], e.extensions.limit]),
+      result.text.slice(0, 500),
+    ).toEqual([['long', 'extractionTime']]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(openTransactionDuringExtraction.length - calls).toBe(1);
     // Alone, in a request of its own, the short one is extracted.
@@ -142,7 +145,10 @@ describe(`one body cap for every extraction (${backendName})`, () => {
 
   it('ingestArticle refuses to extract a body over the cap, and stores nothing', async () => {
     const before = await tableCounts(app.db);
-    const result = await post({ query: INGEST, variables: { input: article(`${SHORT} `.repeat(Math.ceil((MAX_EXTRACT_BODY + 1_000) / (SHORT.length + 1)))) } }, { authorization: `Bearer ${token}` });
+    const result = await post(
+      { query: INGEST, variables: { input: article(`${SHORT} `.repeat(Math.ceil((MAX_EXTRACT_BODY + 1_000) / (SHORT.length + 1)))) } },
+      { authorization: `Bearer ${token}` },
+    );
     expect(result.body.errors?.[0]?.extensions, result.text.slice(0, 500)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.body' });
     expect(await tableCounts(app.db)).toEqual(before);
   });

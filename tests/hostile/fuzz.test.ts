@@ -27,16 +27,19 @@ const text = fc.oneof(
 );
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const id = fc.oneof(
-  fc.constantFrom('Person', 'Article', 'Statement', 'Event', 'Nope').chain((type) =>
-    fc.oneof(fc.integer({ min: -5, max: 2_147_483_647 }), fc.bigInt({ min: 0n, max: 10n ** 15n })).map((n) => globalId(type, String(n))),
-  ),
+  fc
+    .constantFrom('Person', 'Article', 'Statement', 'Event', 'Nope')
+    .chain((type) => fc.oneof(fc.integer({ min: -5, max: 2_147_483_647 }), fc.bigInt({ min: 0n, max: 10n ** 15n })).map((n) => globalId(type, String(n)))),
   fc.string({ maxLength: 30 }),
 );
 const dateTime = fc.oneof(
   fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.string({ maxLength: 30 }),
 );
-const date = fc.oneof(dateTime.map((d) => d.slice(0, 10)), fc.string({ maxLength: 12 }));
+const date = fc.oneof(
+  dateTime.map((d) => d.slice(0, 10)),
+  fc.string({ maxLength: 12 }),
+);
 const pageSize = maybe(fc.oneof(fc.integer({ min: -10, max: 150 }), fc.integer()));
 
 /** Removes the `undefined`s fast-check leaves, so they are not sent as explicit nulls. */
@@ -75,7 +78,13 @@ describe(`fuzzing filter and search inputs (${backendName})`, () => {
   });
 
   it('people, events and articles filters', async () => {
-    const input = fc.record({ people: maybe(text), events: fc.record({ search: maybe(text), from: maybe(date), to: maybe(date) }), source: maybe(text), after: maybe(dateTime), before: maybe(dateTime) });
+    const input = fc.record({
+      people: maybe(text),
+      events: fc.record({ search: maybe(text), from: maybe(date), to: maybe(date) }),
+      source: maybe(text),
+      after: maybe(dateTime),
+      before: maybe(dateTime),
+    });
     await fc.assert(
       fc.asyncProperty(input, async (i) => {
         await expectCalm(
@@ -89,13 +98,23 @@ describe(`fuzzing filter and search inputs (${backendName})`, () => {
   });
 
   it('cursors and node IDs', async () => {
-    const input = fc.record({ cursor: fc.oneof(fc.string({ maxLength: 80 }), fc.base64String({ maxLength: 80 }), fc.json().map((j) => Buffer.from(j).toString('base64url'))), id });
+    const input = fc.record({
+      cursor: fc.oneof(
+        fc.string({ maxLength: 80 }),
+        fc.base64String({ maxLength: 80 }),
+        fc.json().map((j) => Buffer.from(j).toString('base64url')),
+      ),
+      id,
+    });
     await fc.assert(
       fc.asyncProperty(input, async ({ cursor, id: nodeId }) => {
-        await expectCalm('query($c: String, $id: ID!) { statements(after: $c) { totalCount } people(before: $c, last: 2) { totalCount } node(id: $id) { id } }', {
-          c: cursor,
-          id: nodeId,
-        });
+        await expectCalm(
+          'query($c: String, $id: ID!) { statements(after: $c) { totalCount } people(before: $c, last: 2) { totalCount } node(id: $id) { id } }',
+          {
+            c: cursor,
+            id: nodeId,
+          },
+        );
       }),
       { numRuns: RUNS },
     );

@@ -34,20 +34,40 @@ const limitCases: [name: string, query: string, limit: string][] = [
      fragment Q on Person { statements { edges { node { speaker { statements { edges { node { speaker { name } } } } } } } } }`,
     'depth',
   ],
-  ['depth hidden in inline fragments', `{ node(id: "x") { ... on Person { ${'statements { edges { node { speaker { ... on Person { '.repeat(4)} name ${'} } } } }'.repeat(4)} } } }`, 'depth'],
+  [
+    'depth hidden in inline fragments',
+    `{ node(id: "x") { ... on Person { ${'statements { edges { node { speaker { ... on Person { '.repeat(4)} name ${'} } } } }'.repeat(4)} } } }`,
+    'depth',
+  ],
   ['introspection nested past any real need', `{ __schema { types { ${'fields { type { ofType { '.repeat(6)} name ${'} } }'.repeat(6)} } } }`, 'depth'],
   ['an alias bomb', `{ ${Array.from({ length: 300 }, (_, i) => `a${i}: people { totalCount }`).join(' ')} }`, 'aliases'],
   ['aliases just over the limit', `{ ${Array.from({ length: defaultLimits.maxAliases + 1 }, (_, i) => `a${i}: people { totalCount }`).join(' ')} }`, 'aliases'],
-  ['aliases spread through a fragment', `{ ...F ... on Query { ...F } } fragment F on Query { ${Array.from({ length: 10 }, (_, i) => `f${i}: people { totalCount }`).join(' ')} }`, 'aliases'],
+  [
+    'aliases spread through a fragment',
+    `{ ...F ... on Query { ...F } } fragment F on Query { ${Array.from({ length: 10 }, (_, i) => `f${i}: people { totalCount }`).join(' ')} }`,
+    'aliases',
+  ],
   ['aliased introspection', `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: __schema { queryType { name } }`).join(' ')} }`, 'aliases'],
   ['a directive flood', `{ __typename ${'@skip(if: false) '.repeat(100)} }`, 'directives'],
   ['directives just over the limit', `{ __typename ${'@include(if: true) '.repeat(defaultLimits.maxDirectives + 1)} }`, 'directives'],
   ['unknown directives in bulk', `{ __typename ${'@nope '.repeat(30)} }`, 'directives'],
   ['a token flood', `{ ${'__typename '.repeat(3000)} }`, 'tokens'],
   ['a token flood of nested list literals', `{ node(id: ${'['.repeat(1500)}${']'.repeat(1500)}) { id } }`, 'tokens'],
-  ['a million-row cost: first 100 nested twice', '{ people(first: 100) { edges { node { statements(first: 100) { edges { node { mentions { statements(first: 100) { totalCount } } } } } } } } }', 'cost'],
-  ['cost through a variable', 'query($n: Int) { statements(first: $n) { edges { node { mentions { statements(first: $n) { edges { node { text } } } } } } } }', 'cost'],
-  ['cost of a long nodes() list', `{ nodes(ids: [${Array.from({ length: 200 }, () => '"UGVyc29uOjE"').join(',')}]) { ... on Person { statements(first: 100) { edges { node { text } } } } } }`, 'cost'],
+  [
+    'a million-row cost: first 100 nested twice',
+    '{ people(first: 100) { edges { node { statements(first: 100) { edges { node { mentions { statements(first: 100) { totalCount } } } } } } } } }',
+    'cost',
+  ],
+  [
+    'cost through a variable',
+    'query($n: Int) { statements(first: $n) { edges { node { mentions { statements(first: $n) { edges { node { text } } } } } } } }',
+    'cost',
+  ],
+  [
+    'cost of a long nodes() list',
+    `{ nodes(ids: [${Array.from({ length: 200 }, () => '"UGVyc29uOjE"').join(',')}]) { ... on Person { statements(first: 100) { edges { node { text } } } } } }`,
+    'cost',
+  ],
 ];
 
 describe(`query limits (${backendName})`, () => {
@@ -60,7 +80,10 @@ describe(`query limits (${backendName})`, () => {
   it.each([
     ['a fragment spreading itself', '{ ...A } fragment A on Query { ...A }'],
     ['two fragments spreading each other', '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }'],
-    ['a cycle three fragments long, inside a list', '{ people { edges { node { ...A } } } } fragment A on Person { ...B } fragment B on Person { ...C } fragment C on Person { ...A }'],
+    [
+      'a cycle three fragments long, inside a list',
+      '{ people { edges { node { ...A } } } } fragment A on Person { ...B } fragment B on Person { ...C } fragment C on Person { ...A }',
+    ],
     ['a fragment on a type that does not exist', '{ ...A } fragment A on Nope { x }'],
     ['a field that does not exist', '{ people { edges { node { password } } } }'],
     ['a subscription to nothing', 'subscription { nope }'],
@@ -69,7 +92,9 @@ describe(`query limits (${backendName})`, () => {
   });
 
   it("lets GraphiQL's own introspection query through, even though limits apply to introspection", async () => {
-    const result = await send(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }));
+    const result = await send(
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }),
+    );
     expectAnswered(result);
     expect(result.body.data.__schema.queryType.name).toBe('Query');
   });
@@ -86,7 +111,8 @@ describe(`query limits (${backendName})`, () => {
 
   it('allows depth up to the limit, counting edges and node levels', async () => {
     // people(1) edges(2) node(3) statements(4) edges(5) node(6) speaker(7) statements(8) edges(9) node(10) speaker(11) name(12)
-    const query = '{ people(first: 1) { edges { node { statements(first: 1) { edges { node { speaker { statements(first: 1) { edges { node { speaker { name } } } } } } } } } } } }';
+    const query =
+      '{ people(first: 1) { edges { node { statements(first: 1) { edges { node { speaker { statements(first: 1) { edges { node { speaker { name } } } } } } } } } } } }';
     expectAnswered(await send(query));
   });
 });

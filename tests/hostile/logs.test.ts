@@ -80,7 +80,9 @@ describe('log line bounds', () => {
     const { lines, logger } = capture();
     logger.info({ value: 'y'.repeat(1_000_000), list: Array.from({ length: 10_000 }, (_, i) => i), nested: { deeper: 'z'.repeat(100_000) } }, 'big');
     logger.info('m'.repeat(1_000_000));
-    const error = Object.assign(new Error(`Failed query: select $1\nparams: ${MARKER}${'p'.repeat(100_000)}`), { cause: Object.assign(new Error('invalid byte sequence'), { code: '22021' }) });
+    const error = Object.assign(new Error(`Failed query: select $1\nparams: ${MARKER}${'p'.repeat(100_000)}`), {
+      cause: Object.assign(new Error('invalid byte sequence'), { code: '22021' }),
+    });
     logger.error({ err: error }, 'with an error');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.length).toBeLessThan(10_000);

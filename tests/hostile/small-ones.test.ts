@@ -27,8 +27,14 @@ async function createPerson(name: string, aliases: string[] = []) {
 
 describe(`mergePeople and the alias cap (${backendName})`, () => {
   it('refuses a merge that would leave more than 50 aliases, changing nothing; merges within the cap', async () => {
-    const target = await createPerson('Cap Target', Array.from({ length: 45 }, (_, i) => `Target Alias ${i}`));
-    const source = await createPerson('Cap Source', Array.from({ length: 10 }, (_, i) => `Source Alias ${i}`));
+    const target = await createPerson(
+      'Cap Target',
+      Array.from({ length: 45 }, (_, i) => `Target Alias ${i}`),
+    );
+    const source = await createPerson(
+      'Cap Source',
+      Array.from({ length: 10 }, (_, i) => `Source Alias ${i}`),
+    );
     const before = await tableCounts(app.db);
     const refused = await app.gql(MERGE, { s: source.id, t: target.id });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sourceId' });
@@ -88,7 +94,10 @@ describe(`lone UTF-16 surrogates in variables (${backendName})`, () => {
     const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${app.token}` } });
     try {
       const result = await new Promise<any>((resolve) => {
-        client.subscribe({ query: CREATE_PERSON, variables: { input: { name: 'Over WS \ud800' } } }, { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} });
+        client.subscribe(
+          { query: CREATE_PERSON, variables: { input: { name: 'Over WS \ud800' } } },
+          { next: resolve, error: (errors) => resolve({ errors }), complete: () => {} },
+        );
       });
       expect(result.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       const rows = rowsOf(await app.db.execute(sql`select 1 from people where name like 'Over WS%'`));

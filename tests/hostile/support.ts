@@ -42,7 +42,10 @@ export function expectRefused(result: Outcome, status: number, code: string) {
   expect(result.status).toBeLessThan(500);
   expect(result.body?.errors?.length, result.text).toBeGreaterThan(0);
   expect(result.body.errors.map((e: any) => e.extensions?.code)).toContain(code);
-  expect(result.body.errors.every((e: any) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR'), result.text).toBe(true);
+  expect(
+    result.body.errors.every((e: any) => e.extensions?.code !== 'INTERNAL_SERVER_ERROR'),
+    result.text,
+  ).toBe(true);
   expectNoLeak(result);
 }
 

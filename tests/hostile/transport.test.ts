@@ -84,8 +84,18 @@ const params: Case[] = [
   ['two operations, no operationName', postJson({ query: 'query A { __typename } query B { __typename }' }), 400, 'OPERATION_RESOLUTION_FAILURE'],
   ['extensions is a string', postJson({ query: PEOPLE, extensions: 'x' }), 400, 'BAD_REQUEST'],
   ['an unknown top-level parameter', postJson({ query: PEOPLE, queryId: 'x' }), 400, 'BAD_REQUEST'],
-  ['a NUL byte in a variable', postJson({ query: 'query($s: String) { people(filter: { search: $s }) { totalCount } }', variables: { s: 'pa\u0000ul' } }), 400, 'BAD_USER_INPUT'],
-  ['a NUL byte in a nested variable', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { search: '\u0000' } } }), 400, 'BAD_USER_INPUT'],
+  [
+    'a NUL byte in a variable',
+    postJson({ query: 'query($s: String) { people(filter: { search: $s }) { totalCount } }', variables: { s: 'pa\u0000ul' } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'a NUL byte in a nested variable',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { search: '\u0000' } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
 ];
 
 const wrongVariables: Case[] = [
@@ -96,12 +106,42 @@ const wrongVariables: Case[] = [
   ['required variable null', postJson({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: null } }), 400, 'BAD_USER_INPUT'],
   ['ID variable given an object', postJson({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: { $ne: 1 } } }), 400, 'BAD_USER_INPUT'],
   ['ID list given a string', postJson({ query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: [[1]] } }), 400, 'BAD_USER_INPUT'],
-  ['input object given a string', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: 'kind=DIRECT_QUOTE' } }), 400, 'BAD_USER_INPUT'],
-  ['input object with an unknown field', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { sql: '1=1' } } }), 400, 'BAD_USER_INPUT'],
-  ['enum given a value it does not have', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { kind: 'RUMOUR' } } }), 400, 'BAD_USER_INPUT'],
-  ['DateTime given garbage', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { saidAfter: 'yesterday' } } }), 400, 'BAD_USER_INPUT'],
-  ['DateTime with month 13', postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { saidAfter: '2018-13-01T00:00:00Z' } } }), 400, 'BAD_USER_INPUT'],
-  ['Date given a number', postJson({ query: 'query($f: EventFilter) { events(filter: $f) { totalCount } }', variables: { f: { from: 20180101 } } }), 400, 'BAD_USER_INPUT'],
+  [
+    'input object given a string',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: 'kind=DIRECT_QUOTE' } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'input object with an unknown field',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { sql: '1=1' } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'enum given a value it does not have',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { kind: 'RUMOUR' } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'DateTime given garbage',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { saidAfter: 'yesterday' } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'DateTime with month 13',
+    postJson({ query: 'query($f: StatementFilter) { statements(filter: $f) { totalCount } }', variables: { f: { saidAfter: '2018-13-01T00:00:00Z' } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
+  [
+    'Date given a number',
+    postJson({ query: 'query($f: EventFilter) { events(filter: $f) { totalCount } }', variables: { f: { from: 20180101 } } }),
+    400,
+    'BAD_USER_INPUT',
+  ],
   ['variable declared with an unknown type', postJson({ query: 'query($x: Nope) { __typename }', variables: { x: 1 } }), 400, 'GRAPHQL_VALIDATION_FAILED'],
 ];
 

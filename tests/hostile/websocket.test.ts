@@ -30,7 +30,8 @@ afterAll(() => app?.close());
 let printed: string[] = [];
 beforeEach(() => {
   printed = [];
-  for (const method of ['error', 'warn', 'log'] as const) vi.spyOn(console, method).mockImplementation((...args) => void printed.push(args.map(String).join(' ')));
+  for (const method of ['error', 'warn', 'log'] as const)
+    vi.spyOn(console, method).mockImplementation((...args) => void printed.push(args.map(String).join(' ')));
 });
 afterEach(() => {
   vi.restoreAllMocks();

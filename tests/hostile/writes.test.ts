@@ -53,7 +53,9 @@ describe(`unauthenticated and revoked-token writes (${backendName})`, () => {
     ['createPerson', CREATE_PERSON, () => ({ name: 'Intruder McHack' })],
     ['deleteStatement', DELETE_STATEMENT, () => ({ id: statementId })],
   ];
-  const cases = mutations.flatMap(([mutation, query, input]) => credentials.map(([name, header, code]) => [`${mutation} with ${name}`, query, input, header, code] as const));
+  const cases = mutations.flatMap(([mutation, query, input]) =>
+    credentials.map(([name, header, code]) => [`${mutation} with ${name}`, query, input, header, code] as const),
+  );
 
   it.each(cases)('%s is refused', async (_name, query, input, header, code) => {
     expectRefused(await write(query, input(), header()), 200, code);
@@ -73,10 +75,28 @@ describe(`oversized and malformed text in mutations (${backendName})`, () => {
     ['createStatement.text over the body limit', CREATE_STATEMENT, () => statementInput('z'.repeat(1024 * 1024)), 413, 'REQUEST_ENTITY_TOO_LARGE'],
     ['createStatement.text with a NUL byte', CREATE_STATEMENT, () => statementInput('before\u0000after'), 400, 'BAD_USER_INPUT'],
     ['createStatement with a forged article ID', CREATE_STATEMENT, () => ({ ...statementInput(), articleId: globalId('Article', 'x') }), 200, 'BAD_USER_INPUT'],
-    ['createStatement with a Person ID as the article', CREATE_STATEMENT, () => ({ ...statementInput(), articleId: globalId('Person', 1) }), 200, 'BAD_USER_INPUT'],
+    [
+      'createStatement with a Person ID as the article',
+      CREATE_STATEMENT,
+      () => ({ ...statementInput(), articleId: globalId('Person', 1) }),
+      200,
+      'BAD_USER_INPUT',
+    ],
     ['createPerson.name of 100 000 characters', CREATE_PERSON, () => ({ name: 'N'.repeat(100_000) }), 200, 'BAD_USER_INPUT'],
-    ['createPerson with 5 000 aliases', CREATE_PERSON, () => ({ name: 'Many Names', aliases: Array.from({ length: 5_000 }, (_, i) => `alias ${i}`) }), 200, 'BAD_USER_INPUT'],
-    ['createArticle.url that is not a URL', CREATE_ARTICLE, () => ({ body: 'b', headline: 'h', publishedAt: '2020-01-01T00:00:00Z', source: 's', url: "javascript:alert('x')" }), 200, 'BAD_USER_INPUT'],
+    [
+      'createPerson with 5 000 aliases',
+      CREATE_PERSON,
+      () => ({ name: 'Many Names', aliases: Array.from({ length: 5_000 }, (_, i) => `alias ${i}`) }),
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'createArticle.url that is not a URL',
+      CREATE_ARTICLE,
+      () => ({ body: 'b', headline: 'h', publishedAt: '2020-01-01T00:00:00Z', source: 's', url: "javascript:alert('x')" }),
+      200,
+      'BAD_USER_INPUT',
+    ],
     ['deleteStatement of a forged ID', DELETE_STATEMENT, () => ({ id: 'garbage' }), 200, 'BAD_USER_INPUT'],
   ])('%s is refused', async (_name, query, input, status, code) => {
     expectRefused(await write(query, input(), `Bearer ${token}`), status, code);

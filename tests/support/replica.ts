@@ -57,7 +57,10 @@ async function allowReplication(admin: postgres.Sql) {
     where type = 'host' and 'replication' = any(database) and address = '127.0.0.1' and auth_method = 'trust' and error is null`;
   if (rules.length > 0) return;
   const [{ hba_file: hbaFile }] = (await admin`select current_setting('hba_file') as hba_file`) as unknown as [{ hba_file: string }];
-  await appendFile(hbaFile, '\n# Added by the Newsgraph tests (tests/support/replica.ts): a hot standby for the replica tests.\nhost replication all 127.0.0.1/32 trust\n');
+  await appendFile(
+    hbaFile,
+    '\n# Added by the Newsgraph tests (tests/support/replica.ts): a hot standby for the replica tests.\nhost replication all 127.0.0.1/32 trust\n',
+  );
   await admin`select pg_reload_conf()`;
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
@@ -105,8 +108,22 @@ export async function createStandby(primaryUrl: string): Promise<Standby> {
       rmSync(dir, { recursive: true, force: true });
     };
     await asPostgres(bin('pg_basebackup'), [
-      '-h', primary.hostname, '-p', primary.port || '5432', '-U', decodeURIComponent(primary.username || 'postgres'),
-      '-D', data, '-R', '-X', 'stream', '-C', '-S', slot, '--checkpoint=fast', '-w',
+      '-h',
+      primary.hostname,
+      '-p',
+      primary.port || '5432',
+      '-U',
+      decodeURIComponent(primary.username || 'postgres'),
+      '-D',
+      data,
+      '-R',
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      slot,
+      '--checkpoint=fast',
+      '-w',
     ]);
     // Its own configuration: the primary's may live elsewhere (Debian: /etc/postgresql) or name its port.
     // A hot standby needs these at least as large as on the primary.
