@@ -67,7 +67,8 @@ export function parseLsn(text: string): bigint | null {
   return match ? (BigInt(`0x${match[1]}`) << 32n) | BigInt(`0x${match[2]}`) : null;
 }
 
-const CONNECTION_CODES = new Set([
+/** postgres.js / Node socket codes meaning "the database is not there right now". */
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',

@@ -1,22 +1,8 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { maskError as defaultMaskError } from 'graphql-yoga';
+import { isConnectionFailure } from '../db/replicas.js';
 import { userError } from '../errors.js';
-
-/** postgres.js / Node socket codes meaning "the database is not there right now". */
-const CONNECTION_CODES = new Set([
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 
 /** The error and everything it wraps (drizzle wraps driver errors in `cause`, graphql in `originalError`). */
 function* errorChain(error: unknown): Generator<unknown> {
@@ -41,7 +27,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFault | undefined
   for (const link of errorChain(error)) {
     const code = (link as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
-    if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0\d$/.test(code) || code.startsWith('53')) return 'unavailable';
+    if (isConnectionFailure({ code }) || code.startsWith('53')) return 'unavailable';
     if (code === '57014') return 'timeout';
     if (code.startsWith('22') || code.startsWith('54')) return 'bad_value';
   }

@@ -4,11 +4,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { freePort } from '../faults/cluster.js';
 
 const run = promisify(execFile);
 
@@ -26,17 +26,6 @@ export interface Standby {
 }
 
 const SLOT_PREFIX = 'newsgraph_test_';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Commands run as the `postgres` OS user (PostgreSQL refuses to run as root). */
 async function asPostgres(command: string, args: string[]) {
