@@ -19,7 +19,7 @@ let counter = 0;
 async function addStatement() {
   const text = `Retained ${++counter} ${Math.random().toString(36).slice(2, 8)}`;
   const { errors } = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
-    input: { articleId, text, kind: 'PARAPHRASE' },
+    input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' },
   });
   expect(errors).toBeUndefined();
   return text;

@@ -296,7 +296,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('read replicas on a real hot sta
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
           query: `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`,
-          variables: { input: { articleId: globalId('Article', articleId), text, kind: 'PARAPHRASE' } },
+          variables: { input: { articleId: globalId('Article', articleId), text, kind: 'PARAPHRASE', speakerLabel: 'a source' } },
         }),
       });
       const created = (await response.json()) as any;

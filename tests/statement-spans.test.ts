@@ -103,7 +103,7 @@ describe(`Statement.spans (${backendName})`, () => {
 
   it('createStatement and updateStatement take spans, and null makes the statement one fragment again', async () => {
     const articleId = await storedArticle();
-    const created = await app.write(CREATE, { input: { articleId, text: JOINED, kind: 'DIRECT_QUOTE', spans: [first, second] } });
+    const created = await app.write(CREATE, { input: { articleId, speakerLabel: 'a source', text: JOINED, kind: 'DIRECT_QUOTE', spans: [first, second] } });
     expect(created.errors).toBeUndefined();
     const statement = created.data.createStatement.statement;
     expect(statement).toMatchObject({ span: { start: first.start, end: second.end }, spans: [first, second] });
@@ -126,7 +126,7 @@ describe(`Statement.spans (${backendName})`, () => {
 
   it('an update that would make a fragmented quote say other words is refused', async () => {
     const articleId = await storedArticle();
-    const created = await app.write(CREATE, { input: { articleId, text: JOINED, kind: 'DIRECT_QUOTE', spans: [first, second] } });
+    const created = await app.write(CREATE, { input: { articleId, speakerLabel: 'a source', text: JOINED, kind: 'DIRECT_QUOTE', spans: [first, second] } });
     const id = created.data.createStatement.statement.id;
     const result = await app.write(UPDATE, { input: { id, text: 'We will build the bridge, and we will build it this year.' } });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
@@ -145,7 +145,7 @@ describe(`Statement.spans (${backendName})`, () => {
     ['with words the article does not have', { spans: [first, second], text: 'We will build the tunnel … and we will build it this year.' }, 'input.text'],
   ])('createStatement refuses fragments %s, and stores nothing', async (_title, given, field) => {
     const articleId = await storedArticle();
-    const result = await app.write(CREATE, { input: { articleId, text: JOINED, kind: 'DIRECT_QUOTE', ...given } });
+    const result = await app.write(CREATE, { input: { articleId, speakerLabel: 'a source', text: JOINED, kind: 'DIRECT_QUOTE', ...given } });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(fieldOf(result)).toBe(field);
     expect(result.errors![0]!.message).toMatch(/^"input\.(spans|span|text)/);
@@ -165,10 +165,10 @@ describe(`Statement.spans (${backendName})`, () => {
   it('a paraphrase in fragments needs no particular text; a quote in one fragment keeps its own', async () => {
     const articleId = await storedArticle();
     const paraphrase = await app.write(CREATE, {
-      input: { articleId, text: 'Vargas promised the bridge this year.', kind: 'PARAPHRASE', spans: [first, second] },
+      input: { articleId, speakerLabel: 'a source', text: 'Vargas promised the bridge this year.', kind: 'PARAPHRASE', spans: [first, second] },
     });
     expect(paraphrase.errors).toBeUndefined();
-    const quote = await app.write(CREATE, { input: { articleId, text: 'We will build the bridge', kind: 'DIRECT_QUOTE', spans: [first] } });
+    const quote = await app.write(CREATE, { input: { articleId, speakerLabel: 'a source', text: 'We will build the bridge', kind: 'DIRECT_QUOTE', spans: [first] } });
     expect(quote.errors).toBeUndefined();
     expect(quote.data.createStatement.statement.spans).toEqual([first]);
   });

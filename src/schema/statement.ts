@@ -166,8 +166,8 @@ const TextSpanInput = builder.inputType('TextSpanInput', {
 const FRAGMENTS_DESCRIPTION =
   'Each fragment, in order, when the attribution interrupts the quote; span is then their overall range, and the text their words joined by " … ".';
 
-/** Quotation marks and spaces around a quote, which its span may or may not take in. */
-const QUOTE_EDGES = /^[\s"'“”‘’«»„]+|[\s"'“”‘’«»„]+$/gu;
+/** Quotation marks and spaces around a quote, and the punctuation that closes it before its attribution ("…," she said), which its span may or may not take in. */
+const QUOTE_EDGES = /^[\s"'“”‘’«»„]+|[\s"'“”‘’«»„,;:.]+$/gu;
 
 /** A quote's text against the body at its span: the same words, however spaced, quote marks aside. */
 function quoteMatchesSpan(text: string, atSpan: string): boolean {

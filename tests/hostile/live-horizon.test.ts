@@ -30,7 +30,7 @@ describe.runIf(serverUrl)(`live delivery and long transactions (${backendName})`
 
   const addStatement = async (text: string) => {
     const result = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
-      input: { articleId, text, kind: 'PARAPHRASE' },
+      input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' },
     });
     expect(result.errors).toBeUndefined();
   };

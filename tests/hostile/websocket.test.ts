@@ -123,7 +123,7 @@ describe(`WebSocket endpoint under hostile clients (${backendName})`, () => {
     // The other subscription on the socket still delivers.
     const text = `after a broken subscribe ${Math.random()}`;
     const created = await app.gql(`mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`, {
-      input: { articleId, text, kind: 'PARAPHRASE' },
+      input: { articleId, text, kind: 'PARAPHRASE', speakerLabel: 'a source' },
     });
     expect(created.errors).toBeUndefined();
     await app.live.refresh();
