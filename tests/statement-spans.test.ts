@@ -168,7 +168,9 @@ describe(`Statement.spans (${backendName})`, () => {
       input: { articleId, speakerLabel: 'a source', text: 'Vargas promised the bridge this year.', kind: 'PARAPHRASE', spans: [first, second] },
     });
     expect(paraphrase.errors).toBeUndefined();
-    const quote = await app.write(CREATE, { input: { articleId, speakerLabel: 'a source', text: 'We will build the bridge', kind: 'DIRECT_QUOTE', spans: [first] } });
+    const quote = await app.write(CREATE, {
+      input: { articleId, speakerLabel: 'a source', text: 'We will build the bridge', kind: 'DIRECT_QUOTE', spans: [first] },
+    });
     expect(quote.errors).toBeUndefined();
     expect(quote.data.createStatement.statement.spans).toEqual([first]);
   });
