@@ -74,7 +74,7 @@ describe('while the embedded service runs on a directory', () => {
 
   beforeAll(async () => {
     dir = path.join(work, 'served');
-    server = await startServerProcess({ PGLITE_DIR: dir });
+    server = await startServerProcess({ PGLITE_DIR: dir, NODE_ENV: 'development' }); // development: the first start prints its token
     devToken = server.plain.join('\n').match(/ngt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/)![0];
     article = path.join(work, 'article.txt');
     writeFileSync(
