@@ -91,6 +91,7 @@ await live.start().catch((error: unknown) => failToStart({ err: error }, 'cannot
 
 // createApp reports the live module on it (open subscriptions are counted by their transports).
 const metrics = createMetrics();
+if (database.reads) metrics.observeReads(database.reads);
 
 // Extraction runs in worker threads: a long article never stalls /health or other requests.
 const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });
@@ -98,6 +99,7 @@ const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });
 let stopping = false;
 const yoga = createApp({
   db: database.db,
+  reads: database.reads,
   live,
   extractor,
   exposeErrors: config.NODE_ENV === 'development',
