@@ -4,10 +4,10 @@ import ZodPlugin from '@pothos/plugin-zod';
 import { GraphQLScalarType, Kind } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
-import { badInput } from './errors.js';
-import { prefetchNode } from './schema/lookahead.js';
-import { zodInputError } from './schema/validation.js';
-import { parseDateTimeInput } from './text.js';
+import { decodeGlobalID, encodeId } from './domain/global-id.js';
+import { prefetchNode } from './read/plan.js';
+import { zodInputError } from './domain/validation.js';
+import { parseDateTimeInput } from './domain/text.js';
 
 export interface PothosTypes {
   Context: Context;
@@ -20,29 +20,6 @@ export interface PothosTypes {
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-}
-
-const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event']);
-
-/** What a global ID is, for error messages. */
-export const GLOBAL_ID_FORM = 'an ID as the API returns it: the base64 of "Type:number" (URL-safe or standard, padded or not), e.g. "UGVyc29uOjE" for Person 1';
-
-/**
- * A global ID's type and row id, or null when it is not one. The API writes unpadded URL-safe
- * base64; what `btoa` gives ("UGVyc29uOjE=", standard alphabet, padded) is the same ID.
- */
-export function parseGlobalID(globalID: string): { typename: string; id: string } | null {
-  if (!/^[A-Za-z0-9_+/-]{1,64}={0,2}$/.test(globalID)) return null;
-  const decoded = Buffer.from(globalID.replace(/=+$/, ''), 'base64url').toString('utf8');
-  const match = /^([A-Za-z]+):([1-9]\d{0,9})$/.exec(decoded);
-  if (!match || !GLOBAL_ID_TYPES.has(match[1]!) || Number(match[2]) > 2_147_483_647) return null;
-  return { typename: match[1]!, id: match[2]! };
-}
-
-export function decodeGlobalID(globalID: string): { typename: string; id: string } {
-  const parsed = parseGlobalID(globalID);
-  if (!parsed) throw badInput(`"${globalID.slice(0, 80)}" is not a valid Newsgraph ID: expected ${GLOBAL_ID_FORM}.`);
-  return parsed;
 }
 
 export const builder = new SchemaBuilder<PothosTypes>({
@@ -63,12 +40,12 @@ export const builder = new SchemaBuilder<PothosTypes>({
         return resolveNode(args.id);
       },
     },
-    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url'),
+    encodeGlobalID: (typename, id) => encodeId(typename, Number(id)),
     decodeGlobalID,
   },
 });
 
-/** graphql-scalars' DateTime, taking input by our one rule (src/text.ts): a date alone is its midnight UTC. */
+/** graphql-scalars' DateTime, taking input by our one rule (src/domain/text.ts): a date alone is its midnight UTC. */
 const DateTime = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   description: `${DateTimeResolver.description ?? ''} As input, a date alone ("2026-12-01") is its midnight UTC, and a date-time without an offset is UTC.`,

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Db } from './db/index.js';
 import { type Extractor, budgetedExtraction, createInProcessExtractor } from './extract-pool.js';
 import type { LiveStatements } from './live/live-statements.js';
-import { type Loaders, createLoaders } from './loaders.js';
+import { type Loaders, createLoaders } from './read/loaders.js';
 
 export interface Context {
   /** The primary; in a query operation with read replicas, the database chosen for it (src/plugins/read-routing.ts). */

@@ -1,4 +1,4 @@
-// Compiled reads (src/compiled-reads.ts) must answer exactly what the executor answers. Every query
+// Compiled reads (src/read/compiled.ts) must answer exactly what the executor answers. Every query
 // here runs on two apps over the same seed: one compiling reads to a single SQL statement, one
 // with the compiler off (the reference). Shapes the compiler leaves alone must fall back, still
 // with the same answers and errors.

@@ -1,48 +1,46 @@
-// The layering rule: domain (src/extract, no GraphQL) → db/read (src/db, src/ingest, src/live, src/auth,
-// loaders) → schema → plugins, compiled reads and app → server. A file imports only its own layer or
-// lower ones. The exceptions below were there when the rule came in; the list may only shrink (the
+// The layering rule: domain (src/domain, src/extract: no GraphQL, no database) → db (src/db, src/ingest,
+// src/live) → read (src/read, the per-request context) → schema (Pothos) → plugins and app → server.
+// A file imports only its own layer or lower ones. The exceptions below were there when the rule came in; the list may only shrink (the
 // test fails on a new upward import, and on an exception that no longer exists, so it stays true).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const RANKS: [prefix: string, rank: number][] = [
+  ['src/domain/', 0],
   ['src/extract/', 0],
-  ['src/text.ts', 0],
-  ['src/spans.ts', 0],
+  ['src/errors.ts', 0],
   ['src/clock.ts', 0],
   ['src/paths.ts', 0],
-  ['src/errors.ts', 0],
   ['src/db/', 1],
-  ['src/auth/', 1],
   ['src/ingest/', 1],
   ['src/live/', 1],
   ['src/extract-pool.ts', 1],
-  ['src/pagination.ts', 1],
-  ['src/loaders.ts', 1],
-  ['src/context.ts', 1],
-  ['src/builder.ts', 2],
-  ['src/schema/', 2],
-  ['src/plugins/', 3],
-  ['src/app.ts', 3],
-  ['src/compiled-reads.ts', 3],
-  ['src/config.ts', 3],
-  ['src/shutdown.ts', 3],
-  ['src/server.ts', 4],
-  ['src/main.ts', 4],
+  ['src/read/', 2],
+  ['src/auth/', 2],
+  ['src/context.ts', 2],
+  ['src/builder.ts', 3],
+  ['src/schema/', 3],
+  ['src/plugins/', 4],
+  ['src/app.ts', 4],
+  ['src/config.ts', 4],
+  ['src/shutdown.ts', 4],
+  ['src/server.ts', 5],
+  ['src/main.ts', 5],
 ];
 
 /** Upward imports that predate the rule: `from -> to`. */
 const KNOWN_EXCEPTIONS = new Set<string>([
-  'src/ingest/bulk.ts -> src/schema/validation.ts',
-  'src/ingest/bulk.ts -> src/schema/write.ts',
-  'src/ingest/resolve.ts -> src/schema/write.ts',
   'src/live/websocket.ts -> src/app.ts',
   'src/live/websocket.ts -> src/plugins/input.ts',
   'src/live/websocket.ts -> src/plugins/logging.ts',
   'src/live/websocket.ts -> src/plugins/settings.ts',
   'src/schema/live.ts -> src/plugins/errors.ts',
 ]);
+
+const DOMAIN = ['src/domain/', 'src/extract/'];
+/** Besides itself, the domain may use the coded errors (GraphQLError carries `extensions.code`). */
+const DOMAIN_MAY_IMPORT = [...DOMAIN, 'src/errors.ts'];
 
 function rankOf(path: string): number | null {
   const entry = RANKS.find(([prefix]) => path === prefix || path.startsWith(prefix));
@@ -88,13 +86,14 @@ describe('layers', () => {
     expect([...KNOWN_EXCEPTIONS].filter((edge) => !upward.includes(edge))).toEqual([]);
   });
 
-  it('the domain (src/extract) knows nothing of GraphQL, the database or the service', () => {
+  it('the domain (src/domain, src/extract) knows nothing of GraphQL, the database or the service', () => {
     const offending = files
-      .filter((file) => file.startsWith('src/extract/'))
+      .filter((file) => DOMAIN.some((dir) => file.startsWith(dir)))
       .flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, target: resolveImport(file, specifier) })))
       .filter(
         ({ specifier, target }) =>
-          /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) || (target !== null && !target.startsWith('src/extract/')),
+          /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) ||
+          (target !== null && !DOMAIN_MAY_IMPORT.some((dir) => target.startsWith(dir))),
       )
       .map(({ file, specifier }) => `${file}: ${specifier}`);
     expect(offending).toEqual([]);

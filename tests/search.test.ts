@@ -35,7 +35,7 @@ async function load(app: TestApp) {
     await app.db.execute(sql`insert into statements (article_id, kind, text, speaker_label, said_at)
       values (1, 'PARAPHRASE', ${text}, ${label}, '2020-01-01T00:00:00Z')`);
     // Half-way, more statements without those words than a page first looks through by id
-    // (src/db/search.ts): the older half is found past that window.
+    // (src/read/search.ts): the older half is found past that window.
     if (i === rows.length / 2) {
       await app.db.execute(sql`insert into statements (article_id, kind, text, said_at)
         select 1, 'PARAPHRASE', 'Nothing to report on day ' || n, '2020-01-01T00:00:00Z' from generate_series(1, 10500) n`);

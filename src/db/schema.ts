@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { STATEMENT_KINDS } from '../domain/statement-kinds.js';
 import {
   bigint,
   bigserial,
@@ -25,7 +26,7 @@ const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 };
 
-export const statementKind = pgEnum('statement_kind', ['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE']);
+export const statementKind = pgEnum('statement_kind', STATEMENT_KINDS);
 
 export const articles = pgTable(
   'articles',

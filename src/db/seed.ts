@@ -4,7 +4,7 @@ import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import type { SeedArticle } from '../../seeds/types.js';
 import { projectPath } from '../paths.js';
-import { normalizeWhitespace } from '../text.js';
+import { normalizeWhitespace } from '../domain/text.js';
 import type { Db } from './index.js';
 import { surnameKey } from '../ingest/name-match.js';
 import { articleEvents, articlePeople, articles, eventParticipants, events, people, statementMentions, statements } from './schema.js';

@@ -8,15 +8,16 @@ import { pathToFileURL } from 'node:url';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
-import { describeIssue, rules } from '../schema/validation.js';
-import { parseDateTimeInput } from '../text.js';
-import { translateDbError } from '../schema/write.js';
+import { describeIssue, rules } from '../domain/validation.js';
+import { parseDateTimeInput } from '../domain/text.js';
+import { translateDbError } from '../domain/db-errors.js';
+import { STATEMENT_KINDS } from '../domain/statement-kinds.js';
 import { MAX_EXTRACT_BODY } from '../extract-pool.js';
 import { loadKnownPeople, withExtractedEntities } from './from-extraction.js';
 import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } from './index.js';
 
 // ---------------------------------------------------------------------------------------------
-// Input validation: the API's rules (src/schema/validation.ts), for values read from files.
+// Input validation: the API's rules (src/domain/validation.ts), for values read from files.
 
 const isoDate = z
   .string()
@@ -25,7 +26,7 @@ const isoDate = z
   .transform((value) => parseDateTimeInput(value)!);
 const day = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date (YYYY-MM-DD)');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
-const kind = z.enum(['DIRECT_QUOTE', 'PARTIAL_QUOTE', 'PARAPHRASE'], 'must be DIRECT_QUOTE, PARTIAL_QUOTE or PARAPHRASE');
+const kind = z.enum(STATEMENT_KINDS, `must be ${STATEMENT_KINDS.slice(0, -1).join(', ')} or ${STATEMENT_KINDS.at(-1)}`);
 const textSpan = z
   .object({ start: z.number().int().min(0, 'must not be negative'), end: z.number().int().min(1, 'must be positive') })
   .refine((span) => span.end > span.start, { message: 'end must be after start', path: ['end'] });

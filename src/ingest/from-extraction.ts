@@ -5,7 +5,7 @@ import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { people } from '../db/schema.js';
 import type { ExtractInput, Extraction, KnownPerson } from '../extract/types.js';
-import { normalizeWhitespace } from '../text.js';
+import { normalizeWhitespace } from '../domain/text.js';
 import type { IngestEvent, IngestInput } from './index.js';
 
 type ArticleFields = Pick<IngestInput, 'url' | 'headline' | 'source' | 'publishedAt' | 'body'>;

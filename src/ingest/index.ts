@@ -4,15 +4,16 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { articleEvents, articlePeople, articles, eventParticipants, events, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { checkFragmentText, placeStatement } from '../spans.js';
-import { normalizeWhitespace } from '../text.js';
+import { checkFragmentText, placeStatement } from '../domain/spans.js';
+import { normalizeWhitespace } from '../domain/text.js';
 import { linkQuotations } from './quotations.js';
 import { type Resolution, nameKey, resolvePeople } from './resolve.js';
 
 /** Advisory lock key: ingests hold it shared, mergePeople exclusively ("people" in ASCII). */
 export const PEOPLE_LOCK = 0x70656f70;
 
-export type StatementKindValue = 'DIRECT_QUOTE' | 'PARTIAL_QUOTE' | 'PARAPHRASE';
+import type { StatementKindValue } from '../domain/statement-kinds.js';
+export type { StatementKindValue };
 
 export interface IngestPerson {
   name: string;

@@ -7,8 +7,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { people } from '../db/schema.js';
-import { slugify } from '../schema/write.js';
-import { normalizeWhitespace } from '../text.js';
+import { slugify } from '../domain/slugs.js';
+import { normalizeWhitespace } from '../domain/text.js';
 import type { IngestInput, IngestPerson } from './index.js';
 import { isFullName, nameParts, preferredName, sameNameForms, surnameKey } from './name-match.js';
 

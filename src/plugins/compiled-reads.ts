@@ -1,10 +1,10 @@
 import { type DocumentNode, type ExecutionResult, getOperationAST, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { type CompiledQuery, compileQuery } from '../compiled-reads.js';
+import { type CompiledQuery, compileQuery } from '../read/compiled.js';
 import type { Context } from '../context.js';
 
 /**
- * Read queries that compile (src/compiled-reads.ts) are answered by one SQL statement whose JSON
+ * Read queries that compile (src/read/compiled.ts) are answered by one SQL statement whose JSON
  * text goes to the client as it is; every other operation runs through the executor.
  */
 export function useCompiledReads(): Plugin {

@@ -15,7 +15,7 @@ import {
   isNonNullType,
   typeFromAST,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/pagination.js';
 
 const EXTRACT_CHARACTERS_PER_COST = 5;
 

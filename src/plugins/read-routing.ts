@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { type ReadRouter, parseLsn } from '../db/replicas.js';
 import { badInput } from '../errors.js';
-import { createLoaders } from '../loaders.js';
+import { createLoaders } from '../read/loaders.js';
 
 /** Sent back on a read: serve it from data that includes this WAL position (read-your-writes). */
 export const MIN_LSN_HEADER = 'x-newsgraph-min-lsn';

@@ -39,7 +39,7 @@ export const hardeningEnv = {
   OTEL_TRACING: flag(false),
   /** Compile each operation to JavaScript (graphql-jit): ~20-30% less CPU per request. */
   GRAPHQL_JIT: flag(true),
-  /** Answer read queries the SQL compiler supports with one statement that builds the JSON (src/compiled-reads.ts). */
+  /** Answer read queries the SQL compiler supports with one statement that builds the JSON (src/read/compiled.ts). */
   COMPILED_READS: flag(true),
   /**
    * The embedded default's first-start editor token is written to this file (mode 0600) instead of

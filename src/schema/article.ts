@@ -1,13 +1,15 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
-import { rules } from './validation.js';
-import { decodeId, encodeId, notFound, notNull, write } from './write.js';
+import { rules } from '../domain/validation.js';
+import { decodeId, encodeId } from '../domain/global-id.js';
+import { articleList } from '../read/lists.js';
+import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from './lookahead.js';
-import { articlesNewestFirst } from '../db/orderings.js';
+import { planFor } from '../read/plan.js';
+import { articlesNewestFirst } from '../read/orderings.js';
 import { articles } from '../db/schema.js';
-import { type ArticleNode, type RootQuery, articleColumns } from '../loaders.js';
+import { type ArticleNode, type RootQuery, articleColumns } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {
@@ -58,21 +60,6 @@ const ArticleFilter = builder.inputType('ArticleFilter', {
     publishedBefore: t.field({ type: 'DateTime' }),
   }),
 });
-
-/** Query.articles' rows for a filter (also read by src/compiled-reads.ts). */
-export function articleList(filter: { source?: string | null; publishedAfter?: Date | null; publishedBefore?: Date | null } | null | undefined): RootQuery {
-  return {
-    table: articles,
-    cacheKey: 'articles',
-    columns: articleColumns,
-    ordering: articlesNewestFirst,
-    where: and(
-      filter?.source != null ? eq(articles.source, filter.source) : undefined,
-      filter?.publishedAfter ? gte(articles.publishedAt, filter.publishedAfter) : undefined,
-      filter?.publishedBefore ? lte(articles.publishedAt, filter.publishedBefore) : undefined,
-    ),
-  };
-}
 
 builder.queryField('articles', (t) =>
   t.connection(

@@ -3,7 +3,7 @@
 import { createToken, revokeToken } from '../auth/tokens.js';
 import { builder } from '../builder.js';
 import { userError } from '../errors.js';
-import { rules } from './validation.js';
+import { rules } from '../domain/validation.js';
 import { write } from './write.js';
 
 builder.relayMutationField(

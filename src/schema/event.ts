@@ -2,14 +2,15 @@ import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
-import { datesOrdered, rules } from './validation.js';
-import { decodeId, encodeId, isoDay as dayOrNull, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
+import { datesOrdered, rules } from '../domain/validation.js';
+import { decodeId, encodeId } from '../domain/global-id.js';
+import { eventList } from '../read/lists.js';
+import { isoDay as dayOrNull, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from './lookahead.js';
-import { eventsNewestFirst } from '../db/orderings.js';
+import { planFor } from '../read/plan.js';
+import { eventsNewestFirst } from '../read/orderings.js';
 import { type EventRow, articleEvents, articles, eventParticipants, events, people } from '../db/schema.js';
-import { likePattern } from './person.js';
-import type { RootQuery } from '../loaders.js';
+import type { RootQuery } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, Person, Statement, StatementConnection } from './refs.js';
 
 builder.node(Event, {
@@ -58,25 +59,6 @@ const EventFilter = builder.inputType('EventFilter', {
     to: t.field({ type: 'Date', description: 'Events that start on or before this day.' }),
   }),
 });
-
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Query.events' rows for a filter (also read by src/compiled-reads.ts). */
-export function eventList(filter: { search?: string | null; from?: Date | null; to?: Date | null } | null | undefined): RootQuery {
-  const { search, from, to } = filter ?? {};
-  const pattern = search ? likePattern(search, 'filter.search') : null;
-  return {
-    table: events,
-    cacheKey: 'events',
-    columns: getTableColumns(events),
-    ordering: eventsNewestFirst,
-    where: and(
-      pattern ? sql`concat_ws(' ', ${events.name}, ${events.kind}, ${events.location}, ${events.description}) ilike ${pattern}` : undefined,
-      from ? sql`coalesce(${events.endDate}, ${events.startDate}) >= ${isoDay(from)}::date` : undefined,
-      to ? sql`${events.startDate} <= ${isoDay(to)}::date` : undefined,
-    ),
-  };
-}
 
 builder.queryField('events', (t) =>
   t.connection({

@@ -7,7 +7,7 @@ import { loadKnownPeople, withExtractedEntities } from '../ingest/from-extractio
 import { checkExtractableBody, extractionError } from './extract.js';
 import { articleInputFields } from './article.js';
 import { Article, Event, Person, Statement, StatementKind } from './refs.js';
-import { datesOrdered, rules } from './validation.js';
+import { datesOrdered, rules } from '../domain/validation.js';
 import { isoDay, write } from './write.js';
 
 const IngestPersonInput = builder.inputType('IngestPersonInput', {

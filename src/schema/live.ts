@@ -6,9 +6,9 @@ import { markLiveTail } from '../live/broadcast.js';
 import { type LogPosition, cursorExpired, decodeLogCursor, encodeLogCursor } from '../live/cursor.js';
 import type { SubscribeHooks } from '../live/live-statements.js';
 import { type StatementAddedMessage, isExpired } from '../live/statement-log.js';
-import { type StatementNode, createLoaders } from '../loaders.js';
+import { type StatementNode, createLoaders } from '../read/loaders.js';
 import { Statement } from './refs.js';
-import { filterId } from './write.js';
+import { filterId } from '../domain/global-id.js';
 
 const StatementAddedFilter = builder.inputType('StatementAddedFilter', {
   description: 'Only statements matching every given field.',

@@ -2,17 +2,20 @@ import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
-import { MAX_ALIASES, rules } from './validation.js';
-import { decodeId, encodeId, notFound, notNull, slugify, write } from './write.js';
+import { MAX_ALIASES, rules } from '../domain/validation.js';
+import { decodeId, encodeId } from '../domain/global-id.js';
+import { slugify } from '../domain/slugs.js';
+import { personList } from '../read/lists.js';
+import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from './lookahead.js';
-import { peopleByName } from '../db/orderings.js';
+import { planFor } from '../read/plan.js';
+import { peopleByName } from '../read/orderings.js';
 import { type PersonRow, articlePeople, eventParticipants, people, personRedirects, statementMentions, statements } from '../db/schema.js';
 import { PEOPLE_LOCK } from '../ingest/index.js';
 import { surnameKey } from '../ingest/name-match.js';
 import { relinkQuotations } from '../ingest/quotations.js';
 import { badInput } from '../errors.js';
-import type { RootQuery } from '../loaders.js';
+import type { RootQuery } from '../read/loaders.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
 
 builder.node(Person, {
@@ -81,30 +84,6 @@ const PersonFilter = builder.inputType('PersonFilter', {
 const wikidataId = z.string().regex(/^Q[1-9]\d{0,11}$/, 'must be a Wikidata item ID such as "Q22686"');
 /** A wikidata ID another person has already. */
 const WIKIDATA_CONFLICT = { people_wikidata_id_key: 'input.wikidataId' };
-
-export const MAX_SEARCH_LENGTH = 200;
-
-/** `%term%` for ILIKE, with the user's own wildcards taken literally. */
-export function likePattern(term: string, field: string): string {
-  const trimmed = term.trim();
-  if (trimmed.length > MAX_SEARCH_LENGTH) throw badInput(`"${field}" must be at most ${MAX_SEARCH_LENGTH} characters.`, field);
-  return `%${trimmed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** Query.people's rows for a filter (also read by src/compiled-reads.ts). */
-export function personList(filter: { search?: string | null; wikidataId?: string | null } | null | undefined): RootQuery {
-  const pattern = filter?.search ? likePattern(filter.search, 'filter.search') : null;
-  return {
-    table: people,
-    cacheKey: 'people',
-    columns: getTableColumns(people),
-    ordering: peopleByName,
-    where: and(
-      pattern ? sql`(${people.name} ilike ${pattern} or person_aliases_text(${people.aliases}) ilike ${pattern})` : undefined,
-      filter?.wikidataId != null ? eq(people.wikidataId, filter.wikidataId) : undefined,
-    ),
-  };
-}
 
 builder.queryField('people', (t) =>
   t.connection({

@@ -1,13 +1,13 @@
 import { type SQL, and, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { quotationsNewestFirst } from '../db/orderings.js';
+import { quotationsNewestFirst } from '../read/orderings.js';
 import { quotations } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type QuotationNode, type RootQuery, quotationColumns } from '../loaders.js';
-import { normalizeWhitespace } from '../text.js';
-import { planFor } from './lookahead.js';
-import { MAX_SEARCH_LENGTH } from './person.js';
+import { type QuotationNode, type RootQuery, quotationColumns } from '../read/loaders.js';
+import { normalizeWhitespace } from '../domain/text.js';
+import { planFor } from '../read/plan.js';
+import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
 
 builder.node(Quotation, {
@@ -39,26 +39,6 @@ const QuotationFilter = builder.inputType('QuotationFilter', {
     minOccurrences: t.int({ validate: { schema: z.number().int().min(1, 'must be at least 1') }, description: 'At least this many reports.' }),
   }),
 });
-
-export interface QuotationListFilter {
-  speakerId?: number | undefined;
-  search?: string | null | undefined;
-  reportedAfter?: Date | null | undefined;
-  minOccurrences?: number | null | undefined;
-}
-
-/** Query.quotations' rows for a filter. */
-export function quotationList(f: QuotationListFilter): RootQuery {
-  const search = f.search == null ? undefined : normalizeWhitespace(f.search);
-  if (search && search.length > MAX_SEARCH_LENGTH) throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
-  const conditions: (SQL | undefined)[] = [
-    f.speakerId ? eq(quotations.speakerId, f.speakerId) : undefined,
-    search ? sql`${quotations.search} @@ websearch_to_tsquery('english', ${search})` : undefined,
-    f.reportedAfter ? gte(quotations.firstReportedAt, f.reportedAfter) : undefined,
-    f.minOccurrences ? gte(quotations.occurrenceCount, f.minOccurrences) : undefined,
-  ];
-  return { table: quotations, columns: quotationColumns, ordering: quotationsNewestFirst, where: and(...conditions), cacheKey: 'quotations' };
-}
 
 builder.queryField('quotations', (t) =>
   t.connection({

@@ -2,7 +2,7 @@
 import { brandWithType, getTypeBrand } from '@pothos/core';
 import { builder } from '../builder.js';
 import type { EventRow, PersonRow } from '../db/schema.js';
-import type { ArticleNode, QuotationNode, StatementNode } from '../loaders.js';
+import type { ArticleNode, QuotationNode, StatementNode } from '../read/loaders.js';
 
 export const Article = builder.objectRef<ArticleNode>('Article');
 export const Person = builder.objectRef<PersonRow>('Person');

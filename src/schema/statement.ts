@@ -2,18 +2,19 @@ import { type SQL, and, eq, gte, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import type { Db } from '../db/index.js';
-import { normalizeWhitespace } from '../text.js';
-import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../spans.js';
-import { rules } from './validation.js';
-import { decodeId, encodeId, filterId, lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
+import { normalizeWhitespace } from '../domain/text.js';
+import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../domain/spans.js';
+import { rules } from '../domain/validation.js';
+import { decodeId, encodeId, filterId } from '../domain/global-id.js';
+import { statementList } from '../read/lists.js';
+import { lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from './lookahead.js';
-import { statementsByRank, statementsNewestFirst } from '../db/orderings.js';
-import { rankedSearchPage } from '../db/search.js';
+import { planFor } from '../read/plan.js';
+import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
+import { rankedSearchPage } from '../read/search.js';
 import { articlePeople, articles, events, people, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type RootQuery, type StatementNode, statementColumns } from '../loaders.js';
-import { MAX_SEARCH_LENGTH } from './person.js';
+import { type RootQuery, type StatementNode, statementColumns } from '../read/loaders.js';
 import { linkQuotations, relinkQuotations } from '../ingest/quotations.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
 
@@ -83,52 +84,6 @@ const StatementFilter = builder.inputType('StatementFilter', {
     saidBefore: t.field({ type: 'DateTime' }),
   }),
 });
-
-/** Query.statements' filter, with its IDs decoded. */
-export interface StatementListFilter {
-  speakerId?: number | undefined;
-  articleId?: number | undefined;
-  eventId?: number | undefined;
-  mentionsPersonId?: number | undefined;
-  kind?: (typeof statements.$inferSelect)['kind'] | null | undefined;
-  search?: string | null | undefined;
-  saidAfter?: Date | null | undefined;
-  saidBefore?: Date | null | undefined;
-}
-
-/** Query.statements' rows for a filter (also read by src/compiled-reads.ts). */
-export function statementList(f: StatementListFilter): RootQuery {
-  const search = f.search == null ? undefined : normalizeWhitespace(f.search);
-  if (search && search.length > MAX_SEARCH_LENGTH) {
-    throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
-  }
-  const query = search ? sql`websearch_to_tsquery('english', ${search})` : null;
-  const ordering = query ? statementsByRank(sql`ts_rank(${statements.search}, ${query})`) : statementsNewestFirst;
-  const conditions: (SQL | undefined)[] = [
-    f.speakerId ? eq(statements.speakerId, f.speakerId) : undefined,
-    f.articleId ? eq(statements.articleId, f.articleId) : undefined,
-    f.eventId ? eq(statements.eventId, f.eventId) : undefined,
-    f.mentionsPersonId
-      ? sql`exists (select 1 from ${statementMentions} where ${statementMentions.statementId} = ${statements.id} and ${statementMentions.personId} = ${f.mentionsPersonId})`
-      : undefined,
-    f.kind ? eq(statements.kind, f.kind) : undefined,
-    query ? sql`${statements.search} @@ ${query}` : undefined,
-    f.saidAfter ? gte(statements.saidAt, f.saidAfter) : undefined,
-    f.saidBefore ? lte(statements.saidAt, f.saidBefore) : undefined,
-  ];
-  // One word and no other filter: the page is found without ranking every match. (Anything else
-  // is ranked in full; so is a "word" the parser splits or drops, which rankedSearchPage checks.)
-  const oneWordOnly = query && /^[\p{L}\p{N}]+$/u.test(search!) && conditions.filter(Boolean).length === 1;
-  return {
-    table: statements,
-    columns: statementColumns,
-    ordering,
-    where: and(...conditions),
-    pageCandidates: oneWordOnly ? (page) => rankedSearchPage(query, ordering, page) : undefined,
-    // A ranked search's ordering carries the search terms, so it is not prepared.
-    cacheKey: query ? undefined : 'statements',
-  };
-}
 
 builder.queryField('statements', (t) =>
   t.connection(

@@ -19,9 +19,9 @@ import {
   getNamedType,
   isObjectType,
 } from 'graphql';
-import { decodeGlobalID } from './builder.js';
-import type { Db } from './db/index.js';
-import { articles, events, people, statementMentions, statements } from './db/schema.js';
+import { decodeGlobalID } from '../domain/global-id.js';
+import type { Db } from '../db/index.js';
+import { articles, events, people, statementMentions, statements } from '../db/schema.js';
 import {
   type NodeTypeName,
   type PageSource,
@@ -36,11 +36,8 @@ import {
   toOneRelations,
 } from './loaders.js';
 import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } from './pagination.js';
-import { articleList } from './schema/article.js';
-import { eventList } from './schema/event.js';
-import { personList } from './schema/person.js';
-import { connectionRelations, toOneFields } from './schema/lookahead.js';
-import { statementList } from './schema/statement.js';
+import { connectionRelations, toOneFields } from './plan.js';
+import { articleList, eventList, personList, statementList } from './lists.js';
 
 /** Thrown while compiling (or binding arguments) for anything the ordinary executor must answer. */
 class Unsupported extends Error {}

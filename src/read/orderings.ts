@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Ordering } from '../pagination.js';
-import { articlePeople, articles, eventParticipants, events, people, quotations, statementMentions, statements } from './schema.js';
+import type { Ordering } from './pagination.js';
+import { articlePeople, articles, eventParticipants, events, people, quotations, statementMentions, statements } from '../db/schema.js';
 
 // Every list the API offers, with the index that serves it named in schema.ts.
 export const articlesNewestFirst: Ordering = {

@@ -1,7 +1,7 @@
 import type { ZodError } from 'zod';
 import { z } from 'zod';
 import { badInput } from '../errors.js';
-import { normalizeWhitespace } from '../text.js';
+import { normalizeWhitespace } from './text.js';
 
 type Issue = ZodError['issues'][number];
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Ordering, type Page, keysetCondition, orderByClause } from '../pagination.js';
-import { statementSearchTiers as tiers, statements } from './schema.js';
+import { type Ordering, type Page, keysetCondition, orderByClause } from './pagination.js';
+import { statementSearchTiers as tiers, statements } from '../db/schema.js';
 
 /** How many of the newest statements (from the cursor on) a page first looks through by id. */
 const RECENT_WINDOW = 10_000;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { type SQL, and, asc, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from './db/index.js';
+import type { Db } from '../db/index.js';
 import {
   articlesNewestFirst,
   eventsNewestFirst,
@@ -11,7 +11,7 @@ import {
   peopleByName,
   statementsInTextOrder,
   statementsNewestFirst,
-} from './db/orderings.js';
+} from './orderings.js';
 import {
   type ArticleRow,
   type EventRow,
@@ -27,7 +27,7 @@ import {
   statementMentions,
   statements,
   type QuotationRow,
-} from './db/schema.js';
+} from '../db/schema.js';
 import {
   type Connection,
   type Ordering,
@@ -551,7 +551,7 @@ export function createLoaders(db: Db) {
       return personStats();
     },
 
-    /** Look-ahead plans, per field of this request's operation (see src/schema/lookahead.ts). */
+    /** Look-ahead plans, per field of this request's operation (see src/read/plan.ts). */
     plans: new WeakMap<readonly object[], FetchPlan>(),
 
     get statementMentions() {

@@ -1,7 +1,8 @@
 // Where a statement stands in its article: `span`, the overall range, and `spans`, its fragments
 // (a quote its attribution interrupts, "We will win," she said, "and soon.", is two). Shared by
 // the API's statement mutations and the ingest core, so both accept and refuse the same things.
-import { badInput } from './errors.js';
+import { badInput } from '../errors.js';
+import type { StatementKindValue } from './statement-kinds.js';
 import { normalizeWhitespace } from './text.js';
 
 export interface Span {
@@ -14,7 +15,7 @@ export const MAX_FRAGMENTS = 50;
 /** What joins the fragments' words in a several-fragment quote's text. */
 export const FRAGMENT_SEPARATOR = ' … ';
 
-type Kind = 'DIRECT_QUOTE' | 'PARTIAL_QUOTE' | 'PARAPHRASE';
+type Kind = StatementKindValue;
 
 /**
  * The span and the fragments to store for a statement given `span` and/or `spans`: the fragments

@@ -4,8 +4,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info';
 import type { Context } from '../context.js';
-import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, isNodeType, relationOrdering } from '../loaders.js';
-import { type PageArgs, parsePage } from '../pagination.js';
+import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, isNodeType, relationOrdering } from './loaders.js';
+import { type PageArgs, parsePage } from './pagination.js';
 
 /** Connection fields backed by a relation, by parent type. */
 export const connectionRelations: Record<string, Record<string, RelationName>> = {
