@@ -1,46 +1,71 @@
-import { type DocumentNode, type ExecutionResult, getOperationAST, getVariableValues } from 'graphql';
+import { type DocumentNode, type ExecutionResult, type GraphQLError, Kind, getOperationAST, locatedError, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { type CompiledQuery, compileQuery } from '../read/compiled.js';
 import type { Context } from '../context.js';
+import { type CompiledQuery, compileQuery } from '../read/compiled.js';
+
+/** Which way a query was answered: one compiled SQL statement, or the executor's resolvers. */
+export type ReadPath = 'compiled' | 'executor';
+
+export interface ReadPathOptions {
+  /** Answer what compiles with compiled SQL (COMPILED_READS); off, every query runs through the executor. */
+  compile: boolean;
+  /** Told the path of every query operation (for the metrics and the request's log line). */
+  onReadPath?: (path: ReadPath, context: { request?: Request }) => void;
+  /** yoga's error masking (which a result set here bypasses): codes the error and keeps its cause for the log. */
+  maskError: (error: unknown) => Error;
+}
 
 /**
  * Read queries that compile (src/read/compiled.ts) are answered by one SQL statement whose JSON
- * text goes to the client as it is; every other operation runs through the executor.
+ * text goes to the client as it is; every other operation runs through the executor. Whether a
+ * document compiles is decided once and kept with it. A database error in the compiled statement
+ * is this request's answer, masked and coded like any other: running the query again through the
+ * executor would double the load exactly when the database is struggling.
  */
-export function useCompiledReads(): Plugin {
+export function useCompiledReads(options: ReadPathOptions): Plugin {
   // yoga's parse cache hands out one DocumentNode per query text, so this compiles each once.
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const compiledFor = (document: DocumentNode, operationName: string | null | undefined, compile: () => CompiledQuery | null) => {
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    let query = byName.get(operationName ?? '');
+    if (query === undefined) byName.set(operationName ?? '', (query = compile()));
+    return query;
+  };
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'query') return;
-      let byName = compiled.get(args.document);
-      if (!byName) compiled.set(args.document, (byName = new Map()));
-      let query = byName.get(args.operationName ?? '');
-      if (query === undefined) byName.set(args.operationName ?? '', (query = compileQuery(args.schema, args.document, operation)));
-      if (!query) return;
-      const variables = operation.variableDefinitions?.length
-        ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
-        : { coerced: {} };
+      const context = args.contextValue as unknown as Context & { request?: Request };
+      const report = (path: ReadPath) => options.onReadPath?.(path, context);
+      const query = options.compile ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation)) : null;
+      const variables =
+        query && operation.variableDefinitions?.length
+          ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
+          : { coerced: {} };
       // The context's database: a read replica when src/plugins/read-routing.ts chose one.
-      const answer = variables.coerced && query((args.contextValue as unknown as Context).db, variables.coerced);
-      if (!answer) return;
+      const answer = query && variables.coerced && query(context.db, variables.coerced);
+      if (!answer) return report('executor');
+      report('compiled');
       let text: string | undefined;
       try {
         text = await answer;
-      } catch {
-        // A failing database is reported by the executor (which will meet it too), through the
-        // usual error masking and codes.
+      } catch (error) {
+        // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
+        // logged once, with the request id, as for an error in a resolver.
+        const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+        const path = first ? [first.alias?.value ?? first.name.value] : undefined;
+        const located = locatedError(error, operation.selectionSet.selections, path);
+        setResultAndStopExecution({ data: null, errors: [options.maskError(located) as GraphQLError] });
         return;
       }
-      if (text === undefined) return;
       let data: unknown;
       const result = {
         get data() {
-          return (data ??= JSON.parse(text));
+          return (data ??= text === undefined ? null : JSON.parse(text));
         },
         // yoga writes a result with its own `stringify` through it: the JSON goes out as it came.
-        stringify: () => `{"data":${text}}`,
+        stringify: () => `{"data":${text ?? 'null'}}`,
       };
       setResultAndStopExecution(result as ExecutionResult);
     },

@@ -52,8 +52,18 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   if (deps.metrics && settings.metrics) plugins.push(useMetrics(deps.metrics));
   if (settings.tracing) plugins.push(useTracing());
   if (settings.jit) plugins.push(...useCompiledExecution());
-  // After variable coercion (above), which answers bad variables first.
-  if (settings.compiledReads) plugins.push(useCompiledReads());
+  // After variable coercion (above), which answers bad variables first. Installed either way: it
+  // reports which path answered each query (the `readPath` log field, newsgraph_reads_total).
+  plugins.push(
+    useCompiledReads({
+      compile: settings.compiledReads,
+      maskError: (error) => logging.maskError(error, 'Unexpected error.', deps.exposeErrors ?? false),
+      onReadPath: (path, context) => {
+        if (deps.metrics && settings.metrics) deps.metrics.countRead(path);
+        if (context.request) logging.noteReadPath(context.request, path);
+      },
+    }),
+  );
   // After every request parser is in place (it wraps the one chosen), as yoga's own would be.
   plugins.push(useBodySizeLimit(settings.limits.maxBodyBytes));
   const options = {

@@ -127,6 +127,8 @@ interface RequestLog {
   requestId: string;
   startedAt: number;
   operationNames: string[];
+  /** How each query operation was answered (src/plugins/compiled-reads.ts). */
+  readPaths: string[];
 }
 
 /** A caller's own id is kept when it is harmless, so one id follows a request across services. */
@@ -138,7 +140,8 @@ const UNEXPECTED = '\u0000unexpected';
 /**
  * Request ids and structured logs. Each request gets an id (the `x-request-id` response header
  * and `extensions.requestId` on every error), and one JSON line when it ends: id, operation
- * name, status, duration. Headers, variables and bodies are never logged: they carry tokens.
+ * name, read path (compiled or executor), status, duration. Headers, variables and bodies are
+ * never logged: they carry tokens.
  */
 export function createRequestLogging(logger: Logger, now: () => number = () => performance.now()) {
   const requests = new WeakMap<Request, RequestLog>();
@@ -205,6 +208,7 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
         requestId: header && CALLER_REQUEST_ID.test(header) ? header : randomUUID(),
         startedAt: now(),
         operationNames: [],
+        readPaths: [],
       });
     },
     onParams({ params, request }) {
@@ -263,6 +267,7 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
         method: request.method,
         path,
         operationName: entry.operationNames.join(',') || undefined,
+        readPath: entry.readPaths.join(',') || undefined,
         status: response.status,
         durationMs: Math.round((now() - entry.startedAt) * 10) / 10,
       };
@@ -272,7 +277,8 @@ export function createRequestLogging(logger: Logger, now: () => number = () => p
     },
   };
   const requestIdOf = (request: Request) => requests.get(request)?.requestId;
-  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors, requestIdOf };
+  const noteReadPath = (request: Request, path: string) => requests.get(request)?.readPaths.push(path);
+  return { plugin, yogaLogger, maskError: maskAndKeepCause, logEventErrors, requestIdOf, noteReadPath };
 }
 
 function withRequestId(result: ExecutionResult, requestId: string): ExecutionResult {

@@ -2,6 +2,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ReadRouter, ReplicaState } from '../db/replicas.js';
+import type { ReadPath } from './compiled-reads.js';
 
 /** What the live module (subscriptions) reports; it registers itself through `observeLive`. */
 export interface LiveStats {
@@ -15,6 +16,8 @@ export interface Metrics {
   observeLive(stats: LiveStats): void;
   /** Adds per-replica state and lag, and read operations per target (primary or replica). */
   observeReads(reads: Pick<ReadRouter, 'replicas' | 'reads'>): void;
+  /** Counts a query answered by `path` (newsgraph_reads_total{path}). */
+  countRead(path: ReadPath): void;
 }
 
 const REPLICA_STATES: ReplicaState[] = ['unknown', 'up', 'lagging', 'down', 'not_standby'];
@@ -23,8 +26,25 @@ const REPLICA_STATES: ReplicaState[] = ['unknown', 'up', 'lagging', 'down', 'not
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const byPath: Record<ReadPath, number> = { compiled: 0, executor: 0 };
+  let router: Pick<ReadRouter, 'reads'> | undefined;
+  // One metric, two views of the same reads: by path always, by target when reads are routed.
+  new Counter({
+    name: 'newsgraph_reads_total',
+    help: 'Read operations (queries) served: by path ("compiled" SQL or the "executor"), and, with read replicas, by target ("primary" or a replica).',
+    labelNames: ['path', 'target'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [path, count] of Object.entries(byPath)) this.inc({ path }, count);
+      for (const [target, count] of Object.entries(router?.reads() ?? {})) this.inc({ target }, count);
+    },
+  });
   return {
     registry,
+    countRead(path) {
+      byPath[path]++;
+    },
     observeLive(stats) {
       for (const name of ['newsgraph_subscribers', 'newsgraph_listen_connected']) registry.removeSingleMetric(name);
       new Gauge({
@@ -66,16 +86,7 @@ export function createMetrics(): Metrics {
           for (const replica of reads.replicas()) if (replica.lagMs != null) this.set({ replica: replica.name }, replica.lagMs / 1000);
         },
       });
-      new Counter({
-        name: 'newsgraph_reads_total',
-        help: 'Read operations (queries) served, per target: "primary" or a replica.',
-        labelNames: ['target'],
-        registers: [registry],
-        collect() {
-          this.reset();
-          for (const [target, count] of Object.entries(reads.reads())) this.inc({ target }, count);
-        },
-      });
+      router = reads;
     },
   };
 }
