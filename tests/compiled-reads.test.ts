@@ -39,7 +39,7 @@ async function both(query: string, variables?: Record<string, unknown>) {
 }
 
 const fragments = /* GraphQL */ `
-  fragment Who on Person { __typename id name slug aliases description }
+  fragment Who on Person { __typename id name slug aliases description wikidataId }
   query Shapes($id: ID!) {
     node(id: $id) {
       __typename

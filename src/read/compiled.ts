@@ -19,7 +19,7 @@ import {
   getNamedType,
   isObjectType,
 } from 'graphql';
-import { decodeGlobalID } from '../domain/global-id.js';
+import { decodeGlobalID, filterId } from '../domain/global-id.js';
 import type { Db } from '../db/index.js';
 import { articles, events, people, statementMentions, statements } from '../db/schema.js';
 import {
@@ -218,6 +218,7 @@ const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
     slug: () => column(people.slug),
     aliases: () => column(people.aliases),
     description: () => column(people.description),
+    wikidataId: () => column(people.wikidataId),
     ...relationFields('Person'),
   },
   Statement: {
@@ -412,12 +413,6 @@ const relationParents = Object.fromEntries(
 
 // --- The root ----------------------------------------------------------------------------------
 
-const decodedId = (value: unknown, type: NodeTypeName): number | undefined => {
-  if (value == null) return undefined;
-  const decoded = decodeGlobalID(String(value));
-  return decoded.typename === type ? Number(decoded.id) : unsupported();
-};
-
 const rootLists: Record<string, (filter: Record<string, unknown> | null | undefined) => RootQuery> = {
   articles: (filter) => articleList(filter as Parameters<typeof articleList>[0]),
   people: (filter) => personList(filter as Parameters<typeof personList>[0]),
@@ -425,10 +420,11 @@ const rootLists: Record<string, (filter: Record<string, unknown> | null | undefi
   statements: (filter) =>
     statementList({
       ...(filter as Parameters<typeof statementList>[0]),
-      speakerId: decodedId(filter?.speakerId, 'Person'),
-      articleId: decodedId(filter?.articleId, 'Article'),
-      eventId: decodedId(filter?.eventId, 'Event'),
-      mentionsPersonId: decodedId(filter?.mentionsPersonId, 'Person'),
+      // Decoded as the resolver decodes them: a wrong ID is its error, which the executor then reports.
+      speakerId: filterId(filter?.speakerId as string | undefined, 'Person', 'filter.speakerId'),
+      articleId: filterId(filter?.articleId as string | undefined, 'Article', 'filter.articleId'),
+      eventId: filterId(filter?.eventId as string | undefined, 'Event', 'filter.eventId'),
+      mentionsPersonId: filterId(filter?.mentionsPersonId as string | undefined, 'Person', 'filter.mentionsPersonId'),
     }),
 };
 
