@@ -30,10 +30,12 @@ async function insertStatement(app: LiveTestApp, text: string, copies = 1) {
   await app.live.refresh();
 }
 
-/** A refusal's body: JSON, or the one `next` event of an SSE response. */
+/** A refusal is a plain GraphQL response, even to a client that asked for text/event-stream. */
 async function errorBody(response: Response) {
+  expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
   const text = await response.text();
-  return JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text);
+  expect(text).not.toMatch(/^(event|data):/m);
+  return JSON.parse(text);
 }
 
 const post = (url: string, accept: string, query = SUBSCRIPTION, signal?: AbortSignal, variables?: object) =>
@@ -62,6 +64,23 @@ describe(`open subscriptions are counted while open, and released on every way o
       await response.body?.cancel();
       expect([406, 200]).toContain(response.status);
     }
+    await settled();
+  });
+
+  it.each([
+    ['invalid', 'subscription { statementAdded { nope } }', undefined, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'over a limit',
+      `subscription { statementAdded { ${Array.from({ length: 16 }, (_, i) => `a${i}: cursor`).join(' ')} } }`,
+      undefined,
+      400,
+      'QUERY_TOO_COMPLEX',
+    ],
+    ['with a malformed cursor', REPLAYING, { after: 'not a cursor' }, 400, 'BAD_USER_INPUT'],
+  ])('an SSE subscription refused before its stream (%s) gets a plain JSON error and its status', async (_name, query, variables, status, code) => {
+    const refused = await post(url, 'text/event-stream', query, undefined, variables);
+    expect(refused.status).toBe(status);
+    expect((await errorBody(refused)).errors[0].extensions.code).toBe(code);
     await settled();
   });
 

@@ -42,8 +42,15 @@ export function useSharedSseFrames(
   const streams = createSseStreams();
   return {
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
-      // Only where yoga chose its SSE processor (the client asked for text/event-stream) for a stream.
-      if (resultProcessor?.name !== 'processSSEResult' || !isAsyncIterable(result)) return;
+      // Only where yoga chose its SSE processor (the client asked for text/event-stream).
+      if (resultProcessor?.name !== 'processSSEResult') return;
+      if (!isAsyncIterable(result)) {
+        // Refused before any stream opened (a subscriber cap, a limit, invalid): a plain GraphQL
+        // response with its status (429, 503, 400), as graphql-sse servers answer, not a 200 whose
+        // one event a client must parse to learn it was turned away.
+        if (isRequestError(result)) setResultProcessor(refusalResponse, GRAPHQL_JSON);
+        return;
+      }
       const member = broadcast.memberFor(request);
       const slot = slots?.forRequest(request);
       setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member, slot), 'text/event-stream');
@@ -215,4 +222,20 @@ function sameShallow(a: Result, b: Result): boolean {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null && typeof value === 'object' && Symbol.asyncIterator in value;
+}
+
+const GRAPHQL_JSON = 'application/graphql-response+json';
+
+/** A request error without a status of its own (a bad `after` cursor) is the client's: 400. */
+async function refusalResponse(result: Parameters<typeof processRegularResult>[0], fetchAPI: FetchAPI): Promise<Response> {
+  const response = await processRegularResult(result, fetchAPI, GRAPHQL_JSON);
+  if (response.status !== 200) return response;
+  return new fetchAPI.Response(response.body, { status: 400, headers: response.headers });
+}
+
+/** Errors and no `data`: the operation never ran (GraphQL over HTTP's "request error"). */
+function isRequestError(value: unknown): boolean {
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const result = value as ExecutionResult;
+  return result.data === undefined && (result.errors?.length ?? 0) > 0;
 }

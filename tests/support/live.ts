@@ -59,11 +59,13 @@ export async function createLiveTestApp(
       body: JSON.stringify({ query, variables }),
       signal: controller.signal,
     });
-    const stream = new SseReader(response.body!);
+    // Refused before its stream opened: a plain GraphQL response, handed out as its one payload.
+    const refusal = response.headers.get('content-type')?.startsWith('text/event-stream') ? undefined : await response.json();
+    const stream = new SseReader(refusal ? new Response('').body! : response.body!);
     const subscription = {
       status: response.status,
       /** The next `next` event's payload ({ data } or { errors }). */
-      next: (timeoutMs = 15_000) => stream.nextEvent(timeoutMs),
+      next: (timeoutMs = 15_000) => (refusal ? Promise.resolve(refusal) : stream.nextEvent(timeoutMs)),
       /** Resolves to true when no event comes within `ms` (for "nothing else arrives"). */
       nothingWithin: (ms: number) => stream.nothingWithin(ms),
       close: async () => {
