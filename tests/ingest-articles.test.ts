@@ -53,6 +53,38 @@ describe(`ingestArticles (${backendName})`, () => {
     expect((await storedUrls(items.map((i) => i.url))).sort()).toEqual([items[0]!.url, items[2]!.url].sort());
   });
 
+  it('an item the database refuses mid-transaction is rolled back alone: none of its rows stay, the others commit', async () => {
+    // A rule of the data only the database knows (as a check constraint would be), met after the
+    // item's people and statements are written.
+    await app.db.execute(sql`create or replace function refuse_marked() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from articles a where a.id = new.article_id and a.headline = 'Refused by the database') then
+          raise exception 'refused' using errcode = '23514';
+        end if;
+        return new;
+      end $$`);
+    await app.db.execute(sql`create trigger refuse_marked after insert on statements for each row execute function refuse_marked()`);
+    try {
+      const items = [
+        given(),
+        given({
+          headline: 'Refused by the database',
+          statements: [{ text: 'the harbour will reopen in May', kind: 'DIRECT_QUOTE', speakerName: 'Rosa Refused', span: { start: 21, end: 51 } }],
+        }),
+        given(),
+      ];
+      const result = await app.gql(INGEST_MANY, { input: items });
+      expect(result.errors).toBeUndefined();
+      expect(result.data.ingestArticles.map((o: { ok: boolean }) => o.ok)).toEqual([true, false, true]);
+      expect(result.data.ingestArticles[1].error.code).toBe('BAD_USER_INPUT');
+      expect((await storedUrls(items.map((i) => i.url))).sort()).toEqual([items[0]!.url, items[2]!.url].sort());
+      const [left] = rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from people where name = 'Rosa Refused'`));
+      expect(Number(left!.n)).toBe(0);
+    } finally {
+      await app.db.execute(sql`drop trigger refuse_marked on statements`);
+    }
+  });
+
   it('one URL twice in a call: the second is refused, the first stored once', async () => {
     const item = given();
     const result = await app.gql(INGEST_MANY, { input: [item, { ...item, headline: 'Again' }] });
