@@ -14,7 +14,7 @@ import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
 import { rankedSearchPage } from '../read/search.js';
 import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type RootQuery, type StatementNode, statementColumns } from '../read/loaders.js';
+import type { StatementNode } from '../read/loaders.js';
 import { matchingQuotation, quotationOf, relinkQuotations } from '../ingest/quotations.js';
 import type { StatementKindValue } from '../domain/statement-kinds.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
