@@ -33,6 +33,12 @@ export function findPgError(error: unknown): PgError | null {
   return null;
 }
 
+/** A deadlock or serialization failure: the transaction is worth running again. */
+export function isRetryable(error: unknown): boolean {
+  const pg = findPgError(error);
+  return pg != null && RETRYABLE.has(pg.code);
+}
+
 /** A database refusal as the client's error, or null when it is ours (and stays masked). */
 export function translateDbError(error: unknown, fields: ConstraintFields = {}): ReturnType<typeof userError> | null {
   const pg = findPgError(error);

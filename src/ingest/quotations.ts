@@ -3,7 +3,7 @@
 // saying it quotes part of); the quotation's count and first report are kept by a trigger on
 // statements (drizzle/0007).
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/index.js';
 import { quotations, statements } from '../db/schema.js';
 import type { StatementKindValue } from './index.js';
@@ -36,6 +36,25 @@ export const MIN_OVERLAP = 0.5;
 export const MIN_PARTIAL_LENGTH = 20;
 
 /**
+ * The speaker's quotation some words report (a query of its id, at most one row): the same words,
+ * or else one that contains them or that they contain with enough overlap, the most reported first.
+ */
+export const matchingQuotation = (speakerId: SQL, key: SQL, words: SQL) => sql`
+  select q.id from ${quotations} q
+  where q.speaker_id = ${speakerId}
+    and (q.key = ${key}
+      or (least(length(q.words), length(${words})) >= ${MIN_PARTIAL_LENGTH}::int
+        and least(length(q.words), length(${words})) >= ${MIN_OVERLAP}::float8 * greatest(length(q.words), length(${words}))
+        and (strpos(q.words, ${words}) > 0 or strpos(${words}, q.words) > 0)))
+  order by (q.key = ${key}) desc, q.occurrence_count desc, q.id
+  limit 1`;
+
+/** The quotation a report belongs to, for a new statement (null when it is none). */
+export function quotationOf(report: Report): { key: string; words: string } | null {
+  return isQuotation(report) ? { key: quotationKey(report.text), words: normalizeQuote(report.text) } : null;
+}
+
+/**
  * The quotation of each report (null for none). First one lookup for all of them: the speaker's
  * quotation of the same words, or else one that contains them or that they contain (a partial
  * quote of a longer one) with enough overlap. The rest are created in one statement: concurrent
@@ -59,15 +78,7 @@ export async function linkQuotations(tx: Db, reports: Report[]): Promise<(number
     await tx.execute(sql`
       select w.i, q.id from jsonb_to_recordset(${JSON.stringify(entries.map(([, w], i) => ({ i, speaker_id: w.speakerId, key: w.key, words: w.words })))}::jsonb)
         as w(i int, speaker_id int, key text, words text)
-      cross join lateral (
-        select q.id from ${quotations} q
-        where q.speaker_id = w.speaker_id
-          and (q.key = w.key
-            or (least(length(q.words), length(w.words)) >= ${MIN_PARTIAL_LENGTH}::int
-              and least(length(q.words), length(w.words)) >= ${MIN_OVERLAP}::float8 * greatest(length(q.words), length(w.words))
-              and (strpos(q.words, w.words) > 0 or strpos(w.words, q.words) > 0)))
-        order by (q.key = w.key) desc, q.occurrence_count desc, q.id
-        limit 1) q`),
+      cross join lateral (${matchingQuotation(sql`w.speaker_id`, sql`w.key`, sql`w.words`)}) q`),
   );
   for (const row of found) idOf.set(entries[Number(row.i)]![0], Number(row.id));
   const rows = entries

@@ -1,14 +1,17 @@
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { requireEditor } from '../auth/editor.js';
 import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
-import { type IngestInput, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
+import { type IngestInput, type IngestResult, checkIngestInput, ingestInTransaction } from '../ingest/index.js';
+import type { Context } from '../context.js';
 import { loadKnownPeople, withExtractedEntities } from '../ingest/from-extraction.js';
 import { checkExtractableBody, extractionError } from './extract.js';
 import { articleInputFields } from './article.js';
 import { Article, Event, Person, Statement, StatementKind } from './refs.js';
 import { datesOrdered, rules } from '../domain/validation.js';
 import { isoDay, write } from './write.js';
+import { isRetryable, translateDbError } from '../domain/db-errors.js';
 
 const IngestPersonInput = builder.inputType('IngestPersonInput', {
   fields: (t) => ({
@@ -64,7 +67,7 @@ const IngestEventInput = builder.inputType('IngestEventInput', {
   validate: [datesOrdered, { message: 'must not be before startDate', path: ['endDate'] }],
 });
 
-builder.relayMutationField(
+const { inputType: IngestArticleInput } = builder.relayMutationField(
   'ingestArticle',
   {
     inputFields: (t) => ({
@@ -78,28 +81,7 @@ builder.relayMutationField(
     description:
       'Stores an article with its people, statements, events and links in one transaction. People are matched to stored ones by name or alias. Ingesting a stored URL again updates that article. Given only the article fields, the entities are extracted from the body.',
     resolve: async (_root, { input }, ctx) => {
-      const article = { url: input.url, headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body };
-      const given = input.people != null || input.statements != null || input.events != null;
-      const ingest: IngestInput | null = given
-        ? {
-            ...article,
-            people: input.people,
-            statements: input.statements,
-            events: input.events?.map((e) => ({ ...e, startDate: isoDay(e.startDate), endDate: isoDay(e.endDate) })),
-          }
-        : null;
-      if (input.body.trim().length === 0) throw badInput('"input.body": must not be empty.', 'input.body');
-      if (ingest) checkIngestInput(ingest);
-      else checkExtractableBody(input.body);
-      // Extraction takes time (and a worker): done before the transaction, which holds row locks,
-      // and after the editor check, so no one without a token can make the service extract.
-      if (!ingest) await requireEditor(ctx);
-      const full = ingest
-        ? { ...ingest, warnings: [] }
-        : await withExtractedEntities(article, await loadKnownPeople(ctx.db, article.body), ctx.extract).catch((error: unknown) => {
-            throw extractionError(error);
-          });
-      if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
+      const full = await prepareIngest(input, ctx);
       return write(ctx, async (tx) => ({ ...(await ingestInTransaction(tx, full, ctx.clock.now())), warnings: full.warnings }));
     },
   },
@@ -127,6 +109,133 @@ builder.relayMutationField(
       }),
     }),
   },
+);
+
+type ArticleInputShape = typeof IngestArticleInput.$inferInput;
+
+/**
+ * One input as the ingest core takes it: checked, and extracted when it carries only the article
+ * (extraction takes time and a worker: done before any transaction, which holds row locks, and
+ * after the editor check, so no one without a token can make the service extract).
+ */
+async function prepareIngest(input: ArticleInputShape, ctx: Context): Promise<IngestInput & { warnings: string[] }> {
+  const article = { url: input.url, headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body };
+  const given = input.people != null || input.statements != null || input.events != null;
+  const ingest: IngestInput | null = given
+    ? {
+        ...article,
+        people: input.people,
+        statements: input.statements,
+        events: input.events?.map((e) => ({ ...e, startDate: isoDay(e.startDate), endDate: isoDay(e.endDate) })),
+      }
+    : null;
+  if (input.body.trim().length === 0) throw badInput('"input.body": must not be empty.', 'input.body');
+  if (ingest) checkIngestInput(ingest);
+  else checkExtractableBody(input.body);
+  if (!ingest) await requireEditor(ctx);
+  const full = ingest
+    ? { ...ingest, warnings: [] }
+    : await withExtractedEntities(article, await loadKnownPeople(ctx.db, article.body), ctx.extract).catch((error: unknown) => {
+        throw extractionError(error);
+      });
+  if (!ingest && full.statements!.length > 2_000) throw badInput('"input.body": too many statements to ingest at once.', 'input.body');
+  return full;
+}
+
+export const MAX_INGEST_BATCH = 100;
+
+interface ItemOutcome {
+  result?: IngestResult & { warnings: string[] };
+  error?: { code: string; message: string; field: string | null };
+}
+
+/** A client's error about one item, its field and words pointing into the list ("input.3.url"). */
+function itemError(error: GraphQLError, index: number): NonNullable<ItemOutcome['error']> {
+  const field = typeof error.extensions.field === 'string' ? error.extensions.field.replace(/^input\b/, `input.${index}`) : null;
+  return { code: String(error.extensions.code ?? 'BAD_USER_INPUT'), message: error.message.replace(/"input\./g, `"input.${index}.`), field };
+}
+
+const IngestItemError = builder.objectRef<NonNullable<ItemOutcome['error']>>('IngestItemError').implement({
+  description: 'Why one item of ingestArticles was not stored.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: "As a GraphQL error's extensions.code: BAD_USER_INPUT, CONFLICT, NOT_FOUND, ..." }),
+    message: t.exposeString('message'),
+    field: t.exposeString('field', { nullable: true, description: 'The input field to blame, e.g. "input.3.statements.0.span".' }),
+  }),
+});
+
+const IngestArticleOutcome = builder.objectRef<ItemOutcome>('IngestArticleOutcome').implement({
+  description: 'What became of one item of ingestArticles, in input order.',
+  fields: (t) => ({
+    ok: t.boolean({ resolve: (o) => o.result != null }),
+    article: t.field({
+      type: Article,
+      nullable: true,
+      resolve: async (o, _a, ctx) => (o.result ? ((await ctx.loaders.article.load(o.result.articleId)) ?? null) : null),
+    }),
+    created: t.boolean({
+      nullable: true,
+      description: 'False when the URL was already stored and has been updated.',
+      resolve: (o) => o.result?.created ?? null,
+    }),
+    warnings: t.stringList({ description: 'What the extractor could not do with the body.', resolve: (o) => o.result?.warnings ?? [] }),
+    error: t.field({ type: IngestItemError, nullable: true, resolve: (o) => o.error ?? null }),
+  }),
+});
+
+builder.mutationField('ingestArticles', (t) =>
+  t.field({
+    type: [IngestArticleOutcome],
+    description: `Ingests up to ${MAX_INGEST_BATCH} articles, each as ingestArticle does, in one transaction: the stored ones commit together, and an item that cannot be stored (bad spans, a failed extraction, a conflict) is left out alone with its error. Outcomes are in input order.`,
+    args: {
+      input: t.arg({
+        type: [IngestArticleInput],
+        required: true,
+        validate: { maxLength: [MAX_INGEST_BATCH, { message: `at most ${MAX_INGEST_BATCH} articles per call` }] },
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      await requireEditor(ctx);
+      const outcomes: ItemOutcome[] = input.map(() => ({}));
+      // Extractions run side by side (the pool bounds them), all before the transaction.
+      const prepared = await Promise.all(
+        input.map((item, i) =>
+          prepareIngest(item, ctx).catch((error: unknown) => {
+            if (!(error instanceof GraphQLError)) throw error;
+            outcomes[i]!.error = itemError(error, i);
+            return null;
+          }),
+        ),
+      );
+      const urls = new Map<string, number>();
+      prepared.forEach((full, i) => {
+        if (!full) return;
+        // Twice in one call would store the second as an update of the first: refuse it instead.
+        const first = urls.get(full.url);
+        if (first != null) outcomes[i]!.error = itemError(badInput(`"input.url": the same URL as item ${first}.`, 'input.url'), i);
+        else urls.set(full.url, i);
+      });
+      const results = await write(ctx, async (tx) => {
+        const stored: ItemOutcome[] = outcomes.map((o) => ({ ...o }));
+        const now = ctx.clock.now();
+        for (const [i, full] of prepared.entries()) {
+          if (!full || stored[i]!.error) continue;
+          try {
+            // A savepoint per item: one that the database refuses is rolled back alone.
+            const result = await tx.transaction((item) => ingestInTransaction(item as unknown as typeof tx, full, now));
+            stored[i] = { result: { ...result, warnings: full.warnings } };
+          } catch (error) {
+            const translated = error instanceof GraphQLError ? error : translateDbError(error);
+            // A deadlock or a fault of ours ends the whole call (write retries or masks it).
+            if (!translated || isRetryable(error)) throw error;
+            stored[i] = { error: itemError(translated, i) };
+          }
+        }
+        return stored;
+      });
+      return results;
+    },
+  }),
 );
 
 const isRow = <T>(row: T | null | Error): row is T => row != null && !(row instanceof Error);

@@ -1,7 +1,7 @@
 import { type SQL, and, eq, gte, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
-import type { Db } from '../db/index.js';
+import { type Db, rowsOf } from '../db/index.js';
 import { normalizeWhitespace } from '../domain/text.js';
 import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../domain/spans.js';
 import { rules } from '../domain/validation.js';
@@ -12,10 +12,11 @@ import { loadNodes } from './refs.js';
 import { planFor } from '../read/plan.js';
 import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
 import { rankedSearchPage } from '../read/search.js';
-import { articlePeople, articles, events, people, statementMentions, statements } from '../db/schema.js';
+import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
-import { type RootQuery, type StatementNode, statementColumns } from '../read/loaders.js';
-import { linkQuotations, relinkQuotations } from '../ingest/quotations.js';
+import type { StatementNode } from '../read/loaders.js';
+import { matchingQuotation, quotationOf, relinkQuotations } from '../ingest/quotations.js';
+import type { StatementKindValue } from '../domain/statement-kinds.js';
 import { Article, Event, Person, Statement, StatementConnection, StatementKind } from './refs.js';
 
 builder.node(Statement, {
@@ -173,6 +174,9 @@ builder.relayMutationField(
         // article (its body's length only when a span must fit in it: measuring reads the whole
         // body), the speaker, the event and the people mentioned.
         const placed = input.span != null || input.spans != null;
+        const text = normalizeWhitespace(input.text);
+        // The quotation these words report, found in the same round trip (the speaker's id is checked there too).
+        const quotation = speakerId == null ? null : quotationOf({ speakerId, kind: input.kind, text, saidAt: new Date(0) });
         const [article] = await tx
           .select({
             publishedAt: articles.publishedAt,
@@ -181,6 +185,9 @@ builder.relayMutationField(
             speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
             eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
             mentionsFound: mentionIds.length === 0 ? sql<number>`0` : lockedCount(people, mentionIds),
+            quotationId: quotation
+              ? sql<number | null>`(${matchingQuotation(sql`${speakerId}::int`, sql`${quotation.key}::text`, sql`${quotation.words}::text`)})`
+              : sql<null>`null`,
           })
           .from(articles)
           .where(eq(articles.id, articleId))
@@ -198,33 +205,23 @@ builder.relayMutationField(
         if (!article.speakerFound) throw notFound('person', 'input.speakerId');
         if (!article.eventFound) throw notFound('event', 'input.eventId');
         if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
-        const [quotationId] = await linkQuotations(tx, [
-          { speakerId, kind: input.kind, text: normalizeWhitespace(input.text), saidAt: input.saidAt ?? article.publishedAt },
-        ]);
-        // The statement and the article's links to the people in it go out together (pipelined);
-        // only the mentions wait for the statement's id.
-        const [[row]] = await Promise.all([
-          tx
-            .insert(statements)
-            .values({
-              articleId,
-              speakerId,
-              speakerLabel: input.speakerLabel ?? null,
-              quotationId: quotationId ?? null,
-              eventId,
-              kind: input.kind,
-              text: normalizeWhitespace(input.text),
-              channel: input.channel ?? null,
-              saidAt: input.saidAt ?? article.publishedAt,
-              spanStart: span?.start ?? null,
-              spanEnd: span?.end ?? null,
-              spans,
-            })
-            .returning(statementColumns),
-          linkArticlePeople(tx, articleId, speakerId, mentionIds),
-        ]);
-        await linkMentions(tx, row!.id, mentionIds);
-        return { statementId: row!.id, row: row! };
+        const row = await insertStatement(tx, {
+          articleId,
+          speakerId,
+          speakerLabel: input.speakerLabel ?? null,
+          quotation,
+          quotationId: article.quotationId == null ? null : Number(article.quotationId),
+          eventId,
+          kind: input.kind,
+          text,
+          channel: input.channel ?? null,
+          saidAt: input.saidAt ?? article.publishedAt,
+          spanStart: span?.start ?? null,
+          spanEnd: span?.end ?? null,
+          spans,
+          mentionIds,
+        });
+        return { statementId: row.id, row };
       });
       // The payload shows the row as inserted (nothing else in the transaction changes it), so
       // reading it back would only repeat it.
@@ -360,6 +357,88 @@ async function linkArticlePeople(tx: Db, articleId: number, speakerId: number | 
     .insert(articlePeople)
     .values(personIds.map((personId) => ({ articleId, personId })))
     .onConflictDoNothing();
+}
+
+interface NewStatement {
+  articleId: number;
+  speakerId: number | null;
+  speakerLabel: string | null;
+  /** The quotation's key and words when the statement reports one; `quotationId` when it is stored. */
+  quotation: { key: string; words: string } | null;
+  quotationId: number | null;
+  eventId: number | null;
+  kind: StatementKindValue;
+  text: string;
+  channel: string | null;
+  saidAt: Date;
+  spanStart: number | null;
+  spanEnd: number | null;
+  spans: { start: number; end: number }[] | null;
+  mentionIds: number[];
+}
+
+const intList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
+
+/**
+ * The statement, its new quotation (if its words are the first report of one), its mentions and
+ * the article's links to its people, in one statement of data-modifying CTEs: the second and last
+ * round trip of createStatement. The quotation meets a concurrent insert of the same words on its
+ * unique key (as linkQuotations does); the triggers (live log, quotation counts) and foreign keys
+ * run at the end of the statement, when every CTE's rows are there.
+ */
+async function insertStatement(tx: Db, s: NewStatement): Promise<StatementNode> {
+  const newQuotation =
+    s.quotation && s.quotationId == null
+      ? sql`insert into ${quotations} (speaker_id, key, words, text, first_reported_at)
+          values (${s.speakerId}::int, ${s.quotation.key}::text, ${s.quotation.words}::text, ${s.text}::text, ${s.saidAt.toISOString()}::timestamptz)
+          on conflict (speaker_id, key) do update set first_reported_at = least(${quotations}.first_reported_at, excluded.first_reported_at)
+          returning id`
+      : sql`select null::int as id where false`;
+  const personIds = [...new Set([...(s.speakerId != null ? [s.speakerId] : []), ...s.mentionIds])];
+  const [row] = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      with q as (${newQuotation}),
+      s as (
+        insert into ${statements} (article_id, speaker_id, speaker_label, quotation_id, event_id, kind, text, channel, said_at, span_start, span_end, spans)
+        values (${s.articleId}::int, ${s.speakerId}::int, ${s.speakerLabel}::text, coalesce(${s.quotationId}::int, (select id from q)), ${s.eventId}::int,
+          ${s.kind}::statement_kind, ${s.text}::text, ${s.channel}::text, ${s.saidAt.toISOString()}::timestamptz, ${s.spanStart}::int, ${s.spanEnd}::int,
+          ${s.spans == null ? null : JSON.stringify(s.spans)}::jsonb)
+        returning id, article_id, speaker_id, speaker_label, speaker_confidence, quotation_id, event_id, kind, text, channel, said_at, span_start, span_end, spans, created_at, updated_at
+      ),
+      m as (
+        insert into ${statementMentions} (statement_id, person_id)
+        select s.id, p from s, unnest(${intList(s.mentionIds)}) p
+        on conflict do nothing
+      ),
+      ap as (
+        insert into ${articlePeople} (article_id, person_id)
+        select ${s.articleId}::int, p from unnest(${intList(personIds)}) p
+        on conflict do nothing
+      )
+      select * from s`),
+  );
+  const r = row!;
+  const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+  const num = (v: unknown) => (v == null ? null : Number(v));
+  const spans = typeof r.spans === 'string' ? JSON.parse(r.spans) : r.spans;
+  return {
+    id: Number(r.id),
+    articleId: Number(r.article_id),
+    speakerId: num(r.speaker_id),
+    speakerLabel: (r.speaker_label as string | null) ?? null,
+    speakerConfidence: num(r.speaker_confidence),
+    quotationId: num(r.quotation_id),
+    eventId: num(r.event_id),
+    kind: r.kind as StatementKindValue,
+    text: r.text as string,
+    channel: (r.channel as string | null) ?? null,
+    saidAt: date(r.said_at),
+    spanStart: num(r.span_start),
+    spanEnd: num(r.span_end),
+    spans: (spans as { start: number; end: number }[] | null) ?? null,
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  };
 }
 
 function statementField<P extends { statementId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {
