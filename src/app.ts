@@ -9,6 +9,7 @@ import { useSubscriberSlots } from './live/subscriber-slots.js';
 import type { Db } from './db/index.js';
 import type { ReadRouter } from './db/replicas.js';
 import type { Extractor } from './extract-pool.js';
+import { type FrontendSettings, frontendYogaOptions } from './plugins/frontend.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { useReadRouting } from './plugins/read-routing.js';
 import { schema } from './schema/index.js';
@@ -22,6 +23,8 @@ export interface AppDeps extends HardeningDeps {
   reads?: ReadRouter | undefined;
   /** Where extraction runs (src/extract-pool.ts); without it, on the request's own thread. */
   extractor?: Extractor;
+  /** Persisted documents, HTTP caching (src/plugins/frontend.ts); defaults as in the README. */
+  frontend?: Partial<FrontendSettings>;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps) {
   const { logEventErrors, limits, ...hardened } = hardenedYogaOptions(deps);
   const sharedResults = useSharedSubscriptionResults({ ...hardened.maskedErrors, logEventErrors });
   const subscriberSlots = useSubscriberSlots(limits);
+  const frontend = frontendYogaOptions(deps.frontend, schema);
   if (deps.live && deps.metrics) deps.metrics.observeLive({ subscribers: subscriberSlots.openStreams, listenConnected: deps.live.stats.listenConnected });
   return createYoga({
     schema,
@@ -84,6 +88,7 @@ export function createApp(deps: AppDeps) {
         extractionBudgetMs: deps.hardening?.limits?.maxExtractionMs,
       }),
     graphqlEndpoint: '/graphql',
+    extraParamNames: frontend.extraParamNames,
     landingPage: false,
     // Limits, masking (maskError), request ids and logs, /health, /ready, /metrics: src/plugins/.
     ...hardened,
@@ -92,8 +97,10 @@ export function createApp(deps: AppDeps) {
     // slots after both, so they see which stream no transport took. Read routing first: every
     // plugin that reads must see the database it chose.
     plugins: [
+      ...frontend.first,
       ...(deps.reads ? [useReadRouting(deps.reads)] : []),
       ...hardened.plugins,
+      ...frontend.plugins,
       sharedResults,
       useSharedSseFrames(sharedResults, subscriberSlots),
       subscriberSlots,

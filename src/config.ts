@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { frontendEnv } from './plugins/frontend.js';
 import { hardeningEnv } from './plugins/settings.js';
 
 const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -48,6 +49,11 @@ const envSchema = z
     /** How long the statement log keeps entries for `statementAdded(after:)` to resume from. */
     STATEMENT_EVENTS_RETENTION: duration('7d'),
     ...hardeningEnv,
+    ...frontendEnv,
+  })
+  .refine((env) => env.PERSISTED_DOCUMENTS !== 'only' || env.PERSISTED_DOCUMENTS_FILE, {
+    message: 'PERSISTED_DOCUMENTS=only needs PERSISTED_DOCUMENTS_FILE, the manifest of the documents to accept',
+    path: ['PERSISTED_DOCUMENTS_FILE'],
   })
   .refine((env) => env.DATABASE_URL || (!env.DATABASE_READ_URL?.length && !env.DATABASE_LISTEN_URL), {
     message: 'DATABASE_READ_URL and DATABASE_LISTEN_URL need DATABASE_URL (the PostgreSQL primary)',

@@ -12,6 +12,7 @@ import { createExtractorPool } from './extract-pool.js';
 import { createLiveStatements } from './live/live-statements.js';
 import { attachWebSocketServer } from './live/websocket.js';
 import { createLogger } from './plugins/logging.js';
+import { frontendSettingsFromConfig } from './plugins/frontend.js';
 import { createMetrics } from './plugins/metrics.js';
 import { settingsFromConfig } from './plugins/settings.js';
 import { gracefulShutdown } from './shutdown.js';
@@ -97,17 +98,24 @@ if (database.reads) metrics.observeReads(database.reads);
 const extractor = createExtractorPool({ size: config.EXTRACT_WORKERS });
 
 let stopping = false;
-const yoga = createApp({
-  db: database.db,
-  reads: database.reads,
-  live,
-  extractor,
-  exposeErrors: config.NODE_ENV === 'development',
-  logger: log,
-  metrics,
-  hardening: settingsFromConfig(config),
-  draining: () => stopping,
-});
+let yoga!: ReturnType<typeof createApp>;
+try {
+  yoga = createApp({
+    db: database.db,
+    reads: database.reads,
+    live,
+    extractor,
+    exposeErrors: config.NODE_ENV === 'development',
+    logger: log,
+    metrics,
+    hardening: settingsFromConfig(config),
+    frontend: frontendSettingsFromConfig(config),
+    draining: () => stopping,
+  });
+} catch (error) {
+  // A persisted-documents manifest that does not load or fit the schema (src/plugins/persisted.ts).
+  await failToStart({ err: error }, (error as Error).message, [() => live.stop(), () => database.close()]);
+}
 const server = createServer(yoga);
 try {
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { type DocumentNode, type ExecutionResult, type GraphQLError, Kind, getOp
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { type CompiledQuery, compileQuery } from '../read/compiled.js';
+import { usesIncrementalDelivery } from './incremental.js';
 
 /** Which way a query was answered: one compiled SQL statement, or the executor's resolvers. */
 export type ReadPath = 'compiled' | 'executor';
@@ -38,7 +39,10 @@ export function useCompiledReads(options: ReadPathOptions): Plugin {
       if (operation?.operation !== 'query') return;
       const context = args.contextValue as unknown as Context & { request?: Request };
       const report = (path: ReadPath) => options.onReadPath?.(path, context);
-      const query = options.compile ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation)) : null;
+      const query =
+        options.compile && !usesIncrementalDelivery(args.document)
+          ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation))
+          : null;
       const variables =
         query && operation.variableDefinitions?.length
           ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})

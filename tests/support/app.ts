@@ -42,7 +42,7 @@ export async function createTestApp(deps: Partial<Omit<AppDeps, 'db'>> = {}) {
     return { result, statements: sqlLog.length - before, sql: sqlLog.slice(before), params: sqlParams.slice(before) };
   }
 
-  return { yoga, database, db: database.db, gql, request, countStatements, close: () => database.drop() };
+  return { yoga, database, db: database.db, gql, request, countStatements, sqlLog, close: () => database.drop() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
