@@ -30,7 +30,24 @@ function quoteInteriorTest(quotes: readonly Quote[]): (offset: number) => boolea
   };
 }
 
-export function analyseText(body: string): TextAnalysis {
+/**
+ * Archive text (the New York Times' among others) writes a double quotation mark as two apostrophes:
+ * ''We may,'' he said. Reading each pair as `"` lets every rule and the tagger see the quote; a space
+ * fills the second character, on the outer side, so offsets (and spans) still point into the article.
+ * A third apostrophe is a single quote nested at the edge: '''I need to go,' he said.''
+ */
+export function readingText(body: string): string {
+  if (!body.includes("''")) return body;
+  return body.replace(/(?<!')'{2,3}(?!')/g, (run: string, offset: number) => {
+    const opens = offset === 0 || /[\s([{—–\-/‘“]/u.test(body[offset - 1] ?? ' ');
+    if (run.length === 2) return opens ? ' "' : '" ';
+    return opens ? ` "'` : `'" `;
+  });
+}
+
+/** Analyses the article as read (see `readingText`): `body` is that reading, of the same length. */
+export function analyseText(article: string): TextAnalysis {
+  const body = readingText(article);
   const tokens = tokenize(body);
   const quotes = findQuotes(body);
   const isQuoted = quoteInteriorTest(quotes);

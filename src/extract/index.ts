@@ -165,10 +165,11 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
   // the rules read English only: anything else would give noise, so it gives nothing, and says so
   if (language !== 'en') return { language, warnings: [unsupportedLanguageWarning(language)], people: [], statements: [], events: [] };
   const analysis = analyseText(body);
-  const { tokens, quotes, isQuoted, sentences } = analysis;
-  const { people, mentions } = findPeople(body, tokens, knownPeople);
-  const resolver = new SpeakerResolver(body, tokens, people, mentions, isQuoted);
-  const rules = attachUnattributedQuotes(body, new StatementFinder(body, tokens, quotes, sentences, resolver, isQuoted).find());
+  // everything reads the article as analysed (quote marks normalised, same offsets); statement text is the article's own
+  const { body: text, tokens, quotes, isQuoted, sentences } = analysis;
+  const { people, mentions } = findPeople(text, tokens, knownPeople);
+  const resolver = new SpeakerResolver(text, tokens, people, mentions, isQuoted);
+  const rules = attachUnattributedQuotes(text, new StatementFinder(text, tokens, quotes, sentences, resolver, isQuoted).find());
   const tagger = options.tagger === undefined ? defaultTagger() : options.tagger;
   const drafts =
     tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start);
@@ -183,6 +184,6 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
       (index) => tokens[index]!.end,
     ),
   );
-  const events = findEvents({ body, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted, statements });
+  const events = findEvents({ body: text, tokens, sentences, people, mentions, publishedAt: input.publishedAt ?? null, isQuoted, statements });
   return { language, warnings: [], people: people.filter((person) => person.mentions.length > 0).map(toExtractedPerson), statements, events };
 }

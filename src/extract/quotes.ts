@@ -58,6 +58,13 @@ function collectMarks(body: string, paragraph: TextSpan, markup: TextSpan[]): Ma
   return marks;
 }
 
+/** Offset of a paragraph's first non-space character: an indented paragraph still re-opens a quote. */
+function firstVisible(body: string, paragraph: TextSpan): number {
+  let offset = paragraph.start;
+  while (offset < paragraph.end && /\s/.test(body[offset] ?? '')) offset++;
+  return offset;
+}
+
 function trimmedEnd(body: string, start: number, end: number): number {
   let trimmed = end;
   while (trimmed > start && /\s/.test(body[trimmed - 1] ?? '')) trimmed--;
@@ -81,7 +88,7 @@ export function findQuotes(body: string): Quote[] {
   paragraphs.forEach((paragraph, paragraphIndex) => {
     const marks = collectMarks(body, paragraph, markup);
     for (const [markIndex, mark] of marks.entries()) {
-      if (open !== null && mark.offset === paragraph.start && mark.role !== 'close' && markIndex === 0 && open.pieces.length > 0) {
+      if (open !== null && mark.offset === firstVisible(body, paragraph) && mark.role !== 'close' && markIndex === 0 && open.pieces.length > 0) {
         // continuation of a quote from the previous paragraph: just start a new piece
         open.pieceStart = mark.offset + 1;
         continue;
@@ -100,7 +107,7 @@ export function findQuotes(body: string): Quote[] {
     }
     if (open === null) return;
     const nextParagraph = paragraphs[paragraphIndex + 1];
-    const nextMark = nextParagraph === undefined ? '' : (body[nextParagraph.start] ?? '');
+    const nextMark = nextParagraph === undefined ? '' : (body[firstVisible(body, nextParagraph)] ?? '');
     // the next paragraph re-opens the quote with the same kind of mark (straight or curly)
     const sameStyle = (body[open.start] === '"') === (nextMark === '"');
     if (/["“”]/.test(nextMark) && sameStyle) {

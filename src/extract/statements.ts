@@ -255,7 +255,7 @@ export class StatementFinder {
     const closeToken = tokenIndexAt(this.tokens, quote.end);
     const before = this.tokens[openToken - 1];
     const after = this.tokens[closeToken];
-    if (!/^\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*)?$/u.test(this.body.slice(quote.start + 1, quote.end - 1))) return false;
+    if (!/^\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*)?$/u.test(this.body.slice(quote.start + 1, quote.end - 1))) return false;
     return (
       before !== undefined && after !== undefined && before.capitalized && after.capitalized && before.isWord && after.isWord && before.end === quote.start - 1
     );

@@ -23,7 +23,7 @@ export interface Sentence {
 
 // A word may carry inner apostrophes, periods or hyphens ("Trump’s", "U.S", "co-chair");
 // any other non-space character is a token of its own.
-const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*|[^\s]/gu;
+const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*|[^\s]/gu;
 const WORD_START = /[\p{L}\p{N}]/u;
 const UPPER_START = /^\p{Lu}/u;
 

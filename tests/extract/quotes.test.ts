@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extract } from '../../src/extract/index.js';
 import { findQuotes } from '../../src/extract/quotes.js';
 
 const quoted = (body: string): string[] => findQuotes(body).map((quote) => body.slice(quote.start, quote.end));
@@ -23,5 +24,30 @@ describe('findQuotes', () => {
 
   it('ignores quotation marks inside markup attributes', () => {
     expect(quoted('<tweet author="someone">Hello</tweet> and "real words."')).toEqual(['"real words."']);
+  });
+});
+
+describe('archive quotation marks written as two apostrophes', () => {
+  const body = [
+    'Harbor officials approved the dredging plan on Tuesday.',
+    "''We waited eleven years for this,'' said Marisol Quintero, who chairs the port board. ''Now the ships can come in.''",
+    "'''I told them, 'Wait for the survey,''' recalled Tobias Hartmann, a board member.",
+  ].join('\n\n');
+  const result = extract({ body, publishedAt: new Date('2026-12-01T12:00:00Z') });
+  const quote = (words: string) => result.statements.find((statement) => statement.text.includes(words));
+
+  it('are quotes, attributed like any other, with text and spans in the article itself', () => {
+    const waited = quote('We waited eleven years');
+    expect(waited?.kind).toBe('DIRECT_QUOTE');
+    expect(waited?.speakerName).toBe('Marisol Quintero');
+    expect(waited?.text).not.toMatch(/^'|'$/);
+    for (const span of waited?.spans ?? []) expect(body.slice(span.start, span.end)).not.toMatch(/^'/);
+    expect(quote('ships can come in')?.speakerName).toBe('Marisol Quintero');
+  });
+
+  it('a third apostrophe is a single quote nested at the edge', () => {
+    const nested = quote('I told them');
+    expect(nested?.kind).toBe('DIRECT_QUOTE');
+    expect(nested?.speakerName).toBe('Tobias Hartmann');
   });
 });
