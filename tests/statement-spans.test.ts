@@ -184,4 +184,21 @@ describe(`Statement.spans (${backendName})`, () => {
     expect(data.ingestArticle.statements.length).toBeGreaterThan(0);
     for (const statement of data.ingestArticle.statements) expect(statement.spans).toEqual([statement.span]);
   });
+
+  it('ingestArticle from the body alone stores an interrupted quote and a partial quote of two labels', async () => {
+    const body =
+      'Elena Vargas is the mayor.\n\n"We will build the bridge," Elena Vargas said, "and we will build it this year."\n\nShe called the plan "bold" and "overdue."';
+    const { data, errors } = await app.write(INGEST, { input: { ...article([]), statements: undefined, body } });
+    expect(errors).toBeUndefined();
+    const statements: { text: string; kind: string; span: { start: number; end: number }; spans: { start: number; end: number }[] }[] =
+      data.ingestArticle.statements;
+    const quote = statements.find((s) => s.text.startsWith('We will build the bridge'));
+    expect(quote).toMatchObject({ kind: 'DIRECT_QUOTE', text: 'We will build the bridge … and we will build it this year.' });
+    expect(quote!.spans.map((f) => body.slice(f.start, f.end))).toEqual(['We will build the bridge,', 'and we will build it this year.']);
+    expect(quote!.span).toEqual({ start: quote!.spans[0]!.start, end: quote!.spans[1]!.end });
+    const labels = statements.find((s) => s.text.includes('bold'));
+    expect(labels?.kind).toBe('PARTIAL_QUOTE');
+    expect(labels!.spans).toEqual([labels!.span]);
+    expect(labels!.text).toContain('overdue');
+  });
 });

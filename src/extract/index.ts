@@ -57,12 +57,17 @@ function toExtractedStatement(
   tokensEnd: (index: number) => number,
 ): ExtractedStatement {
   const draft = withoutLeadingThat(body, original);
+  // Only a direct quote is stored in fragments (its quoted pieces, the attribution between them left
+  // out), and its span is then their overall range, as ingest requires. A partial quote of several
+  // labels ("called it "X" and "Y"") is the article's clause around them, in one fragment.
+  const fragmented = draft.kind === 'DIRECT_QUOTE' && draft.pieces.length > 1;
+  const span = fragmented ? { start: draft.pieces[0]!.start, end: draft.pieces[draft.pieces.length - 1]!.end } : { ...draft.span };
+  const clause = draft.kind === 'PARTIAL_QUOTE' && draft.pieces.length > 1;
   return {
-    text: statementText(body, draft.pieces),
+    text: statementText(body, clause ? [draft.span] : draft.pieces),
     kind: draft.kind,
-    span: draft.span,
-    // the one place fragments are filled in: an interrupted quote has one per quoted piece
-    spans: draft.kind !== 'PARAPHRASE' && draft.pieces.length > 1 ? draft.pieces.map((piece) => ({ ...piece })) : [{ ...draft.span }],
+    span,
+    spans: fragmented ? draft.pieces.map((piece) => ({ ...piece })) : [{ ...span }],
     cue: draft.cue === null ? null : { start: tokensStart(draft.cue.first), end: tokensEnd(draft.cue.end - 1) },
     speakerSpan: draft.speaker.span,
     speakerName: draft.speaker.name,

@@ -27,7 +27,8 @@ describe('speakers of quotes without an attribution of their own', () => {
     const result = run(body);
     const statement = statementWith(result, 'We have had problems');
     expect(statement.speakerName).toBe('Barack Obama');
-    expect(spanText(body, statement).endsWith('"Our goal is to set norms for everyone."')).toBe(true);
+    expect(spanText(body, statement).endsWith('"Our goal is to set norms for everyone.')).toBe(true);
+    expect(statement.spans).toHaveLength(2);
   });
 
   it('a stray partial quote takes the speaker of the statement before it in the paragraph', () => {
@@ -80,7 +81,8 @@ describe('attribution shapes', () => {
     const body =
       'Laurence Tribe was his teacher.\n\n"You know, I love Larry," Barack Obama said, but "when it comes to energy, Larry has a history of representing the industry."';
     const statement = statementWith(run(body), 'I love Larry');
-    expect(spanText(body, statement).endsWith('representing the industry."')).toBe(true);
+    expect(spanText(body, statement).endsWith('representing the industry.')).toBe(true);
+    expect(statement.spans).toHaveLength(2);
   });
 
   it('a partial quote ends before a trailing participle clause the lexicon reads as an adjective', () => {

@@ -44,7 +44,8 @@ describe('quote shapes', () => {
     // the article's own words, fragment by fragment: no punctuation of ours between them
     expect(statement.text).toBe('We are ready … and we will win.');
     expect(statement.spans.map((span) => body.slice(span.start, span.end))).toEqual(['We are ready,', 'and we will win.']);
-    expect(body.slice(statement.span.start, statement.span.end)).toBe('“We are ready,” she said, “and we will win.”');
+    // the span is the fragments' overall range (what ingest stores), the outer quotation marks outside it
+    expect(body.slice(statement.span.start, statement.span.end)).toBe('We are ready,” she said, “and we will win.');
     expect(statement.speakerName).toBe('Mary Smith');
   });
 
