@@ -92,7 +92,7 @@ function hash(text: string): number {
   return mix(FNV_OFFSET, text);
 }
 
-function shape(text: string): string {
+function wordShape(text: string): string {
   if (/^\p{Lu}+$/u.test(text) && text.length > 1) return 'XX';
   if (/^\p{Lu}/u.test(text)) return 'Xx';
   if (/^\p{Ll}/u.test(text)) return 'x';
@@ -162,18 +162,57 @@ export interface TaggerInput {
 
 const PRONOUNS = new Set(['he', 'she', 'they', 'we', 'i', 'it', 'you']);
 
+/** Hashed feature buckets of a paragraph's tokens, in one buffer: token i's are buckets[offsets[i]..offsets[i + 1]). */
+export interface FeatureRows {
+  length: number;
+  buckets: Uint32Array;
+  offsets: Uint32Array;
+}
+
+/** The features paragraphFeatures adds for one token are at most this many. */
+const MAX_FEATURES_PER_TOKEN = 40;
+
+/** Token `index`'s feature buckets, as a view into the paragraph's buffer. */
+export function featuresAt(rows: FeatureRows, index: number): Uint32Array {
+  return rows.buckets.subarray(rows.offsets[index]!, rows.offsets[index + 1]!);
+}
+
+/** Each feature is hash(`name=value…`), computed by continuing the hash of its constant prefix. */
+function feature(prefix: number, value: string, second?: string, third?: string): number {
+  let state = mix(prefix, value);
+  if (second !== undefined) state = mix(state, second);
+  if (third !== undefined) state = mix(state, third);
+  return state;
+}
+
 /**
  * The hashed feature buckets of every token of the paragraph. Context features look up to the
  * nearest cue word on either side within the sentence, plus the words that carry a clause
  * boundary ("that", a comma, a quote mark), so a token deep in a clause knows what governs it.
  */
-export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, 'bits' | 'cueWords'>): Uint32Array[] {
+export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, 'bits' | 'cueWords'>): FeatureRows {
   const { tokens, first, end } = input;
   const mask = (1 << model.bits) - 1;
-  const lowers: string[] = [];
-  for (let index = first; index < end; index++) lowers.push(tokens[index]!.lower);
-  const word = (index: number): string => (index < first ? '<s>' : index >= end ? '</s>' : lowers[index - first]!);
   const count = end - first;
+  const lowers: string[] = new Array(count);
+  const shapes: string[] = new Array(count);
+  const sentences = new Int32Array(count);
+  const isCue = new Uint8Array(count);
+  // most words recur in a paragraph: their shapes are worked out once
+  const shapeCache = new Map<string, string>();
+  for (let local = 0; local < count; local++) {
+    const token = tokens[first + local]!;
+    lowers[local] = token.lower;
+    let tokenShape = shapeCache.get(token.text);
+    if (tokenShape === undefined) {
+      tokenShape = wordShape(token.text);
+      shapeCache.set(token.text, tokenShape);
+    }
+    shapes[local] = tokenShape;
+    sentences[local] = input.sentenceOf(first + local);
+    isCue[local] = model.cueWords.has(token.lower) ? 1 : 0;
+  }
+  const word = (index: number): string => (index < first ? '<s>' : index >= end ? '</s>' : lowers[index - first]!);
   // nearest cue word before / after each token in its sentence, and commas/"that" since it
   const previousCue = new Int32Array(count).fill(-1);
   const commasSinceCue = new Int32Array(count);
@@ -181,57 +220,51 @@ export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, '
   let cue = -1;
   let commas = 0;
   let sawThat = 0;
-  for (let index = first; index < end; index++) {
-    if (index > first && input.sentenceOf(index) !== input.sentenceOf(index - 1)) {
+  for (let local = 0; local < count; local++) {
+    if (local > 0 && sentences[local] !== sentences[local - 1]) {
       cue = -1;
       commas = 0;
       sawThat = 0;
     }
-    previousCue[index - first] = cue;
-    commasSinceCue[index - first] = commas;
-    thatSinceCue[index - first] = sawThat;
-    const lower = lowers[index - first]!;
-    if (model.cueWords.has(lower)) {
-      cue = index;
+    previousCue[local] = cue;
+    commasSinceCue[local] = commas;
+    thatSinceCue[local] = sawThat;
+    const lower = lowers[local]!;
+    if (isCue[local] === 1) {
+      cue = first + local;
       commas = 0;
       sawThat = 0;
     } else if (lower === ',') commas++;
-    else if (lower === 'that' && cue >= 0 && index - cue <= 4) sawThat = 1;
+    else if (lower === 'that' && cue >= 0 && first + local - cue <= 4) sawThat = 1;
   }
   const nextCue = new Int32Array(count).fill(-1);
   cue = -1;
-  for (let index = end - 1; index >= first; index--) {
-    if (index < end - 1 && input.sentenceOf(index) !== input.sentenceOf(index + 1)) cue = -1;
-    nextCue[index - first] = cue;
-    if (model.cueWords.has(lowers[index - first]!)) cue = index;
+  for (let local = count - 1; local >= 0; local--) {
+    if (local < count - 1 && sentences[local] !== sentences[local + 1]) cue = -1;
+    nextCue[local] = cue;
+    if (isCue[local] === 1) cue = first + local;
   }
   // inside-quote state of each token
   const quoted = new Uint8Array(count);
-  for (let index = first; index < end; index++) quoted[index - first] = input.isQuoted(tokens[index]!.start) ? 1 : 0;
+  for (let local = 0; local < count; local++) quoted[local] = input.isQuoted(tokens[first + local]!.start) ? 1 : 0;
 
-  const shapes: string[] = [];
-  for (let index = first; index < end; index++) shapes.push(shape(tokens[index]!.text));
   const shapeAt = (index: number, outside: string): string => (index < first || index >= end ? outside : shapes[index - first]!);
-  const result: Uint32Array[] = [];
-  const buckets: number[] = [];
-  // each feature is hash(`name=value…`), computed by continuing the hash of its constant prefix
+  const buckets = new Uint32Array(count * MAX_FEATURES_PER_TOKEN);
+  const offsets = new Uint32Array(count + 1);
+  let filled = 0;
   const add = (state: number): void => {
-    buckets.push(state & mask);
+    buckets[filled++] = state & mask;
   };
-  const feature = (prefix: number, ...values: string[]): number => {
-    let state = prefix;
-    for (const value of values) state = mix(state, value);
-    return state;
-  };
-  for (let index = first; index < end; index++) {
-    buckets.length = 0;
-    const local = index - first;
+  const firstSentence = sentences[0];
+  for (let local = 0; local < count; local++) {
+    offsets[local] = filled;
+    const index = first + local;
     const w0 = lowers[local]!;
     const s0 = shapes[local]!;
     const q0 = quoted[local] === 1 ? '1' : '0';
-    const sentence = input.sentenceOf(index);
-    const sentenceStart = index === first || input.sentenceOf(index - 1) !== sentence;
-    const sentenceEnd = index === end - 1 || input.sentenceOf(index + 1) !== sentence;
+    const sentence = sentences[local];
+    const sentenceStart = local === 0 || sentences[local - 1] !== sentence;
+    const sentenceEnd = local === count - 1 || sentences[local + 1] !== sentence;
     const before = previousCue[local]!;
     const after = nextCue[local]!;
     add(PREFIX.bias);
@@ -252,7 +285,7 @@ export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, '
     if (local + 1 < count) add(feature(PREFIX.qqNext, q0, quoted[local + 1] === 1 ? '1' : '0'));
     if (sentenceStart) add(PREFIX.sentenceStart);
     if (sentenceEnd) add(PREFIX.sentenceEnd);
-    if (sentence === input.sentenceOf(first)) add(PREFIX.firstSentence);
+    if (sentence === firstSentence) add(PREFIX.firstSentence);
     const name = input.inName[index]!;
     add(feature(PREFIX.n, String(name)));
     add(feature(PREFIX.nContext, String(index > first ? input.inName[index - 1] : 2), String(name), String(index + 1 < end ? input.inName[index + 1] : 2)));
@@ -275,27 +308,28 @@ export function paragraphFeatures(input: TaggerInput, model: Pick<TaggerModel, '
       add(feature(PREFIX.nc, cueWord, '|', distance));
       add(feature(PREFIX.ncNext, word(after + 1), '|ncd=', distance));
     } else add(PREFIX.ncNone);
-    if (model.cueWords.has(w0)) {
+    if (isCue[local] === 1) {
       add(feature(PREFIX.cuePrevious, word(index - 1)));
       add(feature(PREFIX.cueNext, word(index + 1)));
       add(feature(PREFIX.cueShape, shapeAt(index - 1, '<s>')));
     }
-    result.push(Uint32Array.from(buckets));
   }
-  return result;
+  offsets[count] = filled;
+  return { length: count, buckets: buckets.subarray(0, filled), offsets };
 }
 
 /** Best tag sequence for one paragraph's features (Viterbi over the allowed transitions). */
-export function decode(features: readonly Uint32Array[], weights: Float32Array | Int16Array, transitions: Float32Array, scale = 1): TagIndex[] {
-  const length = features.length;
+export function decode(features: FeatureRows, weights: Float32Array | Int16Array, transitions: Float32Array, scale = 1): TagIndex[] {
+  const { length, buckets, offsets } = features;
   if (length === 0) return [];
   const scores = new Float64Array(length * TAG_COUNT);
   const back = new Int8Array(length * TAG_COUNT);
   const emission = new Float64Array(TAG_COUNT);
   for (let position = 0; position < length; position++) {
     emission.fill(0);
-    for (const bucket of features[position]!) {
-      const offset = bucket * TAG_COUNT;
+    const stop = offsets[position + 1]!;
+    for (let slot = offsets[position]!; slot < stop; slot++) {
+      const offset = buckets[slot]! * TAG_COUNT;
       for (let tag = 0; tag < TAG_COUNT; tag++) emission[tag]! += weights[offset + tag]!;
     }
     if (scale !== 1) for (let tag = 0; tag < TAG_COUNT; tag++) emission[tag]! *= scale;

@@ -3,7 +3,7 @@
 import { type TextAnalysis, analyseText, paragraphTokenRanges } from './analysis.js';
 import { nameTokenMask } from './learned.js';
 import { findPeople } from './names.js';
-import { TAG_COUNT, TAGS, type TaggerModel, decode, paragraphFeatures } from './tagger.js';
+import { type FeatureRows, TAG_COUNT, TAGS, type TaggerModel, decode, featuresAt, paragraphFeatures } from './tagger.js';
 import type { TextSpan } from './types.js';
 
 /** One gold attribution: its content, cue and source, each possibly discontinuous. */
@@ -99,7 +99,7 @@ function random(seed: number): () => number {
 }
 
 interface Sequence {
-  features: Uint32Array[];
+  features: FeatureRows;
   tags: number[];
 }
 
@@ -155,8 +155,8 @@ export function trainTagger(articles: readonly TrainingArticle[], options: Train
         const previousGold = position === 0 ? -1 : sequence.tags[position - 1]!;
         const previousGuess = position === 0 ? -1 : predicted[position - 1]!;
         if (gold !== guess) {
-          update(sequence.features[position]!, gold, 1);
-          update(sequence.features[position]!, guess, -1);
+          update(featuresAt(sequence.features, position), gold, 1);
+          update(featuresAt(sequence.features, position), guess, -1);
         }
         if (gold !== guess || previousGold !== previousGuess) {
           updateTransition(previousGold, gold, 1);
