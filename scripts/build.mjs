@@ -1,4 +1,4 @@
-// Bundles the service into dist/ (a few hundred ms): `npm start` runs plain JavaScript instead of
+// Bundles the service and the live page's script into dist/ (a few hundred ms): `npm start` runs plain JavaScript instead of
 // compiling TypeScript on every start, and one bundle instead of resolving and linking hundreds of
 // package modules (~0.5 s of a start). Lazy imports become their own chunks, so what is loaded on
 // first use (the extractor, GraphiQL's assets) is not loaded at start-up.
@@ -57,5 +57,18 @@ await build({
   // are in the checkout, not copied into the maps, which keeps them quick to load.
   sourcemap: true,
   sourcesContent: false,
+  logLevel: 'warning',
+});
+// The live page's script (GET /live, src/plugins/live-page.ts): for the browser, with its one package
+// (graphql-sse's client) inside, so the page loads nothing from anywhere but the service.
+await build({
+  entryPoints: { live: 'src/web/live.ts' },
+  outdir: path.join(OUT, 'web'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  sourcemap: true,
   logLevel: 'warning',
 });

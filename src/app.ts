@@ -11,6 +11,7 @@ import type { ReadRouter } from './db/replicas.js';
 import type { Extractor } from './extract-pool.js';
 import { type FrontendSettings, frontendYogaOptions } from './plugins/frontend.js';
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
+import { type LivePageOptions, useLivePage } from './plugins/live-page.js';
 import { useReadRouting } from './plugins/read-routing.js';
 import { schema } from './schema/index.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps extends HardeningDeps {
   extractor?: Extractor;
   /** Persisted documents, HTTP caching (src/plugins/frontend.ts); defaults as in the README. */
   frontend?: Partial<FrontendSettings>;
+  /** GET /live, the page of statements as they are stored (src/plugins/live-page.ts). */
+  livePage?: LivePageOptions;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -100,6 +103,8 @@ export function createApp(deps: AppDeps) {
       ...frontend.first,
       ...(deps.reads ? [useReadRouting(deps.reads)] : []),
       ...hardened.plugins,
+      // After the request id and log line; /live and its script are answered before any GraphQL.
+      useLivePage(deps.livePage),
       ...frontend.plugins,
       sharedResults,
       useSharedSseFrames(sharedResults, subscriberSlots),

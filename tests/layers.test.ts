@@ -12,6 +12,8 @@ const RANKS: [prefix: string, rank: number][] = [
   ['src/errors.ts', 0],
   ['src/clock.ts', 0],
   ['src/paths.ts', 0],
+  // The live page's script runs in the browser: it knows the API, not the service (checked below).
+  ['src/web/', 0],
   ['src/db/', 1],
   ['src/ingest/', 1],
   ['src/live/', 1],
@@ -95,6 +97,15 @@ describe('layers', () => {
           /^(?:graphql|@pothos|graphql-yoga|drizzle-orm|postgres|@electric-sql)/.test(specifier) ||
           (target !== null && !DOMAIN_MAY_IMPORT.some((dir) => target.startsWith(dir))),
       )
+      .map(({ file, specifier }) => `${file}: ${specifier}`);
+    expect(offending).toEqual([]);
+  });
+
+  it("the live page's script (src/web) imports only itself and graphql-sse's client", () => {
+    const offending = files
+      .filter((file) => file.startsWith('src/web/'))
+      .flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, target: resolveImport(file, specifier) })))
+      .filter(({ specifier, target }) => (target === null ? specifier !== 'graphql-sse' : !target.startsWith('src/web/')))
       .map(({ file, specifier }) => `${file}: ${specifier}`);
     expect(offending).toEqual([]);
   });
