@@ -9,10 +9,15 @@ import {
   type ValueNode,
   GraphQLError,
   Kind,
+  Lexer,
+  Source,
+  type Token,
+  TokenKind,
   getNamedType,
   isCompositeType,
   isListType,
   isNonNullType,
+  print,
   typeFromAST,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/pagination.js';
@@ -124,4 +129,84 @@ export function costError(cost: number, maxCost: number, spentBefore = 0): Graph
   return new GraphQLError(message, {
     extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', http: { status: 400 } },
   });
+}
+
+/**
+ * What an operation spends of the limits a JSON batch shares, counted as GraphQL Armor's rules
+ * count one operation: aliases (but `__typename`'s) and directives of the operation with its
+ * fragments' at every spread, and the document's lexical tokens (comments and the end not
+ * counted). Depth is no sum: each operation nests only as deep as itself.
+ */
+export interface BatchSpend {
+  aliases: number;
+  directives: number;
+  tokens: number;
+}
+
+const spendOfDocument = new WeakMap<DocumentNode, Map<string, BatchSpend>>();
+
+export function operationSpend(document: DocumentNode, operationName: string | null | undefined): BatchSpend {
+  let byOperation = spendOfDocument.get(document);
+  if (!byOperation) spendOfDocument.set(document, (byOperation = new Map()));
+  const key = operationName ?? '';
+  let spend = byOperation.get(key);
+  if (!spend) byOperation.set(key, (spend = countSpend(document, operationName)));
+  return spend;
+}
+
+function countSpend(document: DocumentNode, operationName: string | null | undefined): BatchSpend {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) {
+      operation ??= definition;
+    }
+  }
+  let aliases = 0;
+  let directives = operation?.directives?.length ?? 0;
+  const visit = (selectionSet: SelectionSetNode, visiting: Set<string>) => {
+    for (const selection of selectionSet.selections) {
+      directives += selection.directives?.length ?? 0;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias && selection.alias.value !== '__typename' && selection.name.value !== '__typename') aliases++;
+        if (selection.selectionSet) visit(selection.selectionSet, visiting);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, visiting);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || visiting.has(fragment.name.value)) continue; // validation rejects cycles
+        directives += fragment.directives?.length ?? 0;
+        visit(fragment.selectionSet, new Set([...visiting, fragment.name.value]));
+      }
+    }
+  };
+  if (operation) visit(operation.selectionSet, new Set());
+  return { aliases, directives, tokens: documentTokens(document) };
+}
+
+/** The parser's token count, read off the document's token list (or, without one, its printed text). */
+function documentTokens(document: DocumentNode): number {
+  let tokens = 0;
+  let token: Token | null | undefined = document.loc?.startToken;
+  if (!token) {
+    const lexer = new Lexer(new Source(print(document)));
+    while (lexer.advance().kind !== TokenKind.EOF) tokens++;
+    return tokens;
+  }
+  for (; token; token = token.next) {
+    if (token.kind !== TokenKind.SOF && token.kind !== TokenKind.EOF && token.kind !== TokenKind.COMMENT) tokens++;
+  }
+  return tokens;
+}
+
+const LIMIT_WORDS: Record<keyof BatchSpend, string> = { aliases: 'Aliases', directives: 'Directives', tokens: 'Token' };
+
+/** A batch-wide limit the operations of one request together exceed. */
+export function batchLimitError(limit: keyof BatchSpend, max: number, spent: number, spentBefore: number): GraphQLError {
+  const unit = limit === 'tokens' ? 'tokens' : limit;
+  return new GraphQLError(
+    `${LIMIT_WORDS[limit]} limit of ${max} exceeded by the batch: this operation has ${spent} ${unit} and the batch's earlier operations ${spentBefore}. Send the operations in separate requests.`,
+    { extensions: { code: 'QUERY_TOO_COMPLEX', limit, http: { status: 400 } } },
+  );
 }

@@ -16,7 +16,7 @@ import {
   getVariableValues,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { costError, operationCost } from './cost.js';
+import { type BatchSpend, batchLimitError, costError, operationCost, operationSpend } from './cost.js';
 import type { Limits } from './settings.js';
 
 type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';
@@ -89,18 +89,38 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
   ];
   if (!introspection) rules.push(NoSchemaIntrospectionCustomRule);
 
-  // What the operations of one HTTP request have cost so far: a JSON batch shares one budget, or
-  // MAX_BATCH operations just under the limit would each pass.
-  const spent = new WeakMap<object, number>();
-  const checkCost = (args: ExecutionArgs, refuse: (result: ExecutionResult) => void) => {
-    const cost = operationCost(args.schema, args.document, args.operationName, coercedVariables(args));
+  // What the operations of one HTTP request have spent so far: a JSON batch shares one budget of
+  // each limit that adds up (cost, aliases, directives, tokens), or MAX_BATCH operations just
+  // under a limit would each pass. An operation refused spends nothing.
+  const spent = new WeakMap<object, BatchSpend & { cost: number }>();
+  const summed = [
+    ['aliases', limits.maxAliases],
+    ['directives', limits.maxDirectives],
+    ['tokens', limits.maxTokens],
+  ] as const;
+  const checkBatch = (args: ExecutionArgs, refuse: (result: ExecutionResult) => void) => {
     const request = requestOf(args);
-    const before = request ? (spent.get(request) ?? 0) : 0;
-    if (before + cost > limits.maxCost) {
-      refuse({ errors: [costError(cost, limits.maxCost, before)] });
+    const before = (request && spent.get(request)) || { aliases: 0, directives: 0, tokens: 0, cost: 0 };
+    const spend = operationSpend(args.document, args.operationName);
+    for (const [limit, max] of summed) {
+      if (before[limit] + spend[limit] > max) {
+        refuse({ errors: [batchLimitError(limit, max, spend[limit], before[limit])] });
+        return;
+      }
+    }
+    const cost = operationCost(args.schema, args.document, args.operationName, coercedVariables(args));
+    if (before.cost + cost > limits.maxCost) {
+      refuse({ errors: [costError(cost, limits.maxCost, before.cost)] });
       return;
     }
-    if (request) spent.set(request, before + cost);
+    if (request) {
+      spent.set(request, {
+        aliases: before.aliases + spend.aliases,
+        directives: before.directives + spend.directives,
+        tokens: before.tokens + spend.tokens,
+        cost: before.cost + cost,
+      });
+    }
   };
 
   const plugins: Plugin[] = [
@@ -118,9 +138,10 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
       onValidate({ addValidationRule }) {
         for (const rule of rules) addValidationRule(rule);
       },
-      // Cost depends on the variables (`first: $n`), so it is checked once they are known.
-      onExecute: ({ args, setResultAndStopExecution }) => checkCost(args, setResultAndStopExecution),
-      onSubscribe: ({ args, setResultAndStopExecution }) => checkCost(args, setResultAndStopExecution),
+      // Cost depends on the variables (`first: $n`), so it is checked once they are known; the
+      // sums over a batch once the request's earlier operations have spent theirs.
+      onExecute: ({ args, setResultAndStopExecution }) => checkBatch(args, setResultAndStopExecution),
+      onSubscribe: ({ args, setResultAndStopExecution }) => checkBatch(args, setResultAndStopExecution),
     },
   ];
   if (production) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
