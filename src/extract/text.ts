@@ -119,6 +119,28 @@ function startsNewSentence(next: Token | undefined): boolean {
 /** How far after a closing quote a reporting verb may come and still attribute it ("“Why?” Sen. Lindsey Graham asked."). */
 const ATTRIBUTION_REACH = 6;
 
+/** Words that open an adverbial after a reporting verb, not a new clause: "said of Apple", "said as …". */
+const ADVERBIAL_START = new Set([
+  'of',
+  'as',
+  'in',
+  'on',
+  'at',
+  'during',
+  'before',
+  'after',
+  'while',
+  'when',
+  'about',
+  'from',
+  'with',
+  'to',
+  'last',
+  'this',
+  'earlier',
+  'later',
+]);
+
 /**
  * A quote that ends with its own "?" or "!" or "." is still attributed by what follows:
  * "“How many times …?” Clinton said." is one sentence, not two.
@@ -130,6 +152,7 @@ function attributionFollows(tokens: readonly Token[], first: number): boolean {
     if (isQuoteChar(token.text)) return false;
     if (SPEECH_VERBS.has(token.lower) && !token.capitalized) {
       // "… Clinton said." / "… Clinton said Tuesday." / "… she said, adding …": the cue closes the attribution
+      if (ADVERBIAL_START.has(tokens[index + 1]?.lower ?? '')) return true; // "… Trump said of Apple in February"
       for (let next = index + 1; next <= index + 4; next++) {
         const after = tokens[next];
         if (after === undefined || isSentenceFinal(after) || after.text === ',' || isQuoteChar(after.text)) return true;

@@ -84,6 +84,15 @@ describe('quotes that end in "?" or "!"', () => {
     expect(statement.kind).toBe('DIRECT_QUOTE');
     expect(statement.speakerName).toBe('Clinton');
   });
+
+  it('keep it when an adverbial follows the verb ("said of Apple in February")', () => {
+    const body = 'Paul Reyes spoke.\n\n“Who do they think they are?” Clinton said of the company in February, when it refused to help the inquiry.';
+    const statement = statementWith(body, 'Who do they think');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerName).toBe('Clinton');
+    // the adverbial is no paraphrase of hers
+    expect(run(body).statements.some((candidate) => spanText(body, candidate).startsWith('of the company'))).toBe(false);
+  });
 });
 
 describe('paraphrase boundaries', () => {
