@@ -90,8 +90,23 @@ describe('quotes that end in "?" or "!"', () => {
     const statement = statementWith(body, 'Who do they think');
     expect(statement.kind).toBe('DIRECT_QUOTE');
     expect(statement.speakerName).toBe('Clinton');
+    const asked = 'Paul Reyes spoke.\n\n“You think I am going to change?” Clinton asked reporters during a news conference last month.';
+    expect(statementWith(asked, 'You think').speakerName).toBe('Clinton');
     // the adverbial is no paraphrase of hers
     expect(run(body).statements.some((candidate) => spanText(body, candidate).startsWith('of the company'))).toBe(false);
+  });
+});
+
+describe('a quoted paragraph introduced with a colon', () => {
+  it('is the introducing speaker’s', () => {
+    const body = 'Mayor Ann Lee described the plan this way:\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
+    expect(statementWith(body, 'Everywhere we go').speakerName).toBe('Ann Lee');
+  });
+
+  it('but a quote after an unrelated sentence stays unattributed', () => {
+    const body = 'Mayor Ann Lee opened a school in March.\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
+    const statement = statementWith(body, 'Everywhere we go');
+    expect([statement.speakerName, statement.speakerLabel]).toEqual([null, null]);
   });
 });
 
