@@ -164,6 +164,22 @@ function taggedParaphrases(
   return drafts;
 }
 
+/**
+ * A quote with no attribution of its own that a statement introduces with a colon ("The
+ * foundation describes itself in the following way:" then the quoted paragraph) is that speaker's.
+ */
+function introducedQuotesSpeakers(body: string, drafts: DraftStatement[]): DraftStatement[] {
+  return drafts.map((draft, index) => {
+    const previous = drafts[index - 1];
+    if (previous === undefined || draft.kind === 'PARAPHRASE' || draft.speaker.name !== null || draft.speaker.label !== null) return draft;
+    if (previous.speaker.name === null && previous.speaker.label === null) return draft;
+    const between = body.slice(previous.span.end, draft.span.start);
+    const introduced = /^[\s:]*$/.test(between) && (between.includes(':') || /:\s*$/.test(body.slice(previous.span.start, previous.span.end)));
+    if (!introduced) return draft;
+    return { ...draft, speaker: previous.speaker, channel: draft.channel ?? previous.channel };
+  });
+}
+
 export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], options: ExtractOptions = {}): Extraction {
   const body = input.body;
   const language = detectLanguage(body);
@@ -176,8 +192,10 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
   const resolver = new SpeakerResolver(text, tokens, people, mentions, isQuoted);
   const rules = attachUnattributedQuotes(text, new StatementFinder(text, tokens, quotes, sentences, resolver, isQuoted).find());
   const tagger = options.tagger === undefined ? defaultTagger() : options.tagger;
-  const drafts =
-    tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start);
+  const drafts = introducedQuotesSpeakers(
+    text,
+    tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start),
+  );
 
   const statements = drafts.map((draft) =>
     toExtractedStatement(

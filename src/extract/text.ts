@@ -119,6 +119,31 @@ function startsNewSentence(next: Token | undefined): boolean {
 /** How far after a closing quote a reporting verb may come and still attribute it ("“Why?” Sen. Lindsey Graham asked."). */
 const ATTRIBUTION_REACH = 6;
 
+/** Words that open an adverbial after a reporting verb, not a new clause: "said of Apple", "said as …". */
+const ADVERBIAL_START = new Set([
+  'of',
+  'as',
+  'in',
+  'on',
+  'at',
+  'during',
+  'before',
+  'after',
+  'while',
+  'when',
+  'about',
+  'from',
+  'with',
+  'to',
+  'last',
+  'this',
+  'earlier',
+  'later',
+]);
+
+/** Whom a quote is said to, between the reporting verb and an adverbial: "told reporters during …". */
+const ADDRESSEES = new Set(['reporters', 'journalists', 'supporters', 'voters', 'him', 'her', 'them', 'us', 'me']);
+
 /**
  * A quote that ends with its own "?" or "!" or "." is still attributed by what follows:
  * "“How many times …?” Clinton said." is one sentence, not two.
@@ -130,6 +155,9 @@ function attributionFollows(tokens: readonly Token[], first: number): boolean {
     if (isQuoteChar(token.text)) return false;
     if (SPEECH_VERBS.has(token.lower) && !token.capitalized) {
       // "… Clinton said." / "… Clinton said Tuesday." / "… she said, adding …": the cue closes the attribution
+      // "… Trump said of Apple in February", "… Trump asked reporters during a news conference"
+      const afterAddressee = ADDRESSEES.has(tokens[index + 1]?.lower ?? '') ? index + 2 : index + 1;
+      if (ADVERBIAL_START.has(tokens[afterAddressee]?.lower ?? '')) return true;
       for (let next = index + 1; next <= index + 4; next++) {
         const after = tokens[next];
         if (after === undefined || isSentenceFinal(after) || after.text === ',' || isQuoteChar(after.text)) return true;

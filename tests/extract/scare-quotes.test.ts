@@ -84,6 +84,30 @@ describe('quotes that end in "?" or "!"', () => {
     expect(statement.kind).toBe('DIRECT_QUOTE');
     expect(statement.speakerName).toBe('Clinton');
   });
+
+  it('keep it when an adverbial follows the verb ("said of Apple in February")', () => {
+    const body = 'Paul Reyes spoke.\n\n“Who do they think they are?” Clinton said of the company in February, when it refused to help the inquiry.';
+    const statement = statementWith(body, 'Who do they think');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerName).toBe('Clinton');
+    const asked = 'Paul Reyes spoke.\n\n“You think I am going to change?” Clinton asked reporters during a news conference last month.';
+    expect(statementWith(asked, 'You think').speakerName).toBe('Clinton');
+    // the adverbial is no paraphrase of hers
+    expect(run(body).statements.some((candidate) => spanText(body, candidate).startsWith('of the company'))).toBe(false);
+  });
+});
+
+describe('a quoted paragraph introduced with a colon', () => {
+  it('is the introducing speaker’s', () => {
+    const body = 'Mayor Ann Lee described the plan this way:\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
+    expect(statementWith(body, 'Everywhere we go').speakerName).toBe('Ann Lee');
+  });
+
+  it('but a quote after an unrelated sentence stays unattributed', () => {
+    const body = 'Mayor Ann Lee opened a school in March.\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
+    const statement = statementWith(body, 'Everywhere we go');
+    expect([statement.speakerName, statement.speakerLabel]).toEqual([null, null]);
+  });
 });
 
 describe('paraphrase boundaries', () => {
