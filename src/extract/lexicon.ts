@@ -63,6 +63,12 @@ export function isAcronym(word: string): boolean {
   return word.length >= 2 && /^[\p{Lu}\p{N}]+$/u.test(word);
 }
 
+/** A word the lexicon knows only as a plain noun ("bill", "beau"), not a role, adjective or verb: it may be a given name. */
+export function isPlainNoun(word: string): boolean {
+  const tags = tagsOf(word);
+  return tags.length > 0 && tags.every((tag) => ['Noun', 'Singular', 'Uncountable'].includes(tag));
+}
+
 /** Common words that open a sentence capitalised but never begin a name ("But", "The", "After"). */
 export function isFunctionWord(word: string): boolean {
   const lower = word.toLowerCase();
@@ -86,7 +92,7 @@ const SENTENCE_OPENERS = new Set(
 );
 
 const NON_PERSON_WORDS = new Set(
-  'house senate congress party parties committee campaign department news times post journal press network times tribune herald review magazine television tv radio university college school institute foundation center centre council court administration agency bureau office ministry government republicans democrats republican democratic democrat gop state states city county street avenue square hall company corporation inc llc corp group association union coalition fund bank federal national international america american americans united kingdom republic daily weekly monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december twitter facebook instagram youtube google cnn fox msnbc nbc abc cbs pbs npr reuters politico breitbart ap afp bbc isis islamic god christ christian muslim muslims jewish catholic'.split(
+  'house senate congress party parties committee campaign team stop growth department news times post journal press network times tribune herald review magazine television tv radio university college school institute foundation center centre council court administration agency bureau office ministry government republicans democrats republican democratic democrat gop state states city county street avenue square hall company corporation inc llc corp group association union coalition fund bank federal national international america american americans united kingdom republic daily weekly monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december twitter facebook instagram youtube google cnn fox msnbc nbc abc cbs pbs npr reuters politico breitbart ap afp bbc isis islamic god christ christian muslim muslims jewish catholic'.split(
     ' ',
   ),
 );

@@ -12,6 +12,7 @@ import {
   isLastName,
   isNonPersonWord,
   isCommonWord,
+  isPlainNoun,
   isAcronym,
   SPEECH_VERBS,
   MALE_PRONOUNS,
@@ -369,6 +370,11 @@ function candidateFromRun(
   while (core.length > 1) {
     const text = tokens[core[0]!]!.text;
     if (isInitial(core[0]!) || isFirstName(text) || !(isNonPersonWord(text) || isCommonWord(text))) break;
+    // mid-sentence, a capitalised word that is no role is a given name: "delegate Bill Eastland", "Beau Correll"
+    const before = tokens[core[0]! - 1];
+    const surname = tokens[core[1]!]!.text;
+    const plainSurname = !isCommonWord(surname) && !isFirstName(surname) && !isNonPersonWord(surname);
+    if (core.length === 2 && before?.isWord && !before.capitalized && isPlainNoun(text) && plainSurname) break;
     core = core.slice(1);
   }
   while (core.length > 1 && NAME_SUFFIXES.has(tokens[core[core.length - 1]!]!.lower)) core = core.slice(0, -1);

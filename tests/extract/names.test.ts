@@ -10,6 +10,17 @@ const speakerOf = (result: Extraction, words: string): string | null =>
   result.statements.find((statement) => statement.text.includes(words))?.speakerName ?? null;
 
 describe('name shapes', () => {
+  it('a given name that is also a common noun stays part of the name mid-sentence', () => {
+    const result = run('"We have had better conventions," said Texas delegate Bill Eastland. Later, delegate Beau Correll walked out.');
+    expect(names(result)).toEqual(['Beau Correll', 'Bill Eastland']);
+    expect(speakerOf(result, 'better conventions')).toBe('Bill Eastland');
+  });
+
+  it('but a role or a slogan before a surname does not become a given name', () => {
+    const result = run('Donald Trump spoke in Ohio. The rally was organised by Team Trump, and he thanked candidate Trump backers.');
+    expect(names(result)).toEqual(['Donald Trump']);
+  });
+
   it('a given name no list knows, introduced with a role, is one person under her full name', () => {
     const result = run('Priya Natarajan, the city\'s planning director, said the bridge would open in 2028. "We are ready," she said.');
     expect(names(result)).toEqual(['Priya Natarajan']);
