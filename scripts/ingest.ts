@@ -1,14 +1,26 @@
 // npm run ingest -- [--url <graphql url> --token <editor token>] <file.txt | folder | file.jsonl> ...
 // Bulk ingest into DATABASE_URL (or the embedded PGLITE_DIR), migrating first; or, with --url,
 // through a running service's API (the way in while an embedded service owns its directory).
-// Each article is stored in its own transaction; bad inputs are reported with their reason and skipped.
+// Into a database, articles are extracted on worker threads (EXTRACT_WORKERS) ahead of the writer,
+// which stores them in batches of --batch (default 50), one transaction each (src/ingest/bulk.ts);
+// through --url each article is one ingestArticle call. Bad inputs are reported with their reason and skipped.
 // Exit code: 0 all stored, 1 some inputs failed (the rest are stored), 2 nothing could run (usage,
 // configuration, database), 130 interrupted (Ctrl-C: the article in hand finishes first).
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { readConfigOrExit } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
-import { type BulkSummary, type ItemOutcome, bulkItems, ingestBulkArticle, itemCount, planSources, runBulkIngest } from '../src/ingest/bulk.js';
+import { createExtractorPool, defaultPoolSize } from '../src/extract-pool.js';
+import {
+  type BulkSummary,
+  type ItemOutcome,
+  type PipelineStats,
+  bulkItems,
+  itemCount,
+  planSources,
+  runBulkIngest,
+  runBulkPipeline,
+} from '../src/ingest/bulk.js';
 import { openDatabaseOrExit } from './cli-database.js';
 import { remoteStore } from './ingest-remote.js';
 
@@ -24,13 +36,15 @@ Stores into DATABASE_URL, or the embedded database in PGLITE_DIR (default ./data
 --url    send each article to a running service's ingestArticle instead (e.g.
          http://localhost:4000/graphql), with --token or NEWSGRAPH_TOKEN as its editor token: the
          way to ingest while an embedded service owns PGLITE_DIR, and on PostgreSQL too.
+--batch  articles per transaction when storing into the database (default 50); extraction runs
+         on EXTRACT_WORKERS worker threads (default: the cores less one, one to four) meanwhile.
 Exit code: 0 all stored, 1 some inputs failed, 2 could not run.`;
 
 const { positionals, values } = (() => {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, url: { type: 'string' }, token: { type: 'string' } },
+      options: { help: { type: 'boolean', short: 'h' }, url: { type: 'string' }, token: { type: 'string' }, batch: { type: 'string' } },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
@@ -42,16 +56,26 @@ if (values.help) {
   process.exit(0);
 }
 const token = values.token ?? process.env.NEWSGRAPH_TOKEN;
+const batchSize = values.batch === undefined ? 50 : Number(values.batch);
+if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
+  console.error(`--batch must be a whole number from 1 to 1000\n\n${USAGE}`);
+  process.exit(2);
+}
 if (positionals.length === 0 || (values.url && !token) || (values.token && !values.url)) {
   console.error(values.url && !token ? `--url needs an editor token: --token <token> or NEWSGRAPH_TOKEN\n\n${USAGE}` : USAGE);
   process.exit(2);
 }
 
 let database: Database | undefined;
-let store: Parameters<typeof runBulkIngest>[0];
+let run: (
+  items: AsyncIterable<import('../src/ingest/bulk.js').BulkItem>,
+  options: Parameters<typeof runBulkIngest>[2],
+) => Promise<BulkSummary & { pipeline?: PipelineStats }>;
 let via: string;
+let closeExtractor = async () => {};
 if (values.url) {
-  store = remoteStore(values.url, token!);
+  const store = remoteStore(values.url, token!);
+  run = (items, options) => runBulkIngest(store, items, options);
   via = values.url;
 } else {
   const config = readConfigOrExit();
@@ -70,7 +94,9 @@ if (values.url) {
     process.exit(2);
   }
   const db = database.db;
-  store = (article, now) => ingestBulkArticle(db, article, now);
+  const pool = createExtractorPool({ size: config.EXTRACT_WORKERS ?? defaultPoolSize(), maxQueued: 4 * batchSize });
+  closeExtractor = () => pool.close();
+  run = (items, options) => runBulkPipeline(db, items, { ...options, extract: (input, known) => pool.extract(input, known), batchSize });
   via = database.driver;
 }
 
@@ -107,9 +133,9 @@ const describe = (outcome: ItemOutcome) => {
   );
 };
 
-let summary: BulkSummary;
+let summary: BulkSummary & { pipeline?: PipelineStats };
 try {
-  summary = await runBulkIngest(store, bulkItems(sources), {
+  summary = await run(bulkItems(sources), {
     signal: interrupted.signal,
     onItem(outcome) {
       done++;
@@ -125,10 +151,12 @@ try {
 } catch (error) {
   bars?.stop();
   console.error(`ingest stopped: ${(error as Error).message}`);
+  await closeExtractor().catch(() => {});
   await database?.close().catch(() => {});
   process.exit(2);
 }
 bars?.stop();
+await closeExtractor();
 await database?.close();
 
 const s = summary;
@@ -146,6 +174,11 @@ const lines = [
   remote ? `  statements: ${s.statements}` : `  statements: ${s.statements} (${s.newStatements} new)`,
   `  events:     ${s.events}`,
   `  failed:     ${s.failures.length}`,
+  ...(s.pipeline
+    ? [
+        `  pipeline:   ${s.pipeline.batches} transactions, ${s.pipeline.retries} retried without a failed article, ${s.pipeline.reextracted} articles extracted again`,
+      ]
+    : []),
   ...s.failures.map((f) => `    ${f.label}: ${f.reason}`),
 ];
 console.log(lines.join('\n'));

@@ -13,8 +13,9 @@ import { parseDateTimeInput } from '../domain/text.js';
 import { translateDbError } from '../domain/db-errors.js';
 import { STATEMENT_KINDS } from '../domain/statement-kinds.js';
 import { MAX_EXTRACT_BODY } from '../extract-pool.js';
-import { loadKnownPeople, withExtractedEntities } from './from-extraction.js';
-import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle } from './index.js';
+import type { ExtractInput, Extraction, KnownPerson } from '../extract/types.js';
+import { type ExtractedIngestInput, loadKnownPeople, sameRecognition, withExtractedEntities } from './from-extraction.js';
+import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle, ingestInTransaction } from './index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Input validation: the API's rules (src/domain/validation.ts), for values read from files.
@@ -356,12 +357,8 @@ export function failureReason(error: unknown): string {
   return `not stored: ${(error as Error)?.message ?? String(error)}`;
 }
 
-/** Ingests every item through `store` (the database, or a running service's API), one after the other, reporting each; stops early (between articles) when `signal` aborts. */
-export async function runBulkIngest(
-  store: (article: BulkArticle, now: Date) => Promise<BulkResult>,
-  items: AsyncIterable<BulkItem>,
-  options: { onItem?: (outcome: ItemOutcome) => void; signal?: AbortSignal; now?: () => Date } = {},
-): Promise<BulkSummary> {
+/** The summary's counts, kept as outcomes come in (only stored articles count). */
+function createTally() {
   const started = performance.now();
   const created = new Set<number>();
   const updated = new Set<number>();
@@ -373,12 +370,14 @@ export async function runBulkIngest(
   let inputs = 0;
   let resolvedToStored = 0;
   const failures: BulkSummary['failures'] = [];
-  for await (const item of items) {
-    if (options.signal?.aborted) break;
-    inputs++;
-    try {
-      const article = await item.load();
-      const result = await store(article, options.now?.() ?? new Date());
+  return {
+    add(outcome: ItemOutcome) {
+      inputs++;
+      if (!outcome.ok) {
+        failures.push({ label: outcome.label, reason: outcome.reason });
+        return;
+      }
+      const result = outcome.result;
       (result.created ? created : updated).add(result.articleId);
       for (const id of result.newPersonIds) newPeople.add(id);
       for (const id of result.personIds) seenPeople.add(id);
@@ -386,24 +385,199 @@ export async function runBulkIngest(
       for (const id of result.eventIds) events.add(id);
       statements += result.statementIds.length;
       newStatements += result.newStatementIds.length;
-      options.onItem?.({ label: item.label, ok: true, result });
+    },
+    summary(): BulkSummary {
+      return {
+        inputs,
+        created: created.size,
+        updated: [...updated].filter((id) => !created.has(id)).length,
+        newPeople: newPeople.size,
+        matchedPeople: [...seenPeople].filter((id) => !newPeople.has(id)).length,
+        resolvedToStored,
+        statements,
+        newStatements,
+        events: events.size,
+        failures,
+        seconds: (performance.now() - started) / 1000,
+      };
+    },
+  };
+}
+
+/** Ingests every item through `store` (the database, or a running service's API), one after the other, reporting each; stops early (between articles) when `signal` aborts. */
+export async function runBulkIngest(
+  store: (article: BulkArticle, now: Date) => Promise<BulkResult>,
+  items: AsyncIterable<BulkItem>,
+  options: { onItem?: (outcome: ItemOutcome) => void; signal?: AbortSignal; now?: () => Date } = {},
+): Promise<BulkSummary> {
+  const tally = createTally();
+  for await (const item of items) {
+    if (options.signal?.aborted) break;
+    let outcome: ItemOutcome;
+    try {
+      const article = await item.load();
+      outcome = { label: item.label, ok: true, result: await store(article, options.now?.() ?? new Date()) };
     } catch (error) {
-      const reason = failureReason(error);
-      failures.push({ label: item.label, reason });
-      options.onItem?.({ label: item.label, ok: false, reason });
+      outcome = { label: item.label, ok: false, reason: failureReason(error) };
+    }
+    tally.add(outcome);
+    options.onItem?.(outcome);
+  }
+  return tally.summary();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline (`npm run ingest` into a database): articles are read and extracted on the
+// extractor's worker threads a few ahead of the writer, while the writer stores them in batches,
+// each batch in one transaction. The stored graph is the one ingesting them one by one gives:
+//  - an article's extraction sees the people stored before it (`loadKnownPeople`). It starts
+//    early, against what the open batch has stored by then; just before the article is stored its
+//    known people are read again and, when the extractor would read one of its names differently
+//    with them (an article just ahead of it created or renamed that person: `sameRecognition`),
+//    it is extracted again with the current ones. Few are, because it starts only a few articles
+//    ahead (`lookahead`);
+//  - the core stores each article in order, inside the batch's transaction, so resolution sees the
+//    people every earlier article created or taught a name;
+//  - an article the database refuses fails alone: the transaction is rolled back and the batch
+//    written again without it (its neighbours re-checked against a run without it), so nothing of
+//    a failed article is ever stored and nothing of a batch is half-stored.
+
+/** What the pipeline did besides storing, for the summary. */
+export interface PipelineStats {
+  /** Transactions committed. */
+  batches: number;
+  /** Batches rolled back because one article failed, and written again without it. */
+  retries: number;
+  /** Articles extracted a second time because an earlier article of the run changed whom they name. */
+  reextracted: number;
+}
+
+export interface PipelineOptions {
+  /** Runs the extractor: the CLI's worker pool (src/extract-pool.ts). */
+  extract: (input: ExtractInput, knownPeople: KnownPerson[]) => Promise<Extraction>;
+  /** Articles per transaction (default 50). */
+  batchSize?: number;
+  /** Articles read and extracted ahead of the one being stored (default 3: the pool's workers and one). */
+  lookahead?: number;
+  onItem?: (outcome: ItemOutcome) => void;
+  /** Stops reading between articles; what the open batch holds is stored first. */
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/** An article extracted (or given) and checked, waiting for the writer. */
+interface PreparedArticle {
+  input: ExtractedIngestInput;
+  /** The stored people its extraction saw; null when it was not extracted. */
+  known: KnownPerson[] | null;
+  fields: IngestInput;
+}
+
+type Prepared = PreparedArticle | { failed: string };
+type Entry = { label: string; prepared: Prepared };
+
+/** Stores every item in batches through the pipeline above, reporting each in input order once its batch is committed. */
+export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, options: PipelineOptions): Promise<BulkSummary & { pipeline: PipelineStats }> {
+  const batchSize = Math.max(1, options.batchSize ?? 50);
+  const lookahead = Math.max(1, options.lookahead ?? 3);
+  const stats: PipelineStats = { batches: 0, retries: 0, reextracted: 0 };
+  const tally = createTally();
+  const iterator = items[Symbol.asyncIterator]();
+  const queue: { label: string; ready: Promise<Prepared> }[] = [];
+  let exhausted = false;
+  /** Where an early extraction reads the known people: the open batch, so it sees what the batch stored so far. */
+  let current: Db = db;
+
+  const knownNow = async (body: string) => {
+    const handle = current;
+    try {
+      return await loadKnownPeople(handle, body);
+    } catch (error) {
+      // The batch ended (or was rolled back) meanwhile: what is committed will do, the writer checks again.
+      if (handle !== db) return loadKnownPeople(db, body);
+      throw error;
+    }
+  };
+  const prepare = async (item: BulkItem): Promise<Prepared> => {
+    try {
+      const article = await item.load();
+      if (!article.extract) return { input: { ...article.input, warnings: [] }, known: null, fields: article.input };
+      if (article.input.body.length > MAX_EXTRACT_BODY) throw new InputError(`"body": must be at most ${MAX_EXTRACT_BODY} characters to be extracted`);
+      const known = await knownNow(article.input.body);
+      const input = await withExtractedEntities(article.input, known, options.extract);
+      checkInput(input);
+      return { input, known, fields: article.input };
+    } catch (error) {
+      return { failed: failureReason(error) };
+    }
+  };
+  /** The next article in input order, starting the ones after it; undefined at the end (or once stopped). */
+  const next = async (): Promise<Entry | undefined> => {
+    while (!exhausted && queue.length <= lookahead && !options.signal?.aborted) {
+      const step = await iterator.next();
+      if (step.done) exhausted = true;
+      else queue.push({ label: step.value.label, ready: prepare(step.value) });
+    }
+    const head = queue.shift();
+    return head && { label: head.label, prepared: await head.ready };
+  };
+
+  /** Stores one article inside the batch's transaction, extracting it again if what it saw has changed. */
+  const store = async (tx: Db, article: PreparedArticle, now: Date): Promise<BulkResult> => {
+    let input = article.input;
+    if (article.known) {
+      const known = await loadKnownPeople(tx, article.fields.body);
+      if (!sameRecognition(article.fields.body, article.known, known)) {
+        input = await withExtractedEntities(article.fields, known, options.extract);
+        checkInput(input);
+        stats.reextracted++;
+      }
+    }
+    return { ...(await ingestInTransaction(tx, input, now)), warnings: input.warnings };
+  };
+
+  let carry: Entry[] = []; // a rolled-back batch's articles, to write again first
+  for (;;) {
+    const now = options.now?.() ?? new Date();
+    const entries: Entry[] = [];
+    const results = new Map<Entry, BulkResult>();
+    let failedAt: Entry | null = null;
+    try {
+      await db.transaction(async (t) => {
+        const tx = t as unknown as Db;
+        current = tx;
+        try {
+          while (entries.length < batchSize) {
+            const entry = carry.length > 0 ? carry.shift()! : await next();
+            if (!entry) break;
+            entries.push(entry);
+            if ('failed' in entry.prepared) continue;
+            failedAt = entry;
+            results.set(entry, await store(tx, entry.prepared, now));
+            failedAt = null;
+          }
+        } finally {
+          current = db;
+        }
+      });
+    } catch (error) {
+      // Not an article's fault (the connection went away, the commit failed): nothing of the batch is stored; stop.
+      if (!failedAt) throw error;
+      const bad: Entry = failedAt;
+      carry = [...entries.map((e) => (e === bad ? { label: e.label, prepared: { failed: failureReason(error) } } : e)), ...carry];
+      stats.retries++;
+      continue;
+    }
+    if (entries.length === 0) break;
+    if (results.size > 0) stats.batches++;
+    for (const entry of entries) {
+      const result = results.get(entry);
+      const outcome: ItemOutcome = result
+        ? { label: entry.label, ok: true, result }
+        : { label: entry.label, ok: false, reason: (entry.prepared as { failed: string }).failed };
+      tally.add(outcome);
+      options.onItem?.(outcome);
     }
   }
-  return {
-    inputs,
-    created: created.size,
-    updated: [...updated].filter((id) => !created.has(id)).length,
-    newPeople: newPeople.size,
-    matchedPeople: [...seenPeople].filter((id) => !newPeople.has(id)).length,
-    resolvedToStored,
-    statements,
-    newStatements,
-    events: events.size,
-    failures,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return { ...tally.summary(), pipeline: stats };
 }

@@ -24,7 +24,7 @@ export async function runExtractor(input: ExtractInput, knownPeople: KnownPerson
 // names it reads are 1-4 consecutive words (capitalised, or a lowercase particle such as "de" or
 // "van"), a possessive 's dropped from the last. So the candidates are every such word sequence of
 // the body, and only people named by one of them are loaded.
-const WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu;
+const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
 const MAX_NAME_WORDS = 4;
 const NAME_WORD = (word: string) => /^\p{Lu}/u.test(word) || (word.length <= 3 && /^\p{Ll}+$/u.test(word));
 const possessiveStem = (word: string) => /^(.+?)['’]s$/u.exec(word)?.[1] ?? (/s['’]$/u.test(word) ? word.slice(0, -1) : null);
@@ -68,6 +68,33 @@ export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson
     )
     .orderBy(asc(people.id));
 }
+
+/**
+ * Whether the extractor reads `body` the same with either list of known people. It asks the list
+ * one thing only: which person (if any) has the name form it read, lowercased (src/extract/names.ts,
+ * `buildKnownIndex`, the last person in id order winning a shared form). A form it can read is made
+ * of the body's own words (an initial gains a dot, a possessive loses its 's): so only forms whose
+ * every word occurs in the body (quote marks aside, which the extractor normalises) can be asked
+ * for, and when each of those names the same person in both lists the extraction is the same.
+ */
+export function sameRecognition(body: string, before: readonly KnownPerson[], after: readonly KnownPerson[]): boolean {
+  const index = (known: readonly KnownPerson[]) => {
+    const byForm = new Map<string, number>();
+    for (const person of known) for (const form of [person.name, ...person.aliases]) byForm.set(form.toLowerCase(), person.id);
+    return byForm;
+  };
+  const a = index(before);
+  const b = index(after);
+  const unquoted = (text: string) => text.replace(QUOTE_MARKS, '');
+  const text = unquoted(body.toLowerCase());
+  const readable = (form: string) =>
+    unquoted(form)
+      .split(/\s+/)
+      .every((word) => text.includes(word.replace(/\.+$/, '')));
+  for (const form of new Set([...a.keys(), ...b.keys()])) if (a.get(form) !== b.get(form) && readable(form)) return false;
+  return true;
+}
+const QUOTE_MARKS = /['\u2018\u2019\u201a\u201b\u2032`"\u201c\u201d\u201e\u00ab\u00bb]/g;
 
 /** The ingest core's input from an extraction, with the extraction's warnings for the caller to report. */
 export type ExtractedIngestInput = IngestInput & { warnings: string[] };
