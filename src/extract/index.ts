@@ -11,7 +11,8 @@ import { findEvents } from './events.js';
 import { detectLanguage, unsupportedLanguageWarning } from './language.js';
 import { findPeople, type NameMention, type Person } from './names.js';
 import { StatementFinder, attachUnattributedQuotes, statementText, type DraftStatement } from './statements.js';
-import type { Sentence } from './text.js';
+import { SPEECH_VERBS } from './lexicon.js';
+import { type Sentence, tokenIndexAt } from './text.js';
 import type { ExtractInput, ExtractedPerson, ExtractedStatement, Extraction, KnownPerson, TextSpan } from './types.js';
 
 export type * from './types.js';
@@ -180,6 +181,36 @@ function introducedQuotesSpeakers(body: string, drafts: DraftStatement[]): Draft
   });
 }
 
+/**
+ * 'found Trump "very charming" and called his standing "unheard of"': two reported contents joined
+ * by "and" and a second reporting verb are two statements of the same speaker.
+ */
+function splitCoordinatedQuotes(analysis: TextAnalysis, drafts: readonly DraftStatement[]): DraftStatement[] {
+  const { tokens, quotes, isQuoted } = analysis;
+  const hasQuote = (start: number, end: number): boolean => quotes.some((quote) => quote.start >= start && quote.end <= end + 1);
+  return drafts.flatMap((draft) => {
+    if (draft.kind !== 'PARTIAL_QUOTE' || draft.pieces.length !== 1) return [draft];
+    for (let index = tokenIndexAt(tokens, draft.span.start) + 1; index < tokens.length && tokens[index]!.end < draft.span.end; index++) {
+      const token = tokens[index]!;
+      const verb = tokens[index + 1];
+      const object = tokens[index + 2];
+      if (token.lower !== 'and' || isQuoted(token.start) || verb === undefined || object === undefined) continue;
+      if (!SPEECH_VERBS.has(verb.lower) || verb.lower.endsWith('ing') || !hasQuote(draft.span.start, token.start) || !hasQuote(object.start, draft.span.end))
+        continue;
+      let last = index - 1;
+      while (last > 0 && tokens[last]!.text === ',') last--;
+      const first = { start: draft.span.start, end: tokens[last]!.end };
+      const second = { start: object.start, end: draft.span.end };
+      const cue = { first: index + 1, end: index + 2, verb: verb.lower, isAccordingTo: false, isParticiple: false };
+      return [
+        { ...draft, span: first, pieces: [first] },
+        { ...draft, span: second, pieces: [second], cue },
+      ];
+    }
+    return [draft];
+  });
+}
+
 export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], options: ExtractOptions = {}): Extraction {
   const body = input.body;
   const language = detectLanguage(body);
@@ -190,7 +221,10 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
   const { body: text, tokens, quotes, isQuoted, sentences } = analysis;
   const { people, mentions } = findPeople(text, tokens, knownPeople);
   const resolver = new SpeakerResolver(text, tokens, people, mentions, isQuoted);
-  const rules = attachUnattributedQuotes(text, new StatementFinder(text, tokens, quotes, sentences, resolver, isQuoted).find());
+  const rules = splitCoordinatedQuotes(
+    analysis,
+    attachUnattributedQuotes(text, new StatementFinder(text, tokens, quotes, sentences, resolver, isQuoted).find()),
+  );
   const tagger = options.tagger === undefined ? defaultTagger() : options.tagger;
   const drafts = introducedQuotesSpeakers(
     text,

@@ -97,6 +97,19 @@ describe('quotes that end in "?" or "!"', () => {
   });
 });
 
+describe('two partial quotes joined by "and" and a second reporting verb', () => {
+  it('are two statements of the same speaker', () => {
+    const body = 'Paul Reyes said he found the mayor “very charming” and called her standing in the race “unheard of.”';
+    const statements = run(body).statements;
+    expect(statements.map((statement) => spanText(body, statement))).toEqual(['he found the mayor “very charming”', 'her standing in the race “unheard of.”']);
+    expect(statements.map((statement) => [statement.kind, statement.speakerName])).toEqual([
+      ['PARTIAL_QUOTE', 'Paul Reyes'],
+      ['PARTIAL_QUOTE', 'Paul Reyes'],
+    ]);
+    expect(body.slice(statements[1]!.cue!.start, statements[1]!.cue!.end)).toBe('called');
+  });
+});
+
 describe('a quoted paragraph introduced with a colon', () => {
   it('is the introducing speaker’s', () => {
     const body = 'Mayor Ann Lee described the plan this way:\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
