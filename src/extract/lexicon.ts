@@ -116,7 +116,9 @@ export const SPEECH_VERBS = new Set(
     'deny denies denied reiterate reiterates reiterated pledge pledges pledged demanded recount recounts recounted ' +
     'believe believes believed think thinks thought hopes hoped feels felt knows knew worries worried ' +
     'asking adding noting explaining insisting declaring stressing calling describing accusing complaining acknowledging admitting recalling urging vowing promising predicting questioning joking boasting lamenting warning emphasizing responding replying writing posting ' +
-    'found showed reveal reveals revealed indicate indicates indicated conclude concluded'
+    'found showed reveal reveals revealed indicate indicates indicated conclude concluded ' +
+    'assure assures assured stating mock mocks mocked decry decries decried repeat repeats repeated remind reminds reminded ' +
+    'slams praises retort retorts retorted scoff scoffs scoffed snapped exclaimed gushed whispered marveled marvelled'
   ).split(' '),
 );
 

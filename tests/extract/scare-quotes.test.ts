@@ -110,6 +110,15 @@ describe('two partial quotes joined by "and" and a second reporting verb', () =>
   });
 });
 
+describe('reporting verbs beyond "said"', () => {
+  it.each(['assured', 'mocked', 'retorted', 'reminded'])('"…," Okafor %s … attributes the quote', (verb) => {
+    const body = `Paul Reyes spoke first.\n\n"The plan is not dead, friends," Okafor ${verb} the crowd.`;
+    const statement = statementWith(body, 'The plan is not dead');
+    expect(statement.kind).toBe('DIRECT_QUOTE');
+    expect(statement.speakerLabel ?? statement.speakerName).toBe('Okafor');
+  });
+});
+
 describe('a quoted paragraph introduced with a colon', () => {
   it('is the introducing speaker’s', () => {
     const body = 'Mayor Ann Lee described the plan this way:\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
