@@ -1,62 +1,32 @@
-import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, inCI, launchChromium } from '../support/chromium.js';
 import { type LiveTestApp, createLiveTestApp } from '../support/live.js';
 
-/** Debian's chromium, if installed (.ci/run installs it; locally the test skips without it, in CI it fails). */
-function chromiumPath(): string | undefined {
-  try {
-    return execSync('command -v chromium', { shell: '/bin/sh' }).toString().trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const executablePath = chromiumPath();
-const inCI = /^(?:1|true)$/i.test(process.env.CI ?? '');
 
 describe.skipIf(!executablePath && !inCI)('GraphiQL in a real browser', () => {
   let app: LiveTestApp;
   let server: Server;
   let browser: BrowserContext;
-  let userDataDir: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let baseUrl: string;
 
   beforeAll(async () => {
-    // In CI a missing browser is a broken check, not a skipped one.
-    if (!executablePath) throw new Error('CI is set but chromium is not installed (apt-get install chromium): the GraphiQL test cannot run.');
+    // a fresh profile every run, removed on close; in CI a missing browser fails here
+    ({ context: browser, close: closeBrowser } = await launchChromium(executablePath, 'the GraphiQL test'));
     app = await createLiveTestApp();
     server = createServer(app.yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    userDataDir = mkdtempSync(path.join(tmpdir(), 'newsgraph-chromium-'));
-    // A fresh profile every run; playwright passes it as --user-data-dir.
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     if (server) await new Promise((resolve) => server.close(resolve));
     await app?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('loads with no request leaving the machine, runs the default query and shows a person from the seed article', async () => {
