@@ -2,6 +2,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type GraphQLType,
@@ -24,6 +25,22 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/pagination.js';
 
 const EXTRACT_CHARACTERS_PER_COST = 5;
 
+/** The operation a request runs (the named one, else the first) and the document's fragments by name. */
+function operationAndFragments(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): { operation: OperationDefinitionNode | undefined; fragments: Map<string, FragmentDefinitionNode> } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) {
+      operation ??= definition;
+    }
+  }
+  return { operation, fragments };
+}
+
 /**
  * An upper bound on the values an operation can return: every field counts 1, and a list field
  * multiplies what it selects by the number of items it may return (`first`/`last`, the default
@@ -37,14 +54,7 @@ export function operationCost(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) {
-      operation ??= definition;
-    }
-  }
+  const { operation, fragments } = operationAndFragments(document, operationName);
   if (!operation) return 0;
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
@@ -155,14 +165,7 @@ export function operationSpend(document: DocumentNode, operationName: string | n
 }
 
 function countSpend(document: DocumentNode, operationName: string | null | undefined): BatchSpend {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) {
-      operation ??= definition;
-    }
-  }
+  const { operation, fragments } = operationAndFragments(document, operationName);
   let aliases = 0;
   let directives = operation?.directives?.length ?? 0;
   const visit = (selectionSet: SelectionSetNode, visiting: Set<string>) => {
@@ -204,9 +207,8 @@ const LIMIT_WORDS: Record<keyof BatchSpend, string> = { aliases: 'Aliases', dire
 
 /** A batch-wide limit the operations of one request together exceed. */
 export function batchLimitError(limit: keyof BatchSpend, max: number, spent: number, spentBefore: number): GraphQLError {
-  const unit = limit === 'tokens' ? 'tokens' : limit;
   return new GraphQLError(
-    `${LIMIT_WORDS[limit]} limit of ${max} exceeded by the batch: this operation has ${spent} ${unit} and the batch's earlier operations ${spentBefore}. Send the operations in separate requests.`,
+    `${LIMIT_WORDS[limit]} limit of ${max} exceeded by the batch: this operation has ${spent} ${limit} and the batch's earlier operations ${spentBefore}. Send the operations in separate requests.`,
     { extensions: { code: 'QUERY_TOO_COMPLEX', limit, http: { status: 400 } } },
   );
 }
