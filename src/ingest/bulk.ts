@@ -337,12 +337,16 @@ export interface BulkSummary {
   seconds: number;
 }
 
-/** Stores one article: extraction (outside the transaction), then the core in one transaction. */
-export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<BulkResult> {
-  // The same cap as the API's `extract` and `ingestArticle` (src/extract-pool.ts).
+/** The same cap as the API's `extract` and `ingestArticle` (src/extract-pool.ts). */
+function checkExtractable(article: BulkArticle): void {
   if (article.extract && article.input.body.length > MAX_EXTRACT_BODY) {
     throw new InputError(`"body": must be at most ${MAX_EXTRACT_BODY} characters to be extracted`);
   }
+}
+
+/** Stores one article: extraction (outside the transaction), then the core in one transaction. */
+export async function ingestBulkArticle(db: Db, article: BulkArticle, now: Date = new Date()): Promise<BulkResult> {
+  checkExtractable(article);
   const input = article.extract
     ? await withExtractedEntities(article.input, await loadKnownPeople(db, article.input.body))
     : { ...article.input, warnings: [] };
@@ -502,7 +506,7 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
     try {
       const article = await item.load();
       if (!article.extract) return { input: { ...article.input, warnings: [] }, known: null, fields: article.input };
-      if (article.input.body.length > MAX_EXTRACT_BODY) throw new InputError(`"body": must be at most ${MAX_EXTRACT_BODY} characters to be extracted`);
+      checkExtractable(article);
       const known = await knownNow(article.input.body);
       const input = await withExtractedEntities(article.input, known, options.extract);
       checkInput(input);
