@@ -42,9 +42,11 @@ export function parseAnnotations(text: string): GoldAttribution[] {
         .split(';')
         .map((segment) => segment.trim().split(/\s+/).map(Number))
         .map(([start = 0, end = 0]) => ({ start, end }));
-      const first = segments[0]!;
-      const last = segments[segments.length - 1]!;
-      spans.set(id, { id, type, start: first.start, end: last.end, segments });
+      // Segments are not always listed in text order ("1026 1114;956 1015"): the span runs from the
+      // earliest start to the latest end.
+      const start = Math.min(...segments.map((segment) => segment.start));
+      const end = Math.max(...segments.map((segment) => segment.end));
+      spans.set(id, { id, type, start, end, segments });
     } else if (id.startsWith('E') && columns[1] !== undefined) {
       relations.push(columns[1].trim().split(/\s+/));
     }
