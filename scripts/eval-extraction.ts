@@ -29,7 +29,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { defaultTagger, extract } from '../src/extract/index.js';
+import { type ExtractOptions, defaultBoundaries, defaultTagger, extract } from '../src/extract/index.js';
+import { trainBoundaryChooser } from '../src/extract/train-boundaries.js';
 import { type SerializedTagger, type TaggerModel, deserializeTagger } from '../src/extract/tagger.js';
 import { trainTagger } from '../src/extract/train-tagger.js';
 import type { Extraction, ExtractedStatement, TextSpan } from '../src/extract/types.js';
@@ -295,9 +296,9 @@ function meanAndSpread(values: number[]): string {
   return `${mean.toFixed(3)} ± ${deviation.toFixed(3)}`;
 }
 
-export function extractAll(articles: readonly Article[], tagger: TaggerModel | null): Extraction[] {
+export function extractAll(articles: readonly Article[], models: ExtractOptions): Extraction[] {
   return articles.map((article) =>
-    extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], { tagger }),
+    extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], models),
   );
 }
 
@@ -321,14 +322,14 @@ export function scoreAll(articles: readonly Article[], extractions: readonly Ext
   return { total, byPublisher };
 }
 
-function medianTime(articles: readonly Article[], tagger: TaggerModel | null): { median: number; p95: number } {
-  extractAll(articles, tagger); // warm-up
+function medianTime(articles: readonly Article[], models: ExtractOptions): { median: number; p95: number } {
+  extractAll(articles, models); // warm-up
   const times = articles
     .map((article) => {
       const runs: number[] = [];
       for (let run = 0; run < 5; run++) {
         const started = performance.now();
-        extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], { tagger });
+        extract({ body: article.body, publishedAt: article.publishedAt, source: article.source, headline: article.headline }, [], models);
         runs.push(performance.now() - started);
       }
       return runs.sort((a, b) => a - b)[2]!;
@@ -343,6 +344,7 @@ function crossValidate(
   articles: readonly Article[],
   folds: number,
   useTagger: boolean,
+  useBoundaries: boolean,
   details: string[] | null,
 ): { rows: { label: string; articles: number; scores: Scores }[]; scored: Scored } {
   const extractions: Extraction[] = new Array(articles.length);
@@ -352,7 +354,8 @@ function crossValidate(
     const training = articles.filter((_, index) => index % folds !== fold);
     const started = performance.now();
     const tagger = useTagger ? trainTagger(trainingArticles(training)) : null;
-    const foldExtractions = extractAll(inFold, tagger);
+    const boundaries = useBoundaries ? trainBoundaryChooser(trainingArticles(training)) : null;
+    const foldExtractions = extractAll(inFold, { tagger, boundaries });
     let position = 0;
     articles.forEach((_, index) => {
       if (index % folds === fold) extractions[index] = foldExtractions[position++]!;
@@ -384,6 +387,7 @@ function main(): void {
   const detailsPath = option(args, '--details');
   const folds = Number(option(args, '--cv') ?? (dir === undefined ? 5 : 0));
   const useTagger = !args.includes('--rules');
+  const useBoundaries = useTagger && !args.includes('--no-boundaries');
   if (!(Number.isInteger(folds) && (folds === 0 || folds >= 2))) {
     console.error('usage: npm run eval:extraction -- [<polnear-dir>] [--cv <n ≥ 2>] [--details <file>] [--rules] [--no-write]');
     process.exit(2);
@@ -395,7 +399,7 @@ function main(): void {
     '# Extraction benchmark',
     '',
     `- date: ${new Date().toISOString().slice(0, 10)}; command: \`npm run eval:extraction${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\``,
-    `- extractor: ${useTagger ? 'rules + learned attribution tagger' : 'rules only'}`,
+    `- extractor: ${useTagger ? `rules + learned attribution tagger${useBoundaries ? ' + learned quote boundaries' : ''}` : 'rules only'}`,
     `- machine: ${cpu}, ${cpus().length} cores, Node ${process.version}`,
     '- definitions: see scripts/eval-extraction.ts (overlap ≥ 0.5, one-to-one; speaker = surname of a named gold source)',
     '',
@@ -403,7 +407,7 @@ function main(): void {
   const cvDir = dir === undefined ? '../shared/polnear/train' : folds > 0 ? dir : undefined;
   if (cvDir !== undefined) {
     const articles = loadArticles(cvDir);
-    const { rows, scored } = crossValidate(articles, folds, useTagger, details);
+    const { rows, scored } = crossValidate(articles, folds, useTagger, useBoundaries, details);
     const spread = COLUMNS.map(([key, title]) => `${title} ${meanAndSpread(rows.map((row) => row.scores[key]))}`).join('; ');
     sections.push(
       `## ${folds}-fold cross-validation on \`${cvDir}\` (${articles.length} articles)`,
@@ -427,8 +431,9 @@ function main(): void {
       : modelPath === undefined
         ? defaultTagger()
         : deserializeTagger(JSON.parse(readFileSync(modelPath, 'utf8')) as SerializedTagger);
-    const scored = scoreAll(articles, extractAll(articles, tagger), cvDir === undefined ? details : null);
-    const timing = medianTime(articles, tagger);
+    const models = { tagger, boundaries: useBoundaries ? defaultBoundaries() : null };
+    const scored = scoreAll(articles, extractAll(articles, models), cvDir === undefined ? details : null);
+    const timing = medianTime(articles, models);
     sections.push(
       `## Committed model on \`${heldOutDir}\` (${articles.length} articles)`,
       '',
@@ -446,7 +451,10 @@ function main(): void {
   console.log(report);
   const expectedPath = option(args, '--write-expected');
   if (expectedPath !== undefined && heldOutDir !== undefined)
-    writeFileSync(expectedPath, `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? defaultTagger() : null), null, 2)}\n`);
+    writeFileSync(
+      expectedPath,
+      `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? { tagger: defaultTagger(), boundaries: useBoundaries ? defaultBoundaries() : null } : { tagger: null, boundaries: null }), null, 2)}\n`,
+    );
   if (!args.includes('--no-write')) {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(join('bench/results', 'extraction.md'), report);
@@ -455,9 +463,9 @@ function main(): void {
 }
 
 /** The scores of the committed model on one directory, for the regression test of the weights. */
-export function scoreDirectory(dir: string, tagger: TaggerModel | null): Scores {
+export function scoreDirectory(dir: string, models: ExtractOptions): Scores {
   const articles = loadArticles(dir);
-  return scores(scoreAll(articles, extractAll(articles, tagger), null).total);
+  return scores(scoreAll(articles, extractAll(articles, models), null).total);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

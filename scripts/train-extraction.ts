@@ -1,11 +1,14 @@
-// Trains the extractor's learned attribution tagger from a PolNeAR-format directory and writes the
-// compact weights that the extractor loads (src/extract/model/tagger.json, committed).
+// Trains the extractor's learned parts from a PolNeAR-format directory and writes the compact weights
+// that the extractor loads (committed): the attribution tagger (src/extract/model/tagger.json) and the
+// partial-quote boundary chooser (src/extract/model/boundaries.json, next to the tagger's file).
 //
 //   npm run train:extraction -- ../shared/polnear/train [--out <file>] [--epochs n] [--seed n] [--bits n]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { serializeBoundaries } from '../src/extract/boundaries.js';
 import { serializeTagger } from '../src/extract/tagger.js';
+import { trainBoundaryChooser } from '../src/extract/train-boundaries.js';
 import { trainTagger } from '../src/extract/train-tagger.js';
 import { loadArticles, trainingArticles } from './lib/polnear.js';
 
@@ -30,12 +33,16 @@ function main(): void {
   const bits = Number(option(args, '--bits') ?? 17);
   const started = performance.now();
   const articles = loadArticles(dir);
-  const model = trainTagger(trainingArticles(articles), { epochs, seed, bits });
+  const training = trainingArticles(articles);
+  const model = trainTagger(training, { epochs, seed, bits });
   const serialized = JSON.stringify(serializeTagger(model));
+  const boundaries = serializeBoundaries(trainBoundaryChooser(training));
+  const boundariesOut = join(dirname(out), 'boundaries.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, serialized);
+  writeFileSync(boundariesOut, `${JSON.stringify(boundaries, null, 0)}\n`);
   console.log(
-    `trained on ${articles.length} articles in ${((performance.now() - started) / 1000).toFixed(1)} s: ${model.cueWords.size} cue words, ${(serialized.length / 1e6).toFixed(2)} MB -> ${out}`,
+    `trained on ${articles.length} articles in ${((performance.now() - started) / 1000).toFixed(1)} s: ${model.cueWords.size} cue words, ${(serialized.length / 1e6).toFixed(2)} MB -> ${out}; ${Object.keys(boundaries.weights).length} boundary weights -> ${boundariesOut}`,
   );
 }
 

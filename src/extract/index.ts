@@ -4,6 +4,8 @@
 import { type TextAnalysis, analyseText } from './analysis.js';
 import { type Cue, channelFor } from './cues.js';
 import { nameTokenMask, tagAttributions } from './learned.js';
+import { type BoundaryModel, type SerializedBoundaryModel, chooseBoundary, deserializeBoundaries } from './boundaries.js';
+import committedBoundaryWeights from './model/boundaries.json' with { type: 'json' };
 import committedWeights from './model/tagger.json' with { type: 'json' };
 import { type SerializedTagger, type TaggerModel, deserializeTagger } from './tagger.js';
 import { NO_SPEAKER, type Speaker, SpeakerResolver } from './coref.js';
@@ -81,6 +83,8 @@ function toExtractedStatement(
 export interface ExtractOptions {
   /** the learned attribution tagger; the committed model when left out, none when null */
   tagger?: TaggerModel | null;
+  /** the learned partial-quote boundary chooser; the committed model when left out, none when null */
+  boundaries?: BoundaryModel | null;
 }
 
 let committedTagger: TaggerModel | null = null;
@@ -88,6 +92,12 @@ let committedTagger: TaggerModel | null = null;
 export function defaultTagger(): TaggerModel {
   committedTagger ??= deserializeTagger(committedWeights as SerializedTagger);
   return committedTagger;
+}
+
+let committedBoundaries: BoundaryModel | null = null;
+export function defaultBoundaries(): BoundaryModel {
+  committedBoundaries ??= deserializeBoundaries(committedBoundaryWeights as SerializedBoundaryModel);
+  return committedBoundaries;
 }
 
 /** How many earlier speakers pronoun resolution looks back over. */
@@ -211,12 +221,13 @@ function splitCoordinatedQuotes(analysis: TextAnalysis, drafts: readonly DraftSt
   });
 }
 
-export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], options: ExtractOptions = {}): Extraction {
-  const body = input.body;
-  const language = detectLanguage(body);
-  // the rules read English only: anything else would give noise, so it gives nothing, and says so
-  if (language !== 'en') return { language, warnings: [unsupportedLanguageWarning(language)], people: [], statements: [], events: [] };
-  const analysis = analyseText(body);
+/** The statements the rules and the tagger propose for an English article, before boundaries are chosen. */
+export function proposeStatements(
+  input: ExtractInput,
+  knownPeople: KnownPerson[] = [],
+  options: ExtractOptions = {},
+): { analysis: TextAnalysis; people: Person[]; mentions: NameMention[]; drafts: DraftStatement[] } {
+  const analysis = analyseText(input.body);
   // everything reads the article as analysed (quote marks normalised, same offsets); statement text is the article's own
   const { body: text, tokens, quotes, isQuoted, sentences } = analysis;
   const { people, mentions } = findPeople(text, tokens, knownPeople);
@@ -230,8 +241,19 @@ export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], op
     text,
     tagger === null ? rules : [...rules, ...taggedParaphrases(analysis, mentions, resolver, rules, tagger)].sort((a, b) => a.span.start - b.span.start),
   );
+  return { analysis, people, mentions, drafts };
+}
 
-  const statements = drafts.map((draft) =>
+export function extract(input: ExtractInput, knownPeople: KnownPerson[] = [], options: ExtractOptions = {}): Extraction {
+  const body = input.body;
+  const language = detectLanguage(body);
+  // the rules read English only: anything else would give noise, so it gives nothing, and says so
+  if (language !== 'en') return { language, warnings: [unsupportedLanguageWarning(language)], people: [], statements: [], events: [] };
+  const { analysis, people, mentions, drafts } = proposeStatements(input, knownPeople, options);
+  const { body: text, tokens, isQuoted, sentences } = analysis;
+  const boundaries = options.boundaries === undefined ? defaultBoundaries() : options.boundaries;
+  const bounded = boundaries === null ? drafts : drafts.map((draft) => chooseBoundary(boundaries, analysis, draft));
+  const statements = bounded.map((draft) =>
     toExtractedStatement(
       body,
       people,

@@ -14,13 +14,13 @@ const FIXTURE = 'tests/fixtures/attribution';
 describe('committed weights', () => {
   it('load and reproduce the scores recorded for them on the fixture', () => {
     const expected = JSON.parse(readFileSync(`${FIXTURE}/expected-scores.json`, 'utf8')) as Record<string, number>;
-    const actual = scoreDirectory(FIXTURE, defaultTagger());
+    const actual = scoreDirectory(FIXTURE, {});
     for (const [metric, value] of Object.entries(expected)) expect(actual[metric as keyof typeof actual], metric).toBeCloseTo(value, 6);
   });
 
   it('add paraphrases the rules alone miss', () => {
-    const withTagger = scoreDirectory(FIXTURE, defaultTagger());
-    const rulesOnly = scoreDirectory(FIXTURE, null);
+    const withTagger = scoreDirectory(FIXTURE, { tagger: defaultTagger(), boundaries: null });
+    const rulesOnly = scoreDirectory(FIXTURE, { tagger: null, boundaries: null });
     expect(withTagger.paraphraseR).toBeGreaterThan(rulesOnly.paraphraseR);
   });
 
