@@ -31,7 +31,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { type ExtractOptions, defaultBoundaries, defaultTagger, extract } from '../src/extract/index.js';
 import { trainBoundaryChooser } from '../src/extract/train-boundaries.js';
-import { type SerializedTagger, type TaggerModel, deserializeTagger } from '../src/extract/tagger.js';
+import { type SerializedTagger, deserializeTagger } from '../src/extract/tagger.js';
 import { trainTagger } from '../src/extract/train-tagger.js';
 import type { Extraction, ExtractedStatement, TextSpan } from '../src/extract/types.js';
 import { type Article, type GoldAttribution, loadArticles, publisherOf, trainingArticles } from './lib/polnear.js';
