@@ -7,15 +7,7 @@ import { compileQuery } from '../src/read/compiled.js';
 import { schema } from '../src/schema/index.js';
 
 /** Fields only the executor answers, as `Type.field`. */
-const EXECUTOR_ONLY = [
-  'Person.firstSeenAt',
-  'Person.mentionCount',
-  'Query.extract',
-  'Query.nodes',
-  'Query.quotations',
-  'Statement.quotation',
-  'Statement.speakerConfidence',
-];
+const EXECUTOR_ONLY = ['Person.firstSeenAt', 'Person.mentionCount', 'Query.extract', 'Query.nodes', 'Query.quotations', 'Statement.quotation'];
 
 /**
  * The types `node` compiles for. (Quotation is reached only through Query.quotations and

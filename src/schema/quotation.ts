@@ -9,6 +9,7 @@ import { normalizeWhitespace } from '../domain/text.js';
 import { planFor } from '../read/plan.js';
 import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
+import { relationConnection } from './reads.js';
 
 builder.node(Quotation, {
   description:
@@ -24,7 +25,7 @@ builder.node(Quotation, {
       {
         type: Statement,
         description: 'The statements reporting it, each in its own article with its own span; newest first.',
-        resolve: (q, args, ctx, info) => ctx.loaders.relation('quotationOccurrences', args, q.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('quotationOccurrences'),
       },
       StatementConnection,
     ),
@@ -48,7 +49,7 @@ builder.queryField('quotations', (t) =>
     resolve: (_root, args, ctx, info) => {
       const f = args.filter ?? {};
       const filter = { ...f, speakerId: f.speakerId ? Number(f.speakerId.id) : undefined };
-      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info, 'Quotation'));
+      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info));
     },
   }),
 );
