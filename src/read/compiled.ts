@@ -20,12 +20,11 @@ import {
   isEnumType,
   isObjectType,
 } from 'graphql';
-import { decodeGlobalID, filterId } from '../domain/global-id.js';
+import { decodeGlobalID } from '../domain/global-id.js';
 import type { Db } from '../db/index.js';
 import { type ListSpec, type PageSource, type RelationName, type RootQuery, lists, qualified, relationSource, relations, toOneRelations } from './loaders.js';
 import { type RowTable, fieldRead, tableOf } from './fields.js';
 import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } from './pagination.js';
-import { articleList, eventList, personList, statementList } from './lists.js';
 
 /** Thrown while compiling (or binding arguments) for anything the ordinary executor must answer. */
 class Unsupported extends Error {}
@@ -195,6 +194,7 @@ function compileField(type: GraphQLObjectType, table: RowTable, field: FieldNode
     const unplaced = `${columnName(start)} is null or ${columnName(end)} is null`;
     return (variables, params) => `case when ${unplaced} then null else ${span(variables, params)} end`;
   }
+  if (!('fragments' in read)) return unsupported();
   // The stored fragments, or the span as the one fragment, or none (as storedFragments).
   const { stored, start, end } = read.fragments;
   const fragment = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
@@ -356,21 +356,6 @@ function compileRelation(name: RelationName, parent: RowTable, field: FieldNode,
 
 // --- The root ----------------------------------------------------------------------------------
 
-const rootLists: Record<string, (filter: Record<string, unknown> | null | undefined) => RootQuery> = {
-  articles: (filter) => articleList(filter as Parameters<typeof articleList>[0]),
-  people: (filter) => personList(filter as Parameters<typeof personList>[0]),
-  events: (filter) => eventList(filter as Parameters<typeof eventList>[0]),
-  statements: (filter) =>
-    statementList({
-      ...(filter as Parameters<typeof statementList>[0]),
-      // Decoded as the resolver decodes them: a wrong ID is its error, which the executor then reports.
-      speakerId: filterId(filter?.speakerId as string | undefined, 'Person', 'filter.speakerId'),
-      articleId: filterId(filter?.articleId as string | undefined, 'Article', 'filter.articleId'),
-      eventId: filterId(filter?.eventId as string | undefined, 'Event', 'filter.eventId'),
-      mentionsPersonId: filterId(filter?.mentionsPersonId as string | undefined, 'Person', 'filter.mentionsPersonId'),
-    }),
-};
-
 function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode, c: Compiler): Piece {
   return compileSelection(type, operation.selectionSet, c, (name, field, definition) => {
     if (name === 'node') {
@@ -394,12 +379,13 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
         return `(select ${node.object(variables, params)}${node.from}${where})`;
       };
     }
-    const list = rootLists[name];
-    if (!list) return unsupported();
-    const probe = list(undefined);
+    const read = fieldRead(type, definition);
+    if (!read || !('rootList' in read)) return unsupported();
+    const list = read.rootList;
+    const probe = list.query(undefined);
     return compileConnection(objectType(c, definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
       const args = getArgumentValues(definition, field, variables);
-      const query = list(args.filter as Record<string, unknown> | null | undefined);
+      const query = list.query(args.filter as Record<string, unknown> | null | undefined);
       return { where: query.where, ordering: query.ordering, args, pageCandidates: query.pageCandidates };
     });
   });

@@ -4,7 +4,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { type GraphQLField, type GraphQLNamedType, type GraphQLObjectType, getNamedType, isObjectType } from 'graphql';
-import type { ListName, RelationName, ToOneName } from './loaders.js';
+import type { ListName, RelationName, RootQuery, ToOneName } from './loaders.js';
 
 /** A field's data need. */
 export type FieldRead =
@@ -19,7 +19,14 @@ export type FieldRead =
   /** A text span from two columns: null when either is. */
   | { span: { start: PgColumn; end: PgColumn } }
   /** The stored fragments, else the span as the one fragment, else none. */
-  | { fragments: { stored: PgColumn; start: PgColumn; end: PgColumn } };
+  | { fragments: { stored: PgColumn; start: PgColumn; end: PgColumn } }
+  /** A root list: its rows for the field's `filter` argument, as the resolver reads them. */
+  | { rootList: RootList };
+
+export interface RootList {
+  /** Throws a coded error for a filter the list refuses (a wrong ID): the executor then reports it. */
+  query(filter: Record<string, unknown> | null | undefined): RootQuery;
+}
 
 /** A table whose rows have an integer `id`. */
 export type RowTable = PgTable & { id: PgColumn };

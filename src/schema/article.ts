@@ -6,7 +6,7 @@ import { decodeId, encodeId } from '../domain/global-id.js';
 import { articleList } from '../read/lists.js';
 import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { relationConnection } from './reads.js';
+import { relationConnection, rootListConnection } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
 import { planFor } from '../read/plan.js';
 import { articlesNewestFirst } from '../read/orderings.js';
@@ -71,7 +71,7 @@ builder.queryField('articles', (t) =>
       type: Article,
       description: 'Articles, newest first.',
       args: { filter: t.arg({ type: ArticleFilter }) },
-      resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<ArticleNode>(articleList(args.filter), args, planFor(ctx, info)),
+      ...rootListConnection<ArticleNode>()(articleList),
     },
     ArticleConnection,
   ),

@@ -7,7 +7,7 @@ import { decodeId, encodeId } from '../domain/global-id.js';
 import { eventList } from '../read/lists.js';
 import { isoDay as dayOrNull, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { relationConnection } from './reads.js';
+import { relationConnection, rootListConnection } from './reads.js';
 import { readsTable } from '../read/fields.js';
 import { planFor } from '../read/plan.js';
 import { eventsNewestFirst } from '../read/orderings.js';
@@ -68,7 +68,7 @@ builder.queryField('events', (t) =>
     type: Event,
     description: 'Events, newest first; undated events last.',
     args: { filter: t.arg({ type: EventFilter }) },
-    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<EventRow>(eventList(args.filter), args, planFor(ctx, info)),
+    ...rootListConnection<EventRow>()(eventList),
   }),
 );
 

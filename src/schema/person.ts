@@ -8,7 +8,7 @@ import { slugify } from '../domain/slugs.js';
 import { personList } from '../read/lists.js';
 import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { relationConnection } from './reads.js';
+import { relationConnection, rootListConnection } from './reads.js';
 import { readsTable } from '../read/fields.js';
 import { planFor } from '../read/plan.js';
 import { peopleByName } from '../read/orderings.js';
@@ -93,7 +93,7 @@ builder.queryField('people', (t) =>
     type: Person,
     description: 'People, by name.',
     args: { filter: t.arg({ type: PersonFilter }) },
-    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<PersonRow>(personList(args.filter), args, planFor(ctx, info)),
+    ...rootListConnection<PersonRow>()(personList),
   }),
 );
 

@@ -3,8 +3,9 @@
 // plan and the SQL compiler read the same declaration off the schema (src/read/fields.ts).
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
-import { reads } from '../read/fields.js';
-import { type ListName, type RelationName, type ToOneName, toOneRelations } from '../read/loaders.js';
+import { type RootList, reads } from '../read/fields.js';
+import { type ListName, type RelationName, type RootQuery, type ToOneName, toOneRelations } from '../read/loaders.js';
+import type { Connection } from '../read/pagination.js';
 import type { PageArgs } from '../read/pagination.js';
 import { planFor } from '../read/plan.js';
 
@@ -14,6 +15,19 @@ export const relationConnection = <N extends RelationName>(relation: N) => ({
   resolve: (parent: { id: number }, args: PageArgs, ctx: Context, info: GraphQLResolveInfo) =>
     ctx.loaders.relation(relation, args, parent.id, planFor(ctx, info)),
 });
+
+/**
+ * A root list of rows `T`, read by `query` from the field's `filter`, for the resolver and the
+ * compiled SQL alike (so a filter's IDs are decoded in one place):
+ * `...rootListConnection<StatementNode>()(statementsMatching)`.
+ */
+export const rootListConnection =
+  <T>() =>
+  <F>(query: (filter: F | null | undefined) => RootQuery) => ({
+    ...reads({ rootList: { query } as RootList }),
+    resolve: (_root: object, args: PageArgs & { filter?: F | null }, ctx: Context, info: GraphQLResolveInfo): Promise<Connection<T>> =>
+      ctx.loaders.rootPage<T>(query(args.filter), args, planFor(ctx, info)),
+  });
 
 type ToOne = (typeof toOneRelations)[ToOneName];
 type ToOneRow<N extends ToOneName> = NonNullable<Awaited<ReturnType<Context['loaders'][(typeof toOneRelations)[N]['loader']]['load']>>>;

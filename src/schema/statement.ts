@@ -9,7 +9,7 @@ import { decodeId, encodeId, filterId } from '../domain/global-id.js';
 import { statementList } from '../read/lists.js';
 import { lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { listField, relationConnection, requiredToOneField, toOneField } from './reads.js';
+import { listField, relationConnection, requiredToOneField, rootListConnection, toOneField } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
 import { planFor } from '../read/plan.js';
 import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
@@ -80,23 +80,26 @@ const StatementFilter = builder.inputType('StatementFilter', {
   }),
 });
 
+type StatementFilterInput = typeof StatementFilter.$inferInput;
+
+/** The statements a filter selects, its IDs decoded (a wrong one is an error naming its path). */
+function statementsMatching(f: StatementFilterInput | null | undefined) {
+  return statementList({
+    ...f,
+    speakerId: filterId(f?.speakerId, 'Person', 'filter.speakerId'),
+    articleId: filterId(f?.articleId, 'Article', 'filter.articleId'),
+    eventId: filterId(f?.eventId, 'Event', 'filter.eventId'),
+    mentionsPersonId: filterId(f?.mentionsPersonId, 'Person', 'filter.mentionsPersonId'),
+  });
+}
+
 builder.queryField('statements', (t) =>
   t.connection(
     {
       type: Statement,
       description: 'Statements, newest first, or best match first when searching.',
       args: { filter: t.arg({ type: StatementFilter }) },
-      resolve: (_root, args, ctx, info) => {
-        const f = args.filter ?? {};
-        const filter = {
-          ...f,
-          speakerId: filterId(f.speakerId, 'Person', 'filter.speakerId'),
-          articleId: filterId(f.articleId, 'Article', 'filter.articleId'),
-          eventId: filterId(f.eventId, 'Event', 'filter.eventId'),
-          mentionsPersonId: filterId(f.mentionsPersonId, 'Person', 'filter.mentionsPersonId'),
-        };
-        return ctx.loaders.rootPage<StatementNode>(statementList(filter), args, planFor(ctx, info));
-      },
+      ...rootListConnection<StatementNode>()(statementsMatching),
     },
     StatementConnection,
   ),
