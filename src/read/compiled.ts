@@ -139,7 +139,7 @@ function compileSelection(
   return jsonObject(entries);
 }
 
-const objectType = (c: Compiler, definition: GraphQLField<unknown, unknown>) => {
+const objectType = (definition: GraphQLField<unknown, unknown>) => {
   const named = getNamedType(definition.type);
   return isObjectType(named) ? named : unsupported();
 };
@@ -172,14 +172,14 @@ function compileField(type: GraphQLObjectType, table: RowTable, field: FieldNode
   if ('relation' in read) return compileRelation(read.relation, table, field, definition, c);
   if ('toOne' in read) {
     const { target, foreignKey } = toOneRelations[read.toOne];
-    const object = compileObject(objectType(c, definition), field.selectionSet, c);
+    const object = compileObject(objectType(definition), field.selectionSet, c);
     const from = ` from ${render(sql`${target}`)} where ${columnName(target.id)} = ${columnName(foreignKey)})`;
     return (variables, params) => `(select ${object(variables, params)}${from}`;
   }
   if ('list' in read) {
     // Every row, as the list's loader returns them.
     const spec: ListSpec = lists[read.list];
-    const object = compileObject(objectType(c, definition), field.selectionSet, c);
+    const object = compileObject(objectType(definition), field.selectionSet, c);
     const from =
       ` from ${render(sql`${spec.link}`)} inner join ${render(sql`${spec.target}`)} on ${columnName(spec.target.id)} = ${columnName(spec.targetColumn)}` +
       ` where ${columnName(spec.parentColumn)} = ${columnName(table.id)}`;
@@ -188,7 +188,7 @@ function compileField(type: GraphQLObjectType, table: RowTable, field: FieldNode
   }
   if ('span' in read) {
     const { start, end } = read.span;
-    const span = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
+    const span = compileSelection(objectType(definition), field.selectionSet, c, (name) =>
       name === 'start' ? column(start) : name === 'end' ? column(end) : unsupported(),
     );
     const unplaced = `${columnName(start)} is null or ${columnName(end)} is null`;
@@ -197,7 +197,7 @@ function compileField(type: GraphQLObjectType, table: RowTable, field: FieldNode
   if (!('fragments' in read)) return unsupported();
   // The stored fragments, or the span as the one fragment, or none (as storedFragments).
   const { stored, start, end } = read.fragments;
-  const fragment = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
+  const fragment = compileSelection(objectType(definition), field.selectionSet, c, (name) =>
     name === 'start' || name === 'end' ? constant(`(statement_fragment.value->>'${name}')::int`) : unsupported(),
   );
   const unplaced = `${columnName(start)} is null or ${columnName(end)} is null`;
@@ -286,8 +286,8 @@ function compileConnection(
 
   const object = compileSelection(type, field.selectionSet, c, (name, subfield, definition) => {
     if (name === 'edges') {
-      const edge = compileSelection(objectType(c, definition), subfield.selectionSet, c, (edgeName, edgeField, edgeDefinition) => {
-        if (edgeName === 'node') return compileObject(objectType(c, edgeDefinition), edgeField.selectionSet, c);
+      const edge = compileSelection(objectType(definition), subfield.selectionSet, c, (edgeName, edgeField, edgeDefinition) => {
+        if (edgeName === 'node') return compileObject(objectType(edgeDefinition), edgeField.selectionSet, c);
         if (edgeName === 'cursor') return (_variables, params) => cursorText(current!.ordering, params);
         const edgeColumn = source.edgeColumns?.[edgeName];
         return edgeColumn ? column(edgeColumn) : unsupported();
@@ -306,7 +306,7 @@ function compileConnection(
       return constant('page.edges');
     }
     if (name === 'pageInfo') {
-      return compileSelection(objectType(c, definition), subfield.selectionSet, c, (infoName) => {
+      return compileSelection(objectType(definition), subfield.selectionSet, c, (infoName) => {
         // Read forward, one row more means a next page; read backward, a previous one.
         if (infoName === 'hasNextPage') return () => (current!.page.backward ? String(current!.page.cursor != null) : 'page.more');
         if (infoName === 'hasPreviousPage') return () => (current!.page.backward ? 'page.more' : String(current!.page.cursor != null));
@@ -347,7 +347,7 @@ function compileConnection(
 function compileRelation(name: RelationName, parent: RowTable, field: FieldNode, definition: GraphQLField<unknown, unknown>, c: Compiler): Piece {
   const spec = relations[name];
   const where = sql`${qualified(spec.parentColumn)} = ${qualified(parent.id)}`;
-  return compileConnection(objectType(c, definition), field, c, relationSource(spec), (variables) => ({
+  return compileConnection(objectType(definition), field, c, relationSource(spec), (variables) => ({
     where,
     ordering: spec.ordering,
     args: getArgumentValues(definition, field, variables),
@@ -383,7 +383,7 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
     if (!read || !('rootList' in read)) return unsupported();
     const list = read.rootList;
     const probe = list.query(undefined);
-    return compileConnection(objectType(c, definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
+    return compileConnection(objectType(definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
       const args = getArgumentValues(definition, field, variables);
       const query = list.query(args.filter as Record<string, unknown> | null | undefined);
       return { where: query.where, ordering: query.ordering, args, pageCandidates: query.pageCandidates };

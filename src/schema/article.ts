@@ -1,4 +1,4 @@
-import { and, eq, gte, lte } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
 import { rules } from '../domain/validation.js';
@@ -8,10 +8,8 @@ import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { relationConnection, rootListConnection } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
-import { planFor } from '../read/plan.js';
-import { articlesNewestFirst } from '../read/orderings.js';
 import { articles } from '../db/schema.js';
-import { type ArticleNode, type RootQuery, articleColumns } from '../read/loaders.js';
+import type { ArticleNode } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
@@ -9,10 +9,7 @@ import { isoDay as dayOrNull, mustAllExist, mustExist, notFound, notNull, write 
 import { loadNodes } from './refs.js';
 import { relationConnection, rootListConnection } from './reads.js';
 import { readsTable } from '../read/fields.js';
-import { planFor } from '../read/plan.js';
-import { eventsNewestFirst } from '../read/orderings.js';
 import { type EventRow, articleEvents, articles, eventParticipants, events, people } from '../db/schema.js';
-import type { RootQuery } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, Person, Statement, StatementConnection } from './refs.js';
 
 builder.node(Event, {

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
@@ -10,14 +10,11 @@ import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
 import { relationConnection, rootListConnection } from './reads.js';
 import { readsTable } from '../read/fields.js';
-import { planFor } from '../read/plan.js';
-import { peopleByName } from '../read/orderings.js';
 import { type PersonRow, articlePeople, eventParticipants, people, personRedirects, statementMentions, statements } from '../db/schema.js';
 import { PEOPLE_LOCK } from '../ingest/index.js';
 import { surnameKey } from '../ingest/name-match.js';
 import { relinkQuotations } from '../ingest/quotations.js';
 import { badInput } from '../errors.js';
-import type { RootQuery } from '../read/loaders.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
 
 builder.node(Person, {

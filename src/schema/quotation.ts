@@ -1,11 +1,6 @@
-import { type SQL, and, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { quotationsNewestFirst } from '../read/orderings.js';
-import { quotations } from '../db/schema.js';
-import { badInput } from '../errors.js';
-import { type QuotationNode, type RootQuery, quotationColumns } from '../read/loaders.js';
-import { normalizeWhitespace } from '../domain/text.js';
+import type { QuotationNode } from '../read/loaders.js';
 import { planFor } from '../read/plan.js';
 import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';

@@ -1,4 +1,4 @@
-import { type SQL, and, eq, gte, lte, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import { type Db, rowsOf } from '../db/index.js';
@@ -9,11 +9,8 @@ import { decodeId, encodeId, filterId } from '../domain/global-id.js';
 import { statementList } from '../read/lists.js';
 import { lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { listField, relationConnection, requiredToOneField, rootListConnection, toOneField } from './reads.js';
+import { listField, requiredToOneField, rootListConnection, toOneField } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
-import { planFor } from '../read/plan.js';
-import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
-import { rankedSearchPage } from '../read/search.js';
 import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import type { StatementNode } from '../read/loaders.js';
