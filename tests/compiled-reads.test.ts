@@ -107,6 +107,16 @@ const compiledShapes: [string, string, Record<string, unknown>?][] = [
     { p: globalId('Person', 2) },
   ],
   ['an empty page', `{ statements(first: 0) { totalCount edges { node { id } } } }`],
+  [
+    'statements with their quotations',
+    `{ statements(first: 50) { edges { node { text quotation { __typename id text firstReportedAt occurrenceCount speaker { name }
+      occurrences(first: 2) { totalCount edges { node { id article { headline } } } } } } } } }`,
+  ],
+  [
+    'a quotation by id',
+    `query($id: ID!) { node(id: $id) { __typename id ... on Quotation { text occurrenceCount speaker { slug } occurrences { edges { node { text } } } } } }`,
+    { id: globalId('Quotation', 1) },
+  ],
   ['speaker confidences (Float from a real)', `{ statements(first: 50) { edges { node { speakerConfidence } } } }`],
   ['two root fields and the root __typename', `{ __typename a: articles(first: 1) { edges { node { id } } } p: people(first: 2) { edges { node { id } } } }`],
 ];

@@ -10,13 +10,10 @@ import { fieldRead } from '../src/read/fields.js';
 import { schema } from '../src/schema/index.js';
 
 /** Fields only the executor answers, as `Type.field`. */
-const EXECUTOR_ONLY = ['Person.firstSeenAt', 'Person.mentionCount', 'Query.extract', 'Query.nodes', 'Query.quotations', 'Statement.quotation'];
+const EXECUTOR_ONLY = ['Person.firstSeenAt', 'Person.mentionCount', 'Query.extract', 'Query.nodes', 'Query.quotations'];
 
-/**
- * The types `node` compiles for. (Quotation is reached only through Query.quotations and
- * Statement.quotation, both executor-only, so its fields are too.)
- */
-const NODE_TYPES = ['Article', 'Person', 'Statement', 'Event'];
+/** The types `node` compiles for: the Node types backed by a table. */
+const NODE_TYPES = ['Article', 'Person', 'Statement', 'Event', 'Quotation'];
 
 /** A selection for a value of `type`: the leaf itself, an object's `__typename`, a connection's nodes. */
 function selectionFor(type: GraphQLNamedType): string {

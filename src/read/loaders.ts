@@ -207,6 +207,8 @@ export const toOneRelations = {
   statementSpeaker: { foreignKey: statements.speakerId, key: 'speakerId', target: people, loader: 'person' },
   statementArticle: { foreignKey: statements.articleId, key: 'articleId', target: articles, loader: 'article' },
   statementEvent: { foreignKey: statements.eventId, key: 'eventId', target: events, loader: 'event' },
+  statementQuotation: { foreignKey: statements.quotationId, key: 'quotationId', target: quotations, loader: 'quotation' },
+  quotationSpeaker: { foreignKey: quotations.speakerId, key: 'speakerId', target: people, loader: 'person' },
 } as const;
 export type ToOneName = keyof typeof toOneRelations;
 
@@ -360,7 +362,8 @@ function planShape(plan: FetchPlan): string {
 type JsonRow = Record<string, unknown>;
 
 /** The columns a node of this table carries when it rides along with another page. */
-const nodeColumns = (table: PgTable): Record<string, PgColumn> => (table === articles ? articleColumns : getTableColumns(table));
+const nodeColumns = (table: PgTable): Record<string, PgColumn> =>
+  table === articles ? articleColumns : table === quotations ? quotationColumns : getTableColumns(table);
 
 /** Turns a row that came back as JSON into the shape drizzle would have given it. */
 function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {

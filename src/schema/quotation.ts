@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { quotations } from '../db/schema.js';
 import type { QuotationNode } from '../read/loaders.js';
 import { planFor } from '../read/plan.js';
 import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
-import { relationConnection } from './reads.js';
+import { relationConnection, requiredToOneField, toOneField } from './reads.js';
+import { readsTable } from '../read/fields.js';
 
 builder.node(Quotation, {
   description:
     'The words one person said, once, however many articles report them: reports with the same speaker and the same words (ignoring case, punctuation, quote marks and spacing) are one quotation.',
   id: { resolve: (quotation) => quotation.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.quotation, Quotation),
+  ...readsTable(quotations),
   fields: (t) => ({
     text: t.exposeString('text', { description: 'The words, as the first report gives them.' }),
-    speaker: t.field({ type: Person, resolve: async (q, _args, ctx) => (await ctx.loaders.person.load(q.speakerId))! }),
+    speaker: t.field({ type: Person, ...requiredToOneField('quotationSpeaker') }),
     firstReportedAt: t.expose('firstReportedAt', { type: 'DateTime', description: 'When the earliest report says it was said.' }),
     occurrenceCount: t.exposeInt('occurrenceCount', { description: 'How many statements (reports) carry it.' }),
     occurrences: t.connection(
@@ -54,6 +57,6 @@ builder.objectField(Statement, 'quotation', (t) =>
     type: Quotation,
     nullable: true,
     description: 'The quotation this statement reports, shared with every other report of the same words by the same speaker.',
-    resolve: (s, _args, ctx) => (s.quotationId == null ? null : ctx.loaders.quotation.load(s.quotationId)),
+    ...toOneField('statementQuotation'),
   }),
 );
