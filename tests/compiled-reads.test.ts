@@ -12,11 +12,13 @@ let reference: TestApp;
 
 // A said_at with microseconds: the DateTime scalar shows milliseconds, truncated.
 const fractionalTime = `update statements set said_at = '2018-08-08 12:34:56.789999+00' where id = 3`;
+// Confidences a real (float4) holds only approximately: the JSON must show what the driver reads.
+const confidences = `update statements set speaker_confidence = (array[0.85, 0.1, 1, 0.3333333, null]::real[])[1 + id % 5]`;
 
 beforeAll(async () => {
   [compiled, reference] = await Promise.all([createTestApp(), createTestApp({ hardening: { compiledReads: false } })]);
   const { sql } = await import('drizzle-orm');
-  await Promise.all([compiled.db.execute(sql.raw(fractionalTime)), reference.db.execute(sql.raw(fractionalTime))]);
+  for (const update of [fractionalTime, confidences]) await Promise.all([compiled.db.execute(sql.raw(update)), reference.db.execute(sql.raw(update))]);
 });
 afterAll(async () => {
   await compiled?.close();
@@ -105,6 +107,17 @@ const compiledShapes: [string, string, Record<string, unknown>?][] = [
     { p: globalId('Person', 2) },
   ],
   ['an empty page', `{ statements(first: 0) { totalCount edges { node { id } } } }`],
+  [
+    'statements with their quotations',
+    `{ statements(first: 50) { edges { node { text quotation { __typename id text firstReportedAt occurrenceCount speaker { name }
+      occurrences(first: 2) { totalCount edges { node { id article { headline } } } } } } } } }`,
+  ],
+  [
+    'a quotation by id',
+    `query($id: ID!) { node(id: $id) { __typename id ... on Quotation { text occurrenceCount speaker { slug } occurrences { edges { node { text } } } } } }`,
+    { id: globalId('Quotation', 1) },
+  ],
+  ['speaker confidences (Float from a real)', `{ statements(first: 50) { edges { node { speakerConfidence } } } }`],
   ['two root fields and the root __typename', `{ __typename a: articles(first: 1) { edges { node { id } } } p: people(first: 2) { edges { node { id } } } }`],
 ];
 
@@ -189,6 +202,13 @@ describe(`compiled reads answer as the executor does (${backendName})`, () => {
     const { result, wasCompiled } = await both(`query($after: String) { statements(first: 4, after: $after) { edges { node { id saidAt } } } }`, { after });
     expect(result.data.statements.edges).toHaveLength(4);
     expect(wasCompiled).toBe(true);
+  });
+
+  it('a real shows the digits the driver reads (0.85, not 0.8500000238418579), as the executor does', async () => {
+    const { result, wasCompiled } = await both(`{ statements(first: 50) { edges { node { speakerConfidence } } } }`);
+    expect(wasCompiled).toBe(true);
+    const values = result.data.statements.edges.map((e: { node: { speakerConfidence: number | null } }) => e.node.speakerConfidence);
+    expect(values).toEqual(expect.arrayContaining([0.85, 0.1, 1, 0.3333333, null]));
   });
 
   it('the DateTime of a row with microseconds is truncated to milliseconds, as the executor does', async () => {

@@ -49,6 +49,10 @@ describe(`quotations (${backendName})`, () => {
     const first = await quotationOf(wire.statementIds[0]!);
     const second = await quotationOf(daily.statementIds[0]!);
     expect(second.id).toBe(first.id);
+    // The ID the API gives a quotation answers `node`, as every Node's does.
+    const byId = await app.gql(`query($id: ID!) { node(id: $id) { __typename ... on Quotation { text } } }`, { id: first.id });
+    expect(byId.errors).toBeUndefined();
+    expect(byId.data.node).toEqual({ __typename: 'Quotation', text: 'The bridge will open in May.' });
     expect(second).toMatchObject({
       text: 'The bridge will open in May.',
       occurrenceCount: 2,

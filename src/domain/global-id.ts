@@ -2,7 +2,7 @@
 // mutations, so a malformed or mistyped ID is refused in the same words everywhere.
 import { badInput } from '../errors.js';
 
-const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event']);
+const GLOBAL_ID_TYPES = new Set(['Article', 'Person', 'Statement', 'Event', 'Quotation']);
 
 /** What a global ID is, for error messages. */
 export const GLOBAL_ID_FORM = 'an ID as the API returns it: the base64 of "Type:number" (URL-safe or standard, padded or not), e.g. "UGVyc29uOjE" for Person 1';

@@ -17,27 +17,14 @@ import {
   Kind,
   getArgumentValues,
   getNamedType,
+  isEnumType,
   isObjectType,
 } from 'graphql';
-import { decodeGlobalID, filterId } from '../domain/global-id.js';
+import { decodeGlobalID } from '../domain/global-id.js';
 import type { Db } from '../db/index.js';
-import { articles, events, people, statementMentions, statements } from '../db/schema.js';
-import {
-  type NodeTypeName,
-  type PageSource,
-  type RelationName,
-  type RootQuery,
-  type ToOneName,
-  isNodeType,
-  nodeTables,
-  qualified,
-  relationSource,
-  relations,
-  toOneRelations,
-} from './loaders.js';
+import { type ListSpec, type PageSource, type RelationName, type RootQuery, lists, qualified, relationSource, relations, toOneRelations } from './loaders.js';
+import { type RowTable, fieldRead, tableOf } from './fields.js';
 import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } from './pagination.js';
-import { connectionRelations, toOneFields } from './plan.js';
-import { articleList, eventList, personList, statementList } from './lists.js';
 
 /** Thrown while compiling (or binding arguments) for anything the ordinary executor must answer. */
 class Unsupported extends Error {}
@@ -152,7 +139,7 @@ function compileSelection(
   return jsonObject(entries);
 }
 
-const objectType = (c: Compiler, definition: GraphQLField<unknown, unknown>) => {
+const objectType = (definition: GraphQLField<unknown, unknown>) => {
   const named = getNamedType(definition.type);
   return isObjectType(named) ? named : unsupported();
 };
@@ -171,109 +158,70 @@ const day = (c: PgColumn) => constant(`to_char(${columnName(c)}, 'YYYY-MM-DD')`)
  * short enough that base64 never wraps a line. (Per ID, three replace() calls cost ~0.1 ms of a
  * 1.2 ms W1 query.)
  */
-const globalId = (type: NodeTypeName, id: PgColumn) => {
+const globalId = (type: string, id: PgColumn) => {
   if (!/^[A-Za-z]+$/.test(type)) throw new Error(`A Relay type name must be letters only: ${type}`);
   return constant(`rtrim(encode((${literal(`${type}:`)} || ${columnName(id)})::bytea, 'base64'), '=')`);
 };
 
 // --- Objects -----------------------------------------------------------------------------------
 
-type FieldCompiler = (field: FieldNode, definition: GraphQLField<unknown, unknown>, c: Compiler) => Piece;
-
-const connection =
-  (name: RelationName): FieldCompiler =>
-  (field, definition, c) =>
-    compileRelation(name, field, definition, c);
-
-const toOne =
-  (name: ToOneName): FieldCompiler =>
-  (field, definition, c) => {
-    const { target, foreignKey } = toOneRelations[name];
-    const object = compileObject(objectType(c, definition), field.selectionSet, c);
+/** A selected field, compiled from its declaration (src/read/fields.ts); no declaration, no compiling. */
+function compileField(type: GraphQLObjectType, table: RowTable, field: FieldNode, definition: GraphQLField<unknown, unknown>, c: Compiler): Piece {
+  const read = fieldRead(type, definition) ?? unsupported();
+  if ('column' in read) return scalar(type, read.column, definition);
+  if ('relation' in read) return compileRelation(read.relation, table, field, definition, c);
+  if ('toOne' in read) {
+    const { target, foreignKey } = toOneRelations[read.toOne];
+    const object = compileObject(objectType(definition), field.selectionSet, c);
     const from = ` from ${render(sql`${target}`)} where ${columnName(target.id)} = ${columnName(foreignKey)})`;
     return (variables, params) => `(select ${object(variables, params)}${from}`;
-  };
-
-/** A type's connection and to-one fields, as the loaders' look-ahead knows them. */
-function relationFields(type: NodeTypeName): Record<string, FieldCompiler> {
-  const fields: Record<string, FieldCompiler> = {};
-  for (const [field, relation] of Object.entries(connectionRelations[type] ?? {})) fields[field] = connection(relation);
-  for (const [field, relation] of Object.entries(toOneFields[type] ?? {})) fields[field] = toOne(relation);
-  return fields;
+  }
+  if ('list' in read) {
+    // Every row, as the list's loader returns them.
+    const spec: ListSpec = lists[read.list];
+    const object = compileObject(objectType(definition), field.selectionSet, c);
+    const from =
+      ` from ${render(sql`${spec.link}`)} inner join ${render(sql`${spec.target}`)} on ${columnName(spec.target.id)} = ${columnName(spec.targetColumn)}` +
+      ` where ${columnName(spec.parentColumn)} = ${columnName(table.id)}`;
+    const order = spec.orderBy.map(columnName).join(', ');
+    return (variables, params) => `(select coalesce(json_agg(${object(variables, params)} order by ${order}), '[]'::json)${from})`;
+  }
+  if ('span' in read) {
+    const { start, end } = read.span;
+    const span = compileSelection(objectType(definition), field.selectionSet, c, (name) =>
+      name === 'start' ? column(start) : name === 'end' ? column(end) : unsupported(),
+    );
+    const unplaced = `${columnName(start)} is null or ${columnName(end)} is null`;
+    return (variables, params) => `case when ${unplaced} then null else ${span(variables, params)} end`;
+  }
+  if (!('fragments' in read)) return unsupported();
+  // The stored fragments, or the span as the one fragment, or none (as storedFragments).
+  const { stored, start, end } = read.fragments;
+  const fragment = compileSelection(objectType(definition), field.selectionSet, c, (name) =>
+    name === 'start' || name === 'end' ? constant(`(statement_fragment.value->>'${name}')::int`) : unsupported(),
+  );
+  const unplaced = `${columnName(start)} is null or ${columnName(end)} is null`;
+  const fragments =
+    `coalesce(${columnName(stored)}, case when ${unplaced} then '[]'::jsonb` +
+    ` else jsonb_build_array(jsonb_build_object('start', ${columnName(start)}, 'end', ${columnName(end)})) end)`;
+  return (variables, params) =>
+    `(select coalesce(json_agg(${fragment(variables, params)} order by statement_fragment.position), '[]'::json)` +
+    ` from jsonb_array_elements(${fragments}) with ordinality as statement_fragment(value, position))`;
 }
 
-const objectFields: Record<NodeTypeName, Record<string, FieldCompiler>> = {
-  Article: {
-    id: () => globalId('Article', articles.id),
-    headline: () => column(articles.headline),
-    source: () => column(articles.source),
-    url: () => column(articles.url),
-    publishedAt: () => timestamp(articles.publishedAt),
-    body: () => column(articles.body),
-    ...relationFields('Article'),
-  },
-  Person: {
-    id: () => globalId('Person', people.id),
-    name: () => column(people.name),
-    slug: () => column(people.slug),
-    aliases: () => column(people.aliases),
-    description: () => column(people.description),
-    wikidataId: () => column(people.wikidataId),
-    ...relationFields('Person'),
-  },
-  Statement: {
-    id: () => globalId('Statement', statements.id),
-    text: () => column(statements.text),
-    kind: () => column(statements.kind),
-    speakerLabel: () => column(statements.speakerLabel),
-    channel: () => column(statements.channel),
-    saidAt: () => timestamp(statements.saidAt),
-    ...relationFields('Statement'),
-    mentions: (field, definition, c) => {
-      // People the statement mentions, by name, as the statementMentions loader returns them.
-      const person = compileObject(objectType(c, definition), field.selectionSet, c);
-      const from =
-        ` from ${render(sql`${statementMentions}`)} inner join ${render(sql`${people}`)} on ${columnName(people.id)} = ${columnName(statementMentions.personId)}` +
-        ` where ${columnName(statementMentions.statementId)} = ${columnName(statements.id)}`;
-      const order = `${columnName(people.name)}, ${columnName(people.id)}`;
-      return (variables, params) => `(select coalesce(json_agg(${person(variables, params)} order by ${order}), '[]'::json)${from})`;
-    },
-    span: (field, definition, c) => {
-      const span = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
-        name === 'start' ? column(statements.spanStart) : name === 'end' ? column(statements.spanEnd) : unsupported(),
-      );
-      const unplaced = `${columnName(statements.spanStart)} is null or ${columnName(statements.spanEnd)} is null`;
-      return (variables, params) => `case when ${unplaced} then null else ${span(variables, params)} end`;
-    },
-    spans: (field, definition, c) => {
-      // The stored fragments, or the span as the one fragment, or none (as storedFragments).
-      const fragment = compileSelection(objectType(c, definition), field.selectionSet, c, (name) =>
-        name === 'start' || name === 'end' ? constant(`(statement_fragment.value->>'${name}')::int`) : unsupported(),
-      );
-      const unplaced = `${columnName(statements.spanStart)} is null or ${columnName(statements.spanEnd)} is null`;
-      const fragments =
-        `coalesce(${columnName(statements.spans)}, case when ${unplaced} then '[]'::jsonb` +
-        ` else jsonb_build_array(jsonb_build_object('start', ${columnName(statements.spanStart)}, 'end', ${columnName(statements.spanEnd)})) end)`;
-      return (variables, params) =>
-        `(select coalesce(json_agg(${fragment(variables, params)} order by statement_fragment.position), '[]'::json)` +
-        ` from jsonb_array_elements(${fragments}) with ordinality as statement_fragment(value, position))`;
-    },
-  },
-  Event: {
-    id: () => globalId('Event', events.id),
-    name: () => column(events.name),
-    kind: () => column(events.kind),
-    startDate: () => day(events.startDate),
-    endDate: () => day(events.endDate),
-    location: () => column(events.location),
-    description: () => column(events.description),
-    ...relationFields('Event'),
-  },
-};
+/** A column as the field's type serialises it. */
+function scalar(type: GraphQLObjectType, value: PgColumn, definition: GraphQLField<unknown, unknown>): Piece {
+  const named = getNamedType(definition.type);
+  if (named.name === 'ID') return globalId(type.name, value);
+  if (named.name === 'DateTime') return timestamp(value);
+  if (named.name === 'Date') return day(value);
+  if (['String', 'Int', 'Float', 'Boolean'].includes(named.name) || isEnumType(named)) return column(value);
+  return unsupported();
+}
 
 function compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, c: Compiler): Piece {
-  const fields = isNodeType(type.name) ? objectFields[type.name] : unsupported();
-  return compileSelection(type, selectionSet, c, (name, field, definition) => (fields[name] ?? unsupported())(field, definition, c));
+  const table = tableOf(type) ?? unsupported();
+  return compileSelection(type, selectionSet, c, (_name, field, definition) => compileField(type, table, field, definition, c));
 }
 
 // --- Connections -------------------------------------------------------------------------------
@@ -338,8 +286,8 @@ function compileConnection(
 
   const object = compileSelection(type, field.selectionSet, c, (name, subfield, definition) => {
     if (name === 'edges') {
-      const edge = compileSelection(objectType(c, definition), subfield.selectionSet, c, (edgeName, edgeField, edgeDefinition) => {
-        if (edgeName === 'node') return compileObject(objectType(c, edgeDefinition), edgeField.selectionSet, c);
+      const edge = compileSelection(objectType(definition), subfield.selectionSet, c, (edgeName, edgeField, edgeDefinition) => {
+        if (edgeName === 'node') return compileObject(objectType(edgeDefinition), edgeField.selectionSet, c);
         if (edgeName === 'cursor') return (_variables, params) => cursorText(current!.ordering, params);
         const edgeColumn = source.edgeColumns?.[edgeName];
         return edgeColumn ? column(edgeColumn) : unsupported();
@@ -358,7 +306,7 @@ function compileConnection(
       return constant('page.edges');
     }
     if (name === 'pageInfo') {
-      return compileSelection(objectType(c, definition), subfield.selectionSet, c, (infoName) => {
+      return compileSelection(objectType(definition), subfield.selectionSet, c, (infoName) => {
         // Read forward, one row more means a next page; read backward, a previous one.
         if (infoName === 'hasNextPage') return () => (current!.page.backward ? String(current!.page.cursor != null) : 'page.more');
         if (infoName === 'hasPreviousPage') return () => (current!.page.backward ? 'page.more' : String(current!.page.cursor != null));
@@ -396,63 +344,48 @@ function compileConnection(
   };
 }
 
-function compileRelation(name: RelationName, field: FieldNode, definition: GraphQLField<unknown, unknown>, c: Compiler): Piece {
+function compileRelation(name: RelationName, parent: RowTable, field: FieldNode, definition: GraphQLField<unknown, unknown>, c: Compiler): Piece {
   const spec = relations[name];
-  const where = sql`${qualified(spec.parentColumn)} = ${qualified(nodeTables[relationParents[name]].table.id)}`;
-  return compileConnection(objectType(c, definition), field, c, relationSource(spec), (variables) => ({
+  const where = sql`${qualified(spec.parentColumn)} = ${qualified(parent.id)}`;
+  return compileConnection(objectType(definition), field, c, relationSource(spec), (variables) => ({
     where,
     ordering: spec.ordering,
     args: getArgumentValues(definition, field, variables),
   }));
 }
 
-/** The node type each relation hangs from. */
-const relationParents = Object.fromEntries(
-  Object.entries(connectionRelations).flatMap(([type, fields]) => Object.values(fields).map((relation) => [relation, type])),
-) as Record<RelationName, NodeTypeName>;
-
 // --- The root ----------------------------------------------------------------------------------
-
-const rootLists: Record<string, (filter: Record<string, unknown> | null | undefined) => RootQuery> = {
-  articles: (filter) => articleList(filter as Parameters<typeof articleList>[0]),
-  people: (filter) => personList(filter as Parameters<typeof personList>[0]),
-  events: (filter) => eventList(filter as Parameters<typeof eventList>[0]),
-  statements: (filter) =>
-    statementList({
-      ...(filter as Parameters<typeof statementList>[0]),
-      // Decoded as the resolver decodes them: a wrong ID is its error, which the executor then reports.
-      speakerId: filterId(filter?.speakerId as string | undefined, 'Person', 'filter.speakerId'),
-      articleId: filterId(filter?.articleId as string | undefined, 'Article', 'filter.articleId'),
-      eventId: filterId(filter?.eventId as string | undefined, 'Event', 'filter.eventId'),
-      mentionsPersonId: filterId(filter?.mentionsPersonId as string | undefined, 'Person', 'filter.mentionsPersonId'),
-    }),
-};
 
 function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode, c: Compiler): Piece {
   return compileSelection(type, operation.selectionSet, c, (name, field, definition) => {
     if (name === 'node') {
-      const byType = Object.fromEntries(
-        (Object.keys(nodeTables) as NodeTypeName[]).map((t) => [t, compileObject(c.schema.getType(t) as GraphQLObjectType, field.selectionSet, c)]),
-      ) as Record<NodeTypeName, Piece>;
-      const from = Object.fromEntries(
-        Object.entries(nodeTables).map(([t, { table }]) => [t, ` from ${render(sql`${table}`)} where ${columnName(table.id)} = `]),
-      ) as Record<NodeTypeName, string>;
+      // Every Node type backed by a table, as its declaration says.
+      const byType = new Map<string, { object: Piece; from: string }>();
+      for (const type of Object.values(c.schema.getTypeMap())) {
+        const table = tableOf(type);
+        if (!table || !isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+        byType.set(type.name, {
+          object: compileObject(type, field.selectionSet, c),
+          from: ` from ${render(sql`${table}`)} where ${columnName(table.id)} = `,
+        });
+      }
       return (variables, params) => {
         const { id } = getArgumentValues(definition, field, variables);
         const { typename, id: rowId } = decodeGlobalID(String(id));
-        if (!isNodeType(typename)) unsupported();
+        const node = byType.get(typename) ?? unsupported();
         const key = params.add(Number(rowId));
         // A merged-away person's ID answers with the person it was merged into.
         const where = typename === 'Person' ? `coalesce((select person_id from person_redirects where old_id = ${key}), ${key})` : key;
-        return `(select ${byType[typename](variables, params)}${from[typename]}${where})`;
+        return `(select ${node.object(variables, params)}${node.from}${where})`;
       };
     }
-    const list = rootLists[name];
-    if (!list) return unsupported();
-    const probe = list(undefined);
-    return compileConnection(objectType(c, definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
+    const read = fieldRead(type, definition);
+    if (!read || !('rootList' in read)) return unsupported();
+    const list = read.rootList;
+    const probe = list.query(undefined);
+    return compileConnection(objectType(definition), field, c, { from: probe.table, columns: probe.columns, ordering: probe.ordering }, (variables) => {
       const args = getArgumentValues(definition, field, variables);
-      const query = list(args.filter as Record<string, unknown> | null | undefined);
+      const query = list.query(args.filter as Record<string, unknown> | null | undefined);
       return { where: query.where, ordering: query.ordering, args, pageCandidates: query.pageCandidates };
     });
   });

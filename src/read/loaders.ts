@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { type SQL, and, asc, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.js';
+import type { RowTable } from './fields.js';
 import {
   articlesNewestFirst,
   eventsNewestFirst,
@@ -203,11 +204,58 @@ type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['
  * statement's speaker or article costs no statement of its own.
  */
 export const toOneRelations = {
-  statementSpeaker: { foreignKey: statements.speakerId, target: people, loader: 'person' },
-  statementArticle: { foreignKey: statements.articleId, target: articles, loader: 'article' },
-  statementEvent: { foreignKey: statements.eventId, target: events, loader: 'event' },
+  statementSpeaker: { foreignKey: statements.speakerId, key: 'speakerId', target: people, loader: 'person' },
+  statementArticle: { foreignKey: statements.articleId, key: 'articleId', target: articles, loader: 'article' },
+  statementEvent: { foreignKey: statements.eventId, key: 'eventId', target: events, loader: 'event' },
+  statementQuotation: { foreignKey: statements.quotationId, key: 'quotationId', target: quotations, loader: 'quotation' },
+  quotationSpeaker: { foreignKey: quotations.speakerId, key: 'speakerId', target: people, loader: 'person' },
 } as const;
 export type ToOneName = keyof typeof toOneRelations;
+
+/**
+ * Every row related to a parent through a link table, in one order (no pages): what the loader
+ * batches and the SQL compiler aggregates alike.
+ */
+export interface ListSpec {
+  target: RowTable;
+  link: PgTable;
+  /** The link's column holding the parent's id, and the one holding the target's. */
+  parentColumn: PgColumn;
+  targetColumn: PgColumn;
+  orderBy: PgColumn[];
+}
+
+export const lists = {
+  /** The people a statement mentions, by name. */
+  statementMentions: {
+    target: people,
+    link: statementMentions,
+    parentColumn: statementMentions.statementId,
+    targetColumn: statementMentions.personId,
+    orderBy: [people.name, people.id],
+  },
+} satisfies Record<string, ListSpec>;
+export type ListName = keyof typeof lists;
+
+/** What each list's rows are, for the resolvers' types. */
+interface ListRows {
+  statementMentions: PersonRow;
+}
+
+function listLoader<N extends ListName>(db: Db, name: N) {
+  const spec: ListSpec = lists[name];
+  return new DataLoader<number, ListRows[N][]>(async (parentIds) => {
+    const rows = (await db
+      .select({ parentId: spec.parentColumn, row: spec.target })
+      .from(spec.link)
+      .innerJoin(spec.target, eq(spec.target.id, spec.targetColumn))
+      .where(inArray(spec.parentColumn, [...parentIds]))
+      .orderBy(...spec.orderBy.map((column) => asc(column)))) as { parentId: number; row: ListRows[N] }[];
+    const byParent = new Map<number, ListRows[N][]>();
+    for (const { parentId, row } of rows) byParent.set(parentId, [...(byParent.get(parentId) ?? []), row]);
+    return parentIds.map((id) => byParent.get(id) ?? []);
+  });
+}
 
 /** The tables behind the Node types, for `node(id)` look-ahead. */
 export const nodeTables = {
@@ -314,7 +362,8 @@ function planShape(plan: FetchPlan): string {
 type JsonRow = Record<string, unknown>;
 
 /** The columns a node of this table carries when it rides along with another page. */
-const nodeColumns = (table: PgTable): Record<string, PgColumn> => (table === articles ? articleColumns : getTableColumns(table));
+const nodeColumns = (table: PgTable): Record<string, PgColumn> =>
+  table === articles ? articleColumns : table === quotations ? quotationColumns : getTableColumns(table);
 
 /** Turns a row that came back as JSON into the shape drizzle would have given it. */
 function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {
@@ -440,20 +489,7 @@ export function createLoaders(db: Db) {
         });
       }),
   );
-  const mentions = lazy(
-    () =>
-      new DataLoader<number, PersonRow[]>(async (statementIds) => {
-        const rows = await db
-          .select({ statementId: statementMentions.statementId, person: people })
-          .from(statementMentions)
-          .innerJoin(people, eq(people.id, statementMentions.personId))
-          .where(inArray(statementMentions.statementId, [...statementIds]))
-          .orderBy(asc(people.name), asc(people.id));
-        const byStatement = new Map<number, PersonRow[]>();
-        for (const row of rows) byStatement.set(row.statementId, [...(byStatement.get(row.statementId) ?? []), row.person]);
-        return statementIds.map((id) => byStatement.get(id) ?? []);
-      }),
-  );
+  const listLoaders = new Map<ListName, DataLoader<number, unknown[]>>();
 
   function counts(name: RelationName) {
     let loader = countLoaders.get(name);
@@ -554,8 +590,11 @@ export function createLoaders(db: Db) {
     /** Look-ahead plans, per field of this request's operation (see src/read/plan.ts). */
     plans: new WeakMap<readonly object[], FetchPlan>(),
 
-    get statementMentions() {
-      return mentions();
+    /** Every row of a list for one parent, batched with every other parent asking it. */
+    list<N extends ListName>(name: N): DataLoader<number, ListRows[N][]> {
+      let loader = listLoaders.get(name);
+      if (!loader) listLoaders.set(name, (loader = listLoader(db, name)));
+      return loader as DataLoader<number, ListRows[N][]>;
     },
 
     /** The page of a relation for one parent, batched with every other parent asking the same page. */

@@ -1,38 +1,14 @@
 // Looking ahead at the GraphQL selection, so one SQL statement can fetch a page together with the
 // rows its resolvers will ask for next (a statement's speaker, each event's participants...).
 // The resolvers still ask their loaders as usual; the answers are simply already there.
-import type { GraphQLResolveInfo } from 'graphql';
+// Which fields are relations and to-one rows is read off the schema: each field's declaration
+// (src/read/fields.ts).
+import { type GraphQLObjectType, type GraphQLResolveInfo, isObjectType } from 'graphql';
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info';
 import type { Context } from '../context.js';
-import { EMPTY_PLAN, type FetchPlan, type RelationName, type ToOneName, isNodeType, relationOrdering } from './loaders.js';
+import { connectionNodeType, fieldRead } from './fields.js';
+import { EMPTY_PLAN, type FetchPlan, type ToOneName, isNodeType, relationOrdering } from './loaders.js';
 import { type PageArgs, parsePage } from './pagination.js';
-
-/** Connection fields backed by a relation, by parent type. */
-export const connectionRelations: Record<string, Record<string, RelationName>> = {
-  Article: { statements: 'articleStatements', people: 'articlePeople', events: 'articleEvents' },
-  Person: { statements: 'personStatements', mentionedIn: 'personMentionedIn', events: 'personEvents', articles: 'personArticles' },
-  Event: { participants: 'eventParticipants', statements: 'eventStatements', articles: 'eventArticles' },
-  Quotation: { occurrences: 'quotationOccurrences' },
-};
-
-const nodeTypeOf: Record<RelationName, string> = {
-  articleStatements: 'Statement',
-  articlePeople: 'Person',
-  articleEvents: 'Event',
-  personStatements: 'Statement',
-  personMentionedIn: 'Statement',
-  personEvents: 'Event',
-  personArticles: 'Article',
-  eventParticipants: 'Person',
-  eventStatements: 'Statement',
-  eventArticles: 'Article',
-  quotationOccurrences: 'Statement',
-};
-
-/** To-one fields a page query can carry along, by node type. */
-export const toOneFields: Record<string, Record<string, ToOneName>> = {
-  Statement: { speaker: 'statementSpeaker', article: 'statementArticle', event: 'statementEvent' },
-};
 
 const childrenNamed = (tree: ResolveTree, name: string): ResolveTree[] =>
   Object.values(tree.fieldsByTypeName).flatMap((fields) => Object.values(fields).filter((f) => f.name === name));
@@ -47,21 +23,25 @@ function nodeFields(connection: ResolveTree, nodeType: string): ResolveTree[] {
 // A plan depends only on the selection below it (the query depth limit bounds how deep it goes),
 // so the plan a parent nests for a child page is the plan that page's own resolver computes:
 // both name the same cached loader.
-function planForFields(fields: ResolveTree[], nodeType: string): FetchPlan {
+function planForFields(fields: ResolveTree[], nodeType: GraphQLObjectType): FetchPlan {
   const withNames = new Set<ToOneName>();
   const nested = new Map<string, FetchPlan['nested'][number]>();
+  const definitions = nodeType.getFields();
   for (const field of fields) {
-    const toOne = toOneFields[nodeType]?.[field.name];
-    if (toOne) withNames.add(toOne);
-    const relation = connectionRelations[nodeType]?.[field.name];
-    if (!relation) continue;
+    const definition = definitions[field.name];
+    const read = definition && fieldRead(nodeType, definition);
+    if (!read) continue;
+    if ('toOne' in read) withNames.add(read.toOne);
+    if (!('relation' in read)) continue;
+    const { relation } = read;
+    const childType = connectionNodeType(definition)!;
     const args = field.args as PageArgs;
     try {
       parsePage(args, relationOrdering(relation));
     } catch {
       continue; // bad arguments: leave the error to the field's own resolver, at its own path
     }
-    const plan = planForFields(nodeFields(field, nodeTypeOf[relation]), nodeTypeOf[relation]);
+    const plan = planForFields(nodeFields(field, childType.name), childType);
     const entry = { relation, args: { first: args.first, after: args.after, last: args.last, before: args.before }, plan };
     nested.set(JSON.stringify(entry), entry);
   }
@@ -70,11 +50,12 @@ function planForFields(fields: ResolveTree[], nodeType: string): FetchPlan {
 }
 
 /** The plan for the page a connection field's resolver is about to load. */
-export function planFor(ctx: Context, info: GraphQLResolveInfo, nodeType: string): FetchPlan {
+export function planFor(ctx: Context, info: GraphQLResolveInfo): FetchPlan {
   const cached = ctx.loaders.plans.get(info.fieldNodes);
   if (cached) return cached;
-  const tree = parseResolveInfo(info) as ResolveTree | null;
-  const plan = tree ? planForFields(nodeFields(tree, nodeType), nodeType) : EMPTY_PLAN;
+  const nodeType = connectionNodeType(info.parentType.getFields()[info.fieldName]!);
+  const tree = nodeType && (parseResolveInfo(info) as ResolveTree | null);
+  const plan = tree ? planForFields(nodeFields(tree, nodeType.name), nodeType) : EMPTY_PLAN;
   ctx.loaders.plans.set(info.fieldNodes, plan);
   return plan;
 }
@@ -84,9 +65,10 @@ export function planFor(ctx: Context, info: GraphQLResolveInfo, nodeType: string
  * selection asks for below it, in one statement, and prime the loaders the resolvers will ask.
  */
 export async function prefetchNode(ctx: Context, info: GraphQLResolveInfo, typename: string, id: number): Promise<void> {
-  if (!isNodeType(typename)) return;
+  const type = info.schema.getType(typename);
+  if (!isNodeType(typename) || !isObjectType(type)) return;
   const tree = parseResolveInfo(info) as ResolveTree | null;
-  const plan = planForFields(Object.values(tree?.fieldsByTypeName[typename] ?? {}), typename);
+  const plan = planForFields(Object.values(tree?.fieldsByTypeName[typename] ?? {}), type);
   try {
     await ctx.loaders.prefetchNode(typename, id, plan);
   } catch {

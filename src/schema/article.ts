@@ -1,4 +1,4 @@
-import { and, eq, gte, lte } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
 import { rules } from '../domain/validation.js';
@@ -6,16 +6,17 @@ import { decodeId, encodeId } from '../domain/global-id.js';
 import { articleList } from '../read/lists.js';
 import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from '../read/plan.js';
-import { articlesNewestFirst } from '../read/orderings.js';
+import { relationConnection, rootListConnection } from './reads.js';
+import { reads, readsTable } from '../read/fields.js';
 import { articles } from '../db/schema.js';
-import { type ArticleNode, type RootQuery, articleColumns } from '../read/loaders.js';
+import type { ArticleNode } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, EventConnection, Person, PersonConnection, Statement, StatementConnection } from './refs.js';
 
 builder.node(Article, {
   description: 'A news article: the source of every statement and event Newsgraph knows.',
   id: { resolve: (article) => article.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.article, Article),
+  ...readsTable(articles),
   fields: (t) => ({
     headline: t.exposeString('headline'),
     source: t.exposeString('source', { description: 'The publisher, e.g. "CNN".' }),
@@ -23,6 +24,7 @@ builder.node(Article, {
     publishedAt: t.expose('publishedAt', { type: 'DateTime' }),
     body: t.string({
       description: 'The text exactly as published; statement spans index into it.',
+      ...reads({ column: articles.body }),
       // Lists and joins leave the body out; a row that has it (a mutation's payload) keeps it.
       resolve: async (article, _args, ctx) => article.body ?? (await ctx.loaders.articleBody.load(article.id)) ?? '',
     }),
@@ -30,7 +32,7 @@ builder.node(Article, {
       {
         type: Statement,
         description: 'Statements reported in the article, in order of appearance.',
-        resolve: (article, args, ctx, info) => ctx.loaders.relation('articleStatements', args, article.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('articleStatements'),
       },
       StatementConnection,
     ),
@@ -38,7 +40,7 @@ builder.node(Article, {
       {
         type: Person,
         description: 'People the article mentions, by name.',
-        resolve: (article, args, ctx, info) => ctx.loaders.relation('articlePeople', args, article.id, planFor(ctx, info, 'Person')),
+        ...relationConnection('articlePeople'),
       },
       PersonConnection,
     ),
@@ -46,7 +48,7 @@ builder.node(Article, {
       {
         type: Event,
         description: 'Events the article reports, newest first.',
-        resolve: (article, args, ctx, info) => ctx.loaders.relation('articleEvents', args, article.id, planFor(ctx, info, 'Event')),
+        ...relationConnection('articleEvents'),
       },
       EventConnection,
     ),
@@ -67,7 +69,7 @@ builder.queryField('articles', (t) =>
       type: Article,
       description: 'Articles, newest first.',
       args: { filter: t.arg({ type: ArticleFilter }) },
-      resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<ArticleNode>(articleList(args.filter), args, planFor(ctx, info, 'Article')),
+      ...rootListConnection<ArticleNode>()(articleList),
     },
     ArticleConnection,
   ),

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import { userError } from '../errors.js';
@@ -7,16 +7,16 @@ import { decodeId, encodeId } from '../domain/global-id.js';
 import { eventList } from '../read/lists.js';
 import { isoDay as dayOrNull, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from '../read/plan.js';
-import { eventsNewestFirst } from '../read/orderings.js';
+import { relationConnection, rootListConnection } from './reads.js';
+import { readsTable } from '../read/fields.js';
 import { type EventRow, articleEvents, articles, eventParticipants, events, people } from '../db/schema.js';
-import type { RootQuery } from '../read/loaders.js';
 import { Article, ArticleConnection, Event, Person, Statement, StatementConnection } from './refs.js';
 
 builder.node(Event, {
   description: 'Something that happened (or is planned) and that articles report.',
   id: { resolve: (event) => event.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.event, Event),
+  ...readsTable(events),
   fields: (t) => ({
     name: t.exposeString('name'),
     kind: t.exposeString('kind', { description: 'e.g. "meeting", "visit", "letter delivery".' }),
@@ -28,7 +28,7 @@ builder.node(Event, {
       {
         type: Person,
         description: 'People who took part, by name; the edge carries their role.',
-        resolve: (event, args, ctx, info) => ctx.loaders.relation('eventParticipants', args, event.id, planFor(ctx, info, 'Person')),
+        ...relationConnection('eventParticipants'),
       },
       { name: 'EventParticipantConnection' },
       { name: 'EventParticipantEdge', fields: (edge) => ({ role: edge.exposeString('role') }) },
@@ -37,7 +37,7 @@ builder.node(Event, {
       {
         type: Statement,
         description: 'Statements made at or about the event, newest first.',
-        resolve: (event, args, ctx, info) => ctx.loaders.relation('eventStatements', args, event.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('eventStatements'),
       },
       StatementConnection,
     ),
@@ -45,7 +45,7 @@ builder.node(Event, {
       {
         type: Article,
         description: 'Articles that report the event, newest first.',
-        resolve: (event, args, ctx, info) => ctx.loaders.relation('eventArticles', args, event.id, planFor(ctx, info, 'Article')),
+        ...relationConnection('eventArticles'),
       },
       ArticleConnection,
     ),
@@ -65,7 +65,7 @@ builder.queryField('events', (t) =>
     type: Event,
     description: 'Events, newest first; undated events last.',
     args: { filter: t.arg({ type: EventFilter }) },
-    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<EventRow>(eventList(args.filter), args, planFor(ctx, info, 'Event')),
+    ...rootListConnection<EventRow>()(eventList),
   }),
 );
 

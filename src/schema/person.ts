@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder } from '../builder.js';
 import type { Db } from '../db/index.js';
@@ -8,20 +8,20 @@ import { slugify } from '../domain/slugs.js';
 import { personList } from '../read/lists.js';
 import { notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from '../read/plan.js';
-import { peopleByName } from '../read/orderings.js';
+import { relationConnection, rootListConnection } from './reads.js';
+import { readsTable } from '../read/fields.js';
 import { type PersonRow, articlePeople, eventParticipants, people, personRedirects, statementMentions, statements } from '../db/schema.js';
 import { PEOPLE_LOCK } from '../ingest/index.js';
 import { surnameKey } from '../ingest/name-match.js';
 import { relinkQuotations } from '../ingest/quotations.js';
 import { badInput } from '../errors.js';
-import type { RootQuery } from '../read/loaders.js';
 import { ArticleConnection, Event, Person, Statement, StatementConnection, Article } from './refs.js';
 
 builder.node(Person, {
   description: 'A person in the news, once, whatever form of their name an article uses.',
   id: { resolve: (person) => person.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.person, Person),
+  ...readsTable(people),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Canonical full name, e.g. "Rand Paul".' }),
     slug: t.exposeString('slug', { description: 'Stable URL-safe key, e.g. "rand-paul".' }),
@@ -42,7 +42,7 @@ builder.node(Person, {
       {
         type: Statement,
         description: 'Statements this person made, newest first.',
-        resolve: (person, args, ctx, info) => ctx.loaders.relation('personStatements', args, person.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('personStatements'),
       },
       StatementConnection,
     ),
@@ -50,7 +50,7 @@ builder.node(Person, {
       {
         type: Statement,
         description: 'Statements that mention this person, newest first.',
-        resolve: (person, args, ctx, info) => ctx.loaders.relation('personMentionedIn', args, person.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('personMentionedIn'),
       },
       StatementConnection,
     ),
@@ -58,7 +58,7 @@ builder.node(Person, {
       {
         type: Event,
         description: 'Events this person took part in, newest first; the edge carries their role.',
-        resolve: (person, args, ctx, info) => ctx.loaders.relation('personEvents', args, person.id, planFor(ctx, info, 'Event')),
+        ...relationConnection('personEvents'),
       },
       { name: 'PersonEventConnection' },
       { name: 'PersonEventEdge', fields: (edge) => ({ role: edge.exposeString('role') }) },
@@ -67,7 +67,7 @@ builder.node(Person, {
       {
         type: Article,
         description: 'Articles that mention this person, newest first.',
-        resolve: (person, args, ctx, info) => ctx.loaders.relation('personArticles', args, person.id, planFor(ctx, info, 'Article')),
+        ...relationConnection('personArticles'),
       },
       ArticleConnection,
     ),
@@ -90,7 +90,7 @@ builder.queryField('people', (t) =>
     type: Person,
     description: 'People, by name.',
     args: { filter: t.arg({ type: PersonFilter }) },
-    resolve: (_root, args, ctx, info) => ctx.loaders.rootPage<PersonRow>(personList(args.filter), args, planFor(ctx, info, 'Person')),
+    ...rootListConnection<PersonRow>()(personList),
   }),
 );
 

@@ -1,30 +1,29 @@
-import { type SQL, and, eq, gte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { quotationsNewestFirst } from '../read/orderings.js';
 import { quotations } from '../db/schema.js';
-import { badInput } from '../errors.js';
-import { type QuotationNode, type RootQuery, quotationColumns } from '../read/loaders.js';
-import { normalizeWhitespace } from '../domain/text.js';
+import type { QuotationNode } from '../read/loaders.js';
 import { planFor } from '../read/plan.js';
 import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
+import { relationConnection, requiredToOneField, toOneField } from './reads.js';
+import { readsTable } from '../read/fields.js';
 
 builder.node(Quotation, {
   description:
     'The words one person said, once, however many articles report them: reports with the same speaker and the same words (ignoring case, punctuation, quote marks and spacing) are one quotation.',
   id: { resolve: (quotation) => quotation.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.quotation, Quotation),
+  ...readsTable(quotations),
   fields: (t) => ({
     text: t.exposeString('text', { description: 'The words, as the first report gives them.' }),
-    speaker: t.field({ type: Person, resolve: async (q, _args, ctx) => (await ctx.loaders.person.load(q.speakerId))! }),
+    speaker: t.field({ type: Person, ...requiredToOneField('quotationSpeaker') }),
     firstReportedAt: t.expose('firstReportedAt', { type: 'DateTime', description: 'When the earliest report says it was said.' }),
     occurrenceCount: t.exposeInt('occurrenceCount', { description: 'How many statements (reports) carry it.' }),
     occurrences: t.connection(
       {
         type: Statement,
         description: 'The statements reporting it, each in its own article with its own span; newest first.',
-        resolve: (q, args, ctx, info) => ctx.loaders.relation('quotationOccurrences', args, q.id, planFor(ctx, info, 'Statement')),
+        ...relationConnection('quotationOccurrences'),
       },
       StatementConnection,
     ),
@@ -48,7 +47,7 @@ builder.queryField('quotations', (t) =>
     resolve: (_root, args, ctx, info) => {
       const f = args.filter ?? {};
       const filter = { ...f, speakerId: f.speakerId ? Number(f.speakerId.id) : undefined };
-      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info, 'Quotation'));
+      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info));
     },
   }),
 );
@@ -58,6 +57,6 @@ builder.objectField(Statement, 'quotation', (t) =>
     type: Quotation,
     nullable: true,
     description: 'The quotation this statement reports, shared with every other report of the same words by the same speaker.',
-    resolve: (s, _args, ctx) => (s.quotationId == null ? null : ctx.loaders.quotation.load(s.quotationId)),
+    ...toOneField('statementQuotation'),
   }),
 );

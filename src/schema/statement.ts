@@ -1,4 +1,4 @@
-import { type SQL, and, eq, gte, lte, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import { type Db, rowsOf } from '../db/index.js';
@@ -9,9 +9,8 @@ import { decodeId, encodeId, filterId } from '../domain/global-id.js';
 import { statementList } from '../read/lists.js';
 import { lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, write } from './write.js';
 import { loadNodes } from './refs.js';
-import { planFor } from '../read/plan.js';
-import { statementsByRank, statementsNewestFirst } from '../read/orderings.js';
-import { rankedSearchPage } from '../read/search.js';
+import { listField, requiredToOneField, rootListConnection, toOneField } from './reads.js';
+import { reads, readsTable } from '../read/fields.js';
 import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import type { StatementNode } from '../read/loaders.js';
@@ -23,6 +22,7 @@ builder.node(Statement, {
   description: 'Something a person (or an unnamed source) said, as an article reports it.',
   id: { resolve: (statement) => statement.id },
   loadMany: (ids, ctx) => loadNodes(ids, ctx.loaders.statement, Statement),
+  ...readsTable(statements),
   fields: (t) => ({
     text: t.exposeString('text', { description: 'The words, with whitespace normalised.' }),
     kind: t.expose('kind', { type: StatementKind }),
@@ -30,7 +30,7 @@ builder.node(Statement, {
       type: Person,
       nullable: true,
       description: 'Who said it; null when the article does not name the source.',
-      resolve: (statement, _args, ctx) => (statement.speakerId == null ? null : ctx.loaders.person.load(statement.speakerId)),
+      ...toOneField('statementSpeaker'),
     }),
     speakerConfidence: t.exposeFloat('speakerConfidence', {
       nullable: true,
@@ -43,30 +43,21 @@ builder.node(Statement, {
     }),
     channel: t.exposeString('channel', { nullable: true, description: 'e.g. "tweet", "letter", "statement", "RIA Novosti".' }),
     saidAt: t.expose('saidAt', { type: 'DateTime' }),
-    article: t.field({
-      type: Article,
-      resolve: async (statement, _args, ctx) => (await ctx.loaders.article.load(statement.articleId))!,
-    }),
-    event: t.field({
-      type: Event,
-      nullable: true,
-      resolve: (statement, _args, ctx) => (statement.eventId == null ? null : ctx.loaders.event.load(statement.eventId)),
-    }),
-    mentions: t.field({
-      type: [Person],
-      description: 'People the statement refers to.',
-      resolve: (statement, _args, ctx) => ctx.loaders.statementMentions.load(statement.id),
-    }),
+    article: t.field({ type: Article, ...requiredToOneField('statementArticle') }),
+    event: t.field({ type: Event, nullable: true, ...toOneField('statementEvent') }),
+    mentions: t.field({ type: [Person], description: 'People the statement refers to.', ...listField('statementMentions') }),
     span: t.field({
       type: TextSpan,
       nullable: true,
       description: "Where the statement's words stand in the article body.",
+      ...reads({ span: { start: statements.spanStart, end: statements.spanEnd } }),
       resolve: (s) => (s.spanStart == null || s.spanEnd == null ? null : { start: s.spanStart, end: s.spanEnd }),
     }),
     spans: t.field({
       type: [TextSpan],
       description:
         'Its fragments in the body, in order: several when the attribution interrupts a quote (its text then joins their words with " … "); otherwise `[span]`, or none when it is not placed.',
+      ...reads({ fragments: { stored: statements.spans, start: statements.spanStart, end: statements.spanEnd } }),
       resolve: storedFragments,
     }),
   }),
@@ -86,23 +77,26 @@ const StatementFilter = builder.inputType('StatementFilter', {
   }),
 });
 
+type StatementFilterInput = typeof StatementFilter.$inferInput;
+
+/** The statements a filter selects, its IDs decoded (a wrong one is an error naming its path). */
+function statementsMatching(f: StatementFilterInput | null | undefined) {
+  return statementList({
+    ...f,
+    speakerId: filterId(f?.speakerId, 'Person', 'filter.speakerId'),
+    articleId: filterId(f?.articleId, 'Article', 'filter.articleId'),
+    eventId: filterId(f?.eventId, 'Event', 'filter.eventId'),
+    mentionsPersonId: filterId(f?.mentionsPersonId, 'Person', 'filter.mentionsPersonId'),
+  });
+}
+
 builder.queryField('statements', (t) =>
   t.connection(
     {
       type: Statement,
       description: 'Statements, newest first, or best match first when searching.',
       args: { filter: t.arg({ type: StatementFilter }) },
-      resolve: (_root, args, ctx, info) => {
-        const f = args.filter ?? {};
-        const filter = {
-          ...f,
-          speakerId: filterId(f.speakerId, 'Person', 'filter.speakerId'),
-          articleId: filterId(f.articleId, 'Article', 'filter.articleId'),
-          eventId: filterId(f.eventId, 'Event', 'filter.eventId'),
-          mentionsPersonId: filterId(f.mentionsPersonId, 'Person', 'filter.mentionsPersonId'),
-        };
-        return ctx.loaders.rootPage<StatementNode>(statementList(filter), args, planFor(ctx, info, 'Statement'));
-      },
+      ...rootListConnection<StatementNode>()(statementsMatching),
     },
     StatementConnection,
   ),
