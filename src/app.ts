@@ -114,7 +114,14 @@ export function createApp(deps: AppDeps) {
     // Loaded on the first GraphiQL page view: its bundled assets weigh ~80 MB of heap and most of a
     // second at start-up, which the API itself never needs.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: { title: 'Newsgraph', defaultQuery: EXAMPLE_QUERY },
+    // The example as the editor's text too (`query`, which render-graphiql reads and yoga's type
+    // lacks): with `defaultQuery` alone a reload opened GraphiQL 5's stored tab with an empty
+    // editor. Not when the URL has ?query= (a shared link, or an edit, which GraphiQL keeps there).
+    graphiql: (request) => ({
+      title: 'Newsgraph',
+      defaultQuery: EXAMPLE_QUERY,
+      ...(new URL(request.url).searchParams.has('query') ? {} : { query: EXAMPLE_QUERY }),
+    }),
   });
 }
 

@@ -1,8 +1,9 @@
 import { type DocumentNode, type ExecutionResult, type GraphQLError, Kind, getOperationAST, locatedError, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { type CompiledQuery, compileQuery } from '../read/compiled.js';
+import { type CompiledAnswer, type CompiledQuery, compileQuery } from '../read/compiled.js';
 import { usesIncrementalDelivery } from './incremental.js';
+import { responseBudgetOf } from './limits.js';
 
 /** Which way a query was answered: one compiled SQL statement, or the executor's resolvers. */
 export type ReadPath = 'compiled' | 'executor';
@@ -15,6 +16,8 @@ export interface ReadPathOptions {
   /** yoga's error masking (which a result set here bypasses): codes the error and keeps its cause for the log. */
   maskError: (error: unknown) => Error;
 }
+
+const MAX_INT4 = 2 ** 31 - 1;
 
 /**
  * Read queries that compile (src/read/compiled.ts) are answered by one SQL statement whose JSON
@@ -47,13 +50,16 @@ export function useCompiledReads(options: ReadPathOptions): Plugin {
         query && operation.variableDefinitions?.length
           ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
           : { coerced: {} };
+      // What the request's earlier answers left of MAX_RESPONSE_BYTES (int4: PostgreSQL compares it).
+      const budget = responseBudgetOf(context);
+      const maxBytes = Math.min(Math.max(budget?.remaining ?? MAX_INT4, 0), MAX_INT4);
       // The context's database: a read replica when src/plugins/read-routing.ts chose one.
-      const answer = query && variables.coerced && query(context.db, variables.coerced);
+      const answer = query && variables.coerced && query(context.db, variables.coerced, maxBytes);
       if (!answer) return report('executor');
       report('compiled');
-      let text: string | undefined;
+      let compiledAnswer: CompiledAnswer | undefined;
       try {
-        text = await answer;
+        compiledAnswer = await answer;
       } catch (error) {
         // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
         // logged once, with the request id, as for an error in a resolver.
@@ -63,6 +69,11 @@ export function useCompiledReads(options: ReadPathOptions): Plugin {
         setResultAndStopExecution({ data: null, errors: [options.maskError(located) as GraphQLError] });
         return;
       }
+      if (budget && compiledAnswer && !budget.spend(compiledAnswer.bytes)) {
+        setResultAndStopExecution(budget.refusal());
+        return;
+      }
+      const text = compiledAnswer?.data ?? undefined;
       let data: unknown;
       const result = {
         get data() {

@@ -7,15 +7,21 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  defaultFieldResolver,
   getOperationAST,
   getVariableValues,
+  isIntrospectionType,
+  isObjectType,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 import { type BatchSpend, batchLimitError, costError, operationCost, operationSpend } from './cost.js';
 import type { Limits } from './settings.js';
 
@@ -150,34 +156,121 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
 
 type Stringify = (result: ExecutionResult) => string;
 
+const RESPONSE_BUDGET = Symbol('responseBudget');
+
+/** What the answers of one HTTP request (a JSON batch's together) may still take of MAX_RESPONSE_BYTES. */
+export interface ResponseBudget {
+  /** Bytes left; below zero once the request is over the limit. */
+  readonly remaining: number;
+  /** Counts bytes an operation produced; false once the request is over the limit. */
+  spend(bytes: number): boolean;
+  /** The answer of an operation over the limit. */
+  refusal(): ExecutionResult;
+}
+
+/** A budget with the error that stops the resolvers of a request over it. */
+type Budget = ResponseBudget & { readonly stop: GraphQLError };
+
+/** The budget an operation's answer is counted against (undefined outside an HTTP query or mutation). */
+export const responseBudgetOf = (context: unknown): ResponseBudget | undefined => budgetOfContext(context);
+
+const budgetOfContext = (context: unknown): Budget | undefined => (context as { [RESPONSE_BUDGET]?: Budget } | undefined)?.[RESPONSE_BUDGET];
+
+/**
+ * JSON an answer gets per field besides a string's characters: key, quotes and punctuation; for
+ * numbers, enums and IDs too. An estimate (escapes and UTF-8 are not counted); the exact bytes
+ * are counted again as they are serialised.
+ */
+const FIELD_BYTES = 16;
+
+const estimatedBytes = (value: unknown, key: string | number): number => {
+  let bytes = FIELD_BYTES + (typeof key === 'string' ? key.length : 0);
+  if (typeof value === 'string') bytes += value.length;
+  else if (Array.isArray(value)) for (const item of value) bytes += typeof item === 'string' ? item.length + 3 : 0;
+  return bytes;
+};
+
+/**
+ * Wraps every field's resolver to count what it returns against its request's budget, and to
+ * stop resolving once the budget is spent: the answer is then refused whole, so it is never built
+ * past the limit. Wrapped in place once per schema (resolvers see the budget of their own
+ * request through the context); a context without a budget (live events, tests) costs one lookup.
+ */
+function countResolvedValues(schema: GraphQLSchema) {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || isIntrospectionType(type)) continue;
+    for (const field of Object.values(type.getFields()) as (GraphQLField<unknown, unknown> & { [RESPONSE_BUDGET]?: true })[]) {
+      if (field[RESPONSE_BUDGET]) continue;
+      field[RESPONSE_BUDGET] = true;
+      const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        const budget = budgetOfContext(context);
+        if (!budget) return resolve(source, args, context, info);
+        if (budget.remaining < 0) throw budget.stop;
+        const count = (value: unknown) => {
+          if (!budget.spend(estimatedBytes(value, info.path.key))) throw budget.stop;
+          return value;
+        };
+        const value = resolve(source, args, context, info);
+        return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function' ? (value as Promise<unknown>).then(count) : count(value);
+      };
+    }
+  }
+}
+
 /**
  * A cap on the size of a response: past it, the operation's answer (and, in a batch, every later
- * one) is replaced by a RESPONSE_TOO_LARGE error, instead of being written, and a batch of them
- * joined, into one string that can exhaust the heap. Results are measured as yoga serialises them
- * (compiled reads bring their JSON text), so nothing is serialised twice.
+ * one) is replaced by a RESPONSE_TOO_LARGE error. It holds while the answer is made, so a large
+ * one is neither built in memory nor written: the executor's resolved values are counted as they
+ * come (an estimate), a compiled read's JSON text is measured in the database
+ * (src/plugins/compiled-reads.ts), and what yoga serialises is counted exactly.
  */
 export function useResponseSizeLimit(maxBytes: number, requestIdOf: (request: Request) => string | undefined): Plugin {
+  const budgets = new WeakMap<Request, Budget>();
+  const message = `The response is larger than the limit of ${maxBytes} bytes: ask for fewer items or fields, or send the operations of a batch separately.`;
+  const extensions = { code: 'RESPONSE_TOO_LARGE', limit: 'responseBytes' };
+  const budgetOf = (request: Request): Budget => {
+    let budget = budgets.get(request);
+    if (!budget) {
+      let spent = 0;
+      budget = {
+        get remaining() {
+          return maxBytes - spent;
+        },
+        spend: (bytes) => (spent += bytes) <= maxBytes,
+        refusal: () => ({ errors: [new GraphQLError(message, { extensions })] }),
+        // With a path, graphql-js passes the error on as it is instead of copying it at every field it stops.
+        stop: new GraphQLError(message, { path: [], extensions }),
+      };
+      budgets.set(request, budget);
+    }
+    return budget;
+  };
   return {
+    onSchemaChange: ({ schema }) => countResolvedValues(schema),
+    onExecute({ args }) {
+      const request = requestOf(args) as Request | undefined;
+      if (!request || getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
+      const budget = budgetOf(request);
+      (args.contextValue as { [RESPONSE_BUDGET]?: Budget })[RESPONSE_BUDGET] = budget;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (budget.remaining < 0 && !isAsyncIterable(result)) setResult(budget.refusal());
+        },
+      };
+    },
     onResultProcess({ request, result, setResult }) {
       if (result == null || typeof result !== 'object' || Symbol.asyncIterator in result) return;
       let written = 0;
-      const tooLarge = () =>
-        JSON.stringify({
-          errors: [
-            {
-              message: `The response is larger than the limit of ${maxBytes} bytes: ask for fewer items or fields, or send the operations of a batch separately.`,
-              extensions: { code: 'RESPONSE_TOO_LARGE', limit: 'responseBytes', requestId: requestIdOf(request) },
-            },
-          ],
-        });
+      const refusal = () => JSON.stringify({ errors: [{ message, extensions: { ...extensions, requestId: requestIdOf(request) } }] });
       const capped = (single: ExecutionResult & { stringify?: Stringify }) => {
         const stringify: Stringify = single.stringify ?? JSON.stringify;
         // Set on the result itself: copying it would read a compiled read's lazily parsed `data`.
         single.stringify = (value) => {
-          if (written > maxBytes) return tooLarge();
+          if (written > maxBytes) return refusal();
           const text = stringify(value);
           written += Buffer.byteLength(text);
-          return written > maxBytes ? tooLarge() : text;
+          return written > maxBytes ? refusal() : text;
         };
         return single;
       };

@@ -393,11 +393,15 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
 
 /**
  * A query operation compiled: for one request's variables, its `data` as JSON text from one SQL
- * statement on `db` (the primary or a read replica), or null when the executor must answer.
+ * statement on `db` (the primary or a read replica), or null when the executor must answer. The
+ * text's size in bytes is measured in the database: past `maxBytes`, `data` is null and the text
+ * is never sent.
  */
-export type CompiledQuery = (db: Db, variables: Variables) => Promise<string | undefined> | null;
+export type CompiledQuery = (db: Db, variables: Variables, maxBytes: number) => Promise<CompiledAnswer | undefined> | null;
 
-type Prepared = { execute(values: Record<string, unknown>): Promise<{ data: string }[]> };
+export type CompiledAnswer = { data: string | null; bytes: number };
+
+type Prepared = { execute(values: Record<string, unknown>): Promise<CompiledAnswer[]> };
 
 /** Shapes (page sizes, filters, cursors...) one document is prepared for, at most. */
 const MAX_SHAPES = 64;
@@ -418,7 +422,7 @@ export function compileQuery(schema: GraphQLSchema, document: DocumentNode, oper
   // PostgreSQL plans it once instead of on every request (planning cost more than running it).
   // Per database: a statement prepared on one pool cannot run on another.
   const preparedByDb = new WeakMap<Db, Map<string, Prepared>>();
-  return (db, variables) => {
+  return (db, variables, maxBytes) => {
     let prepared = preparedByDb.get(db);
     if (!prepared) preparedByDb.set(db, (prepared = new Map()));
     const params = new Params();
@@ -432,15 +436,19 @@ export function compileQuery(schema: GraphQLSchema, document: DocumentNode, oper
     let statement = prepared.get(text);
     if (!statement) {
       const chunks = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.placeholder(`p${part}`)));
+      // `offset 0` keeps the answer a subquery, built once however often it is named.
       statement = db
-        .select({ data: sql<string>`(${sql.join(chunks)})::text`.as('data') })
-        .from(sql`(values (1)) as one`)
+        .select({
+          data: sql<string | null>`case when octet_length(answer.data) <= ${sql.placeholder('maxBytes')} then answer.data end`.as('data'),
+          bytes: sql<number>`octet_length(answer.data)`.as('bytes'),
+        })
+        .from(sql`(select (${sql.join(chunks)})::text as data offset 0) as answer`)
         .prepare('compiled_read');
       if (prepared.size >= MAX_SHAPES) prepared.clear();
       prepared.set(text, statement);
     }
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = { maxBytes };
     params.values.forEach((value, i) => (values[`p${i + 1}`] = value));
-    return statement.execute(values).then((rows) => rows[0]?.data);
+    return statement.execute(values).then((rows) => rows[0]);
   };
 }

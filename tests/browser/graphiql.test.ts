@@ -55,6 +55,23 @@ describe.skipIf(!executablePath && !inCI)('GraphiQL in a real browser', () => {
     await page.close();
   }, 90_000);
 
+  it('shows the whole default query, its first comment line included, on a fresh load and after a reload', async () => {
+    const page = await browser.newPage();
+    const editor = page.locator('.graphiql-query-editor .view-lines').first();
+    const firstLine = '# Who said what in the seed article';
+    const shown = async () => {
+      await page.locator('.graphiql-execute-button').waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await editor.innerText()).replace(/\s+/g, ' ').trim(), { timeout: 30_000 }).toMatch(new RegExp(`^${firstLine}`));
+      expect((await editor.innerText()).replace(/\s+/g, ' ')).toContain('query WhoSaidWhat {');
+    };
+    await page.goto(`${baseUrl}/graphql`, { headers: { accept: 'text/html' } } as never);
+    await shown();
+    // GraphiQL 5 stored the tab in localStorage: a reload opens that.
+    await page.reload();
+    await shown();
+    await page.close();
+  }, 90_000);
+
   it('runs a statementAdded subscription and shows a statement stored after it started', async () => {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
