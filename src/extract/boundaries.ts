@@ -5,7 +5,7 @@
 // the quote itself, the clause around it and the sentence.
 import type { TextAnalysis } from './analysis.js';
 import type { DraftStatement } from './statements.js';
-import { type Sentence, tokenIndexAt } from './text.js';
+import { sentenceAt, tokenIndexAt } from './text.js';
 import type { TextSpan } from './types.js';
 
 export interface BoundaryModel {
@@ -46,17 +46,6 @@ function bin(value: number, edges: readonly number[]): number {
   return index;
 }
 
-function sentenceOf(sentences: readonly Sentence[], offset: number): Sentence | undefined {
-  let low = 0;
-  let high = sentences.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (sentences[middle]!.start <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return sentences[low];
-}
-
 /**
  * The spans a partial quote could take, the rules' own first, each with its features; none when the
  * statement is not a partial quote or holds no quote.
@@ -68,7 +57,7 @@ export function boundaryCandidates(analysis: TextAnalysis, draft: DraftStatement
   const firstQuote = inside[0];
   const lastQuote = inside[inside.length - 1];
   if (firstQuote === undefined || lastQuote === undefined) return [];
-  const sentence = sentenceOf(sentences, firstQuote.start);
+  const sentence = sentenceAt(sentences, firstQuote.start);
   if (sentence === undefined) return [];
   const openToken = tokenIndexAt(tokens, firstQuote.start);
   const closeToken = tokenIndexAt(tokens, lastQuote.end);

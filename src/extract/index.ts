@@ -14,7 +14,7 @@ import { detectLanguage, unsupportedLanguageWarning } from './language.js';
 import { findPeople, type NameMention, type Person } from './names.js';
 import { StatementFinder, attachUnattributedQuotes, statementText, type DraftStatement } from './statements.js';
 import { SPEECH_VERBS } from './lexicon.js';
-import { type Sentence, tokenIndexAt } from './text.js';
+import { sentenceAt, tokenIndexAt } from './text.js';
 import type { ExtractInput, ExtractedPerson, ExtractedStatement, Extraction, KnownPerson, TextSpan } from './types.js';
 
 export type * from './types.js';
@@ -115,17 +115,6 @@ function overlapsSorted(span: TextSpan, spans: readonly TextSpan[], reach: reado
   return low > 0 && reach[low - 1]! > span.start;
 }
 
-function sentenceAt(sentences: readonly Sentence[], offset: number): Sentence {
-  let low = 0;
-  let high = sentences.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (sentences[middle]!.start <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return sentences[low]!;
-}
-
 /**
  * Paraphrases the rules did not find, from the learned tagger: contents without quotation marks
  * that have a cue and do not overlap a statement of the rules (which stay better at quotes). The
@@ -154,7 +143,7 @@ function taggedParaphrases(
     if (/["“”]/.test(body.slice(span.start, span.end)) || overlapsSorted(span, ruleSpans, reach)) continue;
     while (nextRule < byEnd.length && byEnd[nextRule]!.span.end <= span.start) recent.push(byEnd[nextRule++]!.speaker);
     const window = recent.slice(-RECENT_SPEAKERS);
-    const sentence = sentenceAt(sentences, span.start);
+    const sentence = sentenceAt(sentences, span.start)!;
     let speaker: Speaker = attribution.source === null ? NO_SPEAKER : resolver.resolve(attribution.source.first, attribution.source.end, window);
     if (speaker.name === null && speaker.label === null && cueRun.first > sentence.firstToken)
       speaker = resolver.resolve(sentence.firstToken, cueRun.first, window);

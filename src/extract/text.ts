@@ -91,6 +91,18 @@ export function tokenIndexAt(tokens: readonly Token[], offset: number): number {
   return low;
 }
 
+/** The sentence that holds `offset` (the last one starting at or before it); undefined for no sentences. */
+export function sentenceAt(sentences: readonly Sentence[], offset: number): Sentence | undefined {
+  let low = 0;
+  let high = sentences.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (sentences[middle]!.start <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return sentences[low];
+}
+
 /** State abbreviations used in party labels such as "(D-Wis.)". */
 const STATE_ABBREVIATIONS = new Set(
   'ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn tex va vt wash wis wyo'.split(' '),
