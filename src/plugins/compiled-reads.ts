@@ -1,4 +1,13 @@
-import { type DocumentNode, type ExecutionResult, type GraphQLError, Kind, getOperationAST, locatedError, getVariableValues } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  Kind,
+  getOperationAST,
+  locatedError,
+  getVariableValues,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { type CompiledQuery, compileQuery } from '../read/compiled.js';
@@ -33,45 +42,57 @@ export function useCompiledReads(options: ReadPathOptions): Plugin {
     if (query === undefined) byName.set(operationName ?? '', (query = compile()));
     return query;
   };
+  async function answer(args: ExecutionArgs, executeFn: (args: ExecutionArgs) => unknown) {
+    const operation = getOperationAST(args.document, args.operationName)!;
+    const context = args.contextValue as unknown as Context & { request?: Request };
+    const report = (path: ReadPath) => options.onReadPath?.(path, context);
+    const query =
+      options.compile && !usesIncrementalDelivery(args.document)
+        ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation))
+        : null;
+    const variables =
+      query && operation.variableDefinitions?.length
+        ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
+        : { coerced: {} };
+    // The context's database: a read replica when src/plugins/read-routing.ts chose one.
+    const pending = query && variables.coerced && query(context.db, variables.coerced);
+    if (!pending) {
+      report('executor');
+      return executeFn(args);
+    }
+    report('compiled');
+    let text: string | undefined;
+    try {
+      text = await pending;
+    } catch (error) {
+      // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
+      // logged once, with the request id, as for an error in a resolver.
+      const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+      const path = first ? [first.alias?.value ?? first.name.value] : undefined;
+      const located = locatedError(error, operation.selectionSet.selections, path);
+      return { data: null, errors: [options.maskError(located) as GraphQLError] };
+    }
+    let data: unknown;
+    let replaced = false;
+    return {
+      get data() {
+        return replaced ? data : (data ??= text === undefined ? null : JSON.parse(text));
+      },
+      // The response cache takes its bookkeeping fields (__responseCacheId, ...) out of `data`.
+      set data(value: unknown) {
+        data = value;
+        replaced = true;
+      },
+      // yoga writes a result with its own `stringify` through it: the JSON goes out as it came.
+      stringify: () => (replaced ? JSON.stringify({ data }) : `{"data":${text ?? 'null'}}`),
+    } as ExecutionResult;
+  }
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'query') return;
-      const context = args.contextValue as unknown as Context & { request?: Request };
-      const report = (path: ReadPath) => options.onReadPath?.(path, context);
-      const query =
-        options.compile && !usesIncrementalDelivery(args.document)
-          ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation))
-          : null;
-      const variables =
-        query && operation.variableDefinitions?.length
-          ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
-          : { coerced: {} };
-      // The context's database: a read replica when src/plugins/read-routing.ts chose one.
-      const answer = query && variables.coerced && query(context.db, variables.coerced);
-      if (!answer) return report('executor');
-      report('compiled');
-      let text: string | undefined;
-      try {
-        text = await answer;
-      } catch (error) {
-        // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
-        // logged once, with the request id, as for an error in a resolver.
-        const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
-        const path = first ? [first.alias?.value ?? first.name.value] : undefined;
-        const located = locatedError(error, operation.selectionSet.selections, path);
-        setResultAndStopExecution({ data: null, errors: [options.maskError(located) as GraphQLError] });
-        return;
-      }
-      let data: unknown;
-      const result = {
-        get data() {
-          return (data ??= text === undefined ? null : JSON.parse(text));
-        },
-        // yoga writes a result with its own `stringify` through it: the JSON goes out as it came.
-        stringify: () => `{"data":${text ?? 'null'}}`,
-      };
-      setResultAndStopExecution(result as ExecutionResult);
+    // As the execute function, not an answer set here: plugins after this one (the response cache)
+    // wrap it, and see (and may change) the document it compiles and the answer it gives.
+    onExecute({ args, executeFn, setExecuteFn }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      setExecuteFn((executionArgs) => answer(executionArgs, executeFn as (args: ExecutionArgs) => unknown) as never);
     },
   };
 }
