@@ -13,8 +13,8 @@ import type { Context } from '../context.js';
 import { type CompiledQuery, compileQuery } from '../read/compiled.js';
 import { usesIncrementalDelivery } from './incremental.js';
 
-/** Which way a query was answered: one compiled SQL statement, or the executor's resolvers. */
-export type ReadPath = 'compiled' | 'executor';
+/** Which way a query was answered: one compiled SQL statement, the executor's resolvers, or the response cache. */
+export type ReadPath = 'compiled' | 'executor' | 'cache';
 
 export interface ReadPathOptions {
   /** Answer what compiles with compiled SQL (COMPILED_READS); off, every query runs through the executor. */
