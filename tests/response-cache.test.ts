@@ -152,6 +152,35 @@ describe('the shared response cache (RESPONSE_CACHE=on)', () => {
   });
 });
 
+describe('the response cache and the response size limit', () => {
+  it('counts each answer served from the cache on its own, not all of them together', async () => {
+    const app = await createTestApp();
+    const changes = createEntityChanges({ database: app.database });
+    await changes.start();
+    const query = '{ statements(first: 20) { edges { node { text } } } }';
+    const size = JSON.stringify((await app.gql(query)).data).length;
+    const cached = createApp({
+      db: app.db,
+      entityChanges: changes,
+      frontend: { responseCache: 'on' },
+      hardening: { limits: { maxResponseBytes: size * 3 } as never },
+    });
+    try {
+      for (let i = 0; i < 6; i++) {
+        const response = await cached.fetch('http://newsgraph.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        });
+        expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      }
+    } finally {
+      await changes.stop();
+      await app.close();
+    }
+  });
+});
+
 describe('the response cache without NOTIFY', () => {
   it('reads the change log before serving a stored answer: a write is seen though its NOTIFY was lost', async () => {
     const app = await createTestApp();

@@ -70,8 +70,13 @@ export function useSharedResponseCache(options: ResponseCacheOptions): Plugin[] 
     get(key: string) {
       // Nothing stored: nothing to check. Stored: only once the log is read up to now.
       if (!store.get(key)) return null;
+      // A copy per request: plugins set things on the answer they send (the size limit's counting
+      // `stringify`), which must not carry over to the next request.
       return options.changes.catchUp().then(
-        () => store.get(key),
+        () => {
+          const stored = store.get(key);
+          return stored && { ...stored };
+        },
         () => null,
       );
     },
@@ -85,7 +90,9 @@ export function useSharedResponseCache(options: ResponseCacheOptions): Plugin[] 
         delete headers.ETag;
         delete headers['Last-Modified'];
       }
-      store.set(key, result, entities, ttl);
+      // Without this request's serialiser (a compiled read's, or the size limit's with its count).
+      const { stringify: _own, ...answer } = result;
+      store.set(key, answer, entities, ttl);
     },
     invalidate(entities: Iterable<Entity>) {
       store.invalidate(entities);
