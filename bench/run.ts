@@ -1,6 +1,6 @@
 // npm run bench -- [--sizes S,M] [--duration 10] [--connections 10] [--warmup 3]
 //                  [--workloads W1,W2,W3,W4,W5,W6] [--systems newsgraph,postgraphile,floor]
-//                  [--seed 42] [--reload] [--profile] [--no-embedded]
+//                  [--seed 42] [--reload] [--profile] [--no-embedded] [--response-cache]
 // See bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -62,6 +62,8 @@ const options = {
   reload: flag('reload'),
   profile: flag('profile'),
   embedded: !flag('no-embedded'),
+  /** Also W1-W3 on Newsgraph with RESPONSE_CACHE=on: its own table, never in the comparison. */
+  responseCache: flag('response-cache'),
   w6Sse: Number(opt('w6-sse', '1000')),
   w6Ws: Number(opt('w6-ws', '200')),
   w6Rates: opt('w6-rate', '20').split(',').map(Number),
@@ -70,6 +72,7 @@ const options = {
 };
 const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
 const PORTS: Record<SystemName, number> = { newsgraph: 4610, postgraphile: 4620, floor: 4630 };
+const CACHED_PORT = 4611;
 const COUNT_REQUESTS = 10;
 const ITEMS = 400;
 
@@ -194,11 +197,13 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
+/** W1-W3 with RESPONSE_CACHE=on; `hitRatio` over the warm-up and the timed run. */
+const cachedRows: { size: Size; workload: ReadWorkload; load: LoadResult; hitRatio: number; rssMB: number }[] = [];
 const checks: { size: Size; workload: ReadWorkload; system: SystemName; compared: number; equal: number; difference?: string }[] = [];
 const explains: { size: Size; system: SystemName; workload: ReadWorkload; findings: ExplainFinding[] }[] = [];
 const live: Record<string, unknown> = {};
 const corpora: Corpus[] = [];
-let profiles: Record<string, ProfileSummary[]> = {};
+const profiles: Record<string, ProfileSummary[]> = {};
 
 async function benchSize(size: Size) {
   log(`\n## ${size}`);
@@ -286,6 +291,7 @@ async function benchSize(size: Size) {
         );
       }
     }
+    if (options.responseCache && options.systems.includes('newsgraph')) await cachedReads(size, corpus, items);
     if (options.workloads.includes('W5')) await writeWorkload(running, corpus, items);
     const ng = running.find((s) => s.name === 'newsgraph');
     // W6 does not depend on the corpus size: at the first size only.
@@ -294,6 +300,45 @@ async function benchSize(size: Size) {
     for (const sys of running) await sys.stop();
   }
   for (const [name, dir] of profileDirs) profiles[`${name}-${size}`] = summariseProfiles(dir);
+}
+
+/** newsgraph_reads_total by path, from /metrics. */
+async function readsByPath(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  return Object.fromEntries([...text.matchAll(/^newsgraph_reads_total\{path="(\w+)"\} (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+/** W1-W3 on a second Newsgraph with the response cache on (the same items, so the same keys repeat). */
+async function cachedReads(size: Size, corpus: Corpus, items: Items) {
+  const sys = await startSystem('newsgraph', {
+    databaseUrl: corpus.url,
+    port: CACHED_PORT,
+    logFile: path.join(WORK, `newsgraph-cached-${size}.log`),
+    env: { RESPONSE_CACHE: 'on' },
+  });
+  try {
+    for (const w of readWorkloads.filter((x) => ['W1', 'W2', 'W3'].includes(x))) {
+      const reqs = items.args[w].map((arg) => requestFor('newsgraph', w, arg));
+      const before = await readsByPath(sys.url);
+      const load = await runLoad({
+        url: sys.url,
+        method: 'POST',
+        items: reqs.map((r) => r.item),
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        checkErrors: true,
+      });
+      const after = await readsByPath(sys.url);
+      const delta = (path: string) => (after[path] ?? 0) - (before[path] ?? 0);
+      const total = delta('cache') + delta('compiled') + delta('executor');
+      const hitRatio = total ? delta('cache') / total : Number.NaN;
+      cachedRows.push({ size, workload: w, load, hitRatio, rssMB: sys.memory().rssMB });
+      log(
+        `  ${w} newsgraph+cache ${load.rps.toFixed(0).padStart(6)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms  hit ratio ${(hitRatio * 100).toFixed(1)} %  errors ${load.errors}`,
+      );
+    }
+  } finally {
+    await sys.stop();
+  }
 }
 
 /** W5: createStatement (Newsgraph, with an editor token), PostGraphile's CRUD create, the floor's POST /w5. */
@@ -418,6 +463,23 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
       `| ${r.size} | ${r.workload} ${WORKLOAD_TITLES[r.workload as ReadWorkload] ?? ''} | ${r.system} | ${f0(r.load?.rps)} | ${f1(r.load?.p50)} | ${f1(r.load?.p99)} | ${f1(r.sqlPerRequest)} | ${r.load ? r.load.errors : '–'} | ${f0(r.rssMB)} (${f0(r.peakMB)}) | ${chk ? `${chk.equal}/${chk.compared}` : '–'} | ${f1(r.loadavg)} |`,
     );
   }
+  if (cachedRows.length) {
+    out.push(
+      '',
+      '## Newsgraph with RESPONSE_CACHE=on (not part of the comparison)',
+      '',
+      `The same items as above, so keys repeat (${ITEMS} articles for W1, ${ITEMS} person pages for W2, one front page for W3); hit ratio over warm-up and run. Without writes nothing is invalidated: this is the ceiling, not a newsroom's mix.`,
+      '',
+      '| size | workload | req/s cache off | req/s cache on | p50 ms off / on | p99 ms off / on | hit ratio | errors | RSS MB on |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const c of cachedRows) {
+      const off = find(c.size, c.workload, 'newsgraph')?.load;
+      out.push(
+        `| ${c.size} | ${c.workload} ${WORKLOAD_TITLES[c.workload] ?? ''} | ${f0(off?.rps)} | ${f0(c.load.rps)} | ${f1(off?.p50)} / ${f1(c.load.p50)} | ${f1(off?.p99)} / ${f1(c.load.p99)} | ${f1(c.hitRatio * 100)} % | ${c.load.errors} | ${f0(c.rssMB)} |`,
+      );
+    }
+  }
   out.push('', '## Targets (ratios from this run)', '', '| size | target | measured | |', '| --- | --- | --- | --- |');
   for (const size of options.sizes) {
     for (const w of ['W1', 'W2', 'W3'] as ReadWorkload[]) {
@@ -538,7 +600,7 @@ if (options.embedded) {
 const table = report(info, pgVersion, embedded);
 writeFileSync(
   path.join(RESULTS, `${stamp}.json`),
-  JSON.stringify({ options, machine: info, pgVersion, corpora, rows, checks, explains, live, embedded, profiles }, null, 2),
+  JSON.stringify({ options, machine: info, pgVersion, corpora, rows, cachedRows, checks, explains, live, embedded, profiles }, null, 2),
 );
 writeFileSync(path.join(RESULTS, 'latest.md'), table);
 console.log('\n' + table);

@@ -2,6 +2,7 @@ import { createYoga } from 'graphql-yoga';
 import type { Clock } from './clock.js';
 import { createContext } from './context.js';
 import { type TransportContext, transportDisconnect } from './live/disconnect.js';
+import type { EntityChangeFeed } from './live/entity-changes.js';
 import type { LiveStatements } from './live/live-statements.js';
 import { useSharedSubscriptionResults } from './live/shared-results.js';
 import { useSharedSseFrames } from './live/sse.js';
@@ -13,6 +14,7 @@ import { type FrontendSettings, frontendYogaOptions } from './plugins/frontend.j
 import { type HardeningDeps, hardenedYogaOptions } from './plugins/index.js';
 import { type LivePageOptions, useLivePage } from './plugins/live-page.js';
 import { useReadRouting } from './plugins/read-routing.js';
+import { useSharedResponseCache } from './plugins/response-cache.js';
 import { schema } from './schema/index.js';
 
 export interface AppDeps extends HardeningDeps {
@@ -28,6 +30,8 @@ export interface AppDeps extends HardeningDeps {
   frontend?: Partial<FrontendSettings>;
   /** GET /live, the page of statements as they are stored (src/plugins/live-page.ts). */
   livePage?: LivePageOptions;
+  /** What every write touched (src/live/entity-changes.ts): needed with `frontend.responseCache: 'on'`. */
+  entityChanges?: EntityChangeFeed;
 }
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Who said what in the seed article: try changing the search.
@@ -73,10 +77,21 @@ query WhoSaidWhat {
 const stringParam = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 export function createApp(deps: AppDeps) {
-  const { logEventErrors, limits, ...hardened } = hardenedYogaOptions(deps);
+  const { logEventErrors, limits, reportReadPath, ...hardened } = hardenedYogaOptions(deps);
   const sharedResults = useSharedSubscriptionResults({ ...hardened.maskedErrors, logEventErrors });
   const subscriberSlots = useSubscriberSlots(limits);
   const frontend = frontendYogaOptions(deps.frontend, schema);
+  if (frontend.settings.responseCache === 'on' && !deps.entityChanges) throw new Error('RESPONSE_CACHE=on needs the entity change feed');
+  // After the compiled reads (hardened.plugins): it wraps their execute function, so it sees what they answer.
+  const responseCache =
+    frontend.settings.responseCache === 'on' && deps.entityChanges
+      ? useSharedResponseCache({
+          changes: deps.entityChanges,
+          primary: deps.db,
+          ttlMs: frontend.settings.responseCacheTtlSeconds * 1000,
+          onReadPath: reportReadPath,
+        })
+      : [];
   if (deps.live && deps.metrics) deps.metrics.observeLive({ subscribers: subscriberSlots.openStreams, listenConnected: deps.live.stats.listenConnected });
   return createYoga({
     schema,
@@ -105,6 +120,7 @@ export function createApp(deps: AppDeps) {
       ...hardened.plugins,
       // After the request id and log line; /live and its script are answered before any GraphQL.
       useLivePage(deps.livePage),
+      ...responseCache,
       ...frontend.plugins,
       sharedResults,
       useSharedSseFrames(sharedResults, subscriberSlots),

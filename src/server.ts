@@ -9,6 +9,7 @@ import { DataDirectoryInUseError } from './db/lock.js';
 import { seedAll } from './db/seed.js';
 import { ensureDevelopmentToken } from './auth/tokens.js';
 import { createExtractorPool } from './extract-pool.js';
+import { createEntityChanges } from './live/entity-changes.js';
 import { createLiveStatements } from './live/live-statements.js';
 import { attachWebSocketServer } from './live/websocket.js';
 import { createLogger } from './plugins/logging.js';
@@ -18,6 +19,8 @@ import { settingsFromConfig } from './plugins/settings.js';
 import { gracefulShutdown } from './shutdown.js';
 
 const config = readConfigOrExit();
+/** Instances read the change log every few seconds: ten minutes of it is far more than any needs. */
+const ENTITY_CHANGES_RETENTION_MS = 10 * 60_000;
 const log = createLogger({ name: 'newsgraph', level: config.LOG_LEVEL });
 
 /**
@@ -90,6 +93,12 @@ const live = createLiveStatements({
 });
 await live.start().catch((error: unknown) => failToStart({ err: error }, 'cannot start the live statement feed', [() => database.close()]));
 
+// What every write touched, for the response cache; pruned by every instance either way.
+const entityChanges = createEntityChanges({ database, logger: log, retentionMs: ENTITY_CHANGES_RETENTION_MS });
+await entityChanges
+  .start({ follow: config.RESPONSE_CACHE === 'on' })
+  .catch((error: unknown) => failToStart({ err: error }, 'cannot start the entity change feed', [() => live.stop(), () => database.close()]));
+
 // createApp reports the live module on it (open subscriptions are counted by their transports).
 const metrics = createMetrics();
 if (database.reads) metrics.observeReads(database.reads);
@@ -104,6 +113,7 @@ try {
     db: database.db,
     reads: database.reads,
     live,
+    entityChanges,
     extractor,
     exposeErrors: config.NODE_ENV === 'development',
     logger: log,
@@ -114,7 +124,7 @@ try {
   });
 } catch (error) {
   // A persisted-documents manifest that does not load or fit the schema (src/plugins/persisted.ts).
-  await failToStart({ err: error }, (error as Error).message, [() => live.stop(), () => database.close()]);
+  await failToStart({ err: error }, (error as Error).message, [() => live.stop(), () => entityChanges.stop(), () => database.close()]);
 }
 const server = createServer(yoga);
 try {
@@ -136,7 +146,7 @@ try {
         : code === 'EADDRNOTAVAIL'
           ? `HOST ${config.HOST} is not an address of this machine`
           : `cannot listen on ${config.HOST}:${config.PORT}: ${(error as Error).message}`;
-  await failToStart(where, message, [() => live.stop(), () => database.close()]);
+  await failToStart(where, message, [() => live.stop(), () => entityChanges.stop(), () => database.close()]);
 }
 // Attached once listening: a failed listen is reported above, once, not also by the WebSocket server.
 const webSocket = attachWebSocketServer(server, yoga, { logger: log, maxPayloadBytes: config.MAX_BODY_BYTES });
@@ -158,6 +168,7 @@ async function shutdown(signal: string) {
     disposeApp: async () => {
       await webSocket.close();
       await live.stop();
+      await entityChanges.stop();
       await yoga.dispose();
       await extractor.close();
     },

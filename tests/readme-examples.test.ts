@@ -66,6 +66,7 @@ describe('the README documents', () => {
     const sources = [
       'src/config.ts',
       'src/plugins/settings.ts',
+      'src/plugins/frontend.ts',
       ...readdirSync(new URL('../scripts', import.meta.url), { withFileTypes: true })
         .filter((entry) => entry.isFile())
         .map((entry) => `scripts/${entry.name}`),

@@ -10,7 +10,8 @@ export const GENERATOR_VERSION = 3;
 
 export function databaseUrl(baseUrl: string, size: Size): string {
   const url = new URL(baseUrl);
-  url.pathname = `/newsgraph_bench_${size.toLowerCase()}`;
+  // BENCH_CORPUS_PREFIX: a branch whose migrations differ keeps off the shared corpus databases.
+  url.pathname = `/${process.env.BENCH_CORPUS_PREFIX ?? 'newsgraph_bench'}_${size.toLowerCase()}`;
   return url.toString();
 }
 

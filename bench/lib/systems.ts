@@ -37,6 +37,8 @@ export interface StartOptions {
   /** Directory for --cpu-prof output. */
   profileDir?: string;
   poolMax?: number;
+  /** More environment for the service (e.g. RESPONSE_CACHE=on). */
+  env?: Record<string, string>;
 }
 
 export async function startSystem(name: SystemName, opts: StartOptions): Promise<RunningSystem> {
@@ -51,6 +53,7 @@ export async function startSystem(name: SystemName, opts: StartOptions): Promise
     LOG_LEVEL: 'warn',
     // W6's 1,200 subscribers all come from loopback.
     MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000',
+    ...opts.env,
   };
   let child: ChildProcess;
   if (name === 'newsgraph') {

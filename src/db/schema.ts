@@ -335,6 +335,35 @@ export const statementLogPruned = pgTable(
   (t) => [check('statement_log_pruned_one_row', sql`${t.id}`)],
 );
 
+/**
+ * What each committed write touched, one row per (type, id) per SQL statement, written by
+ * triggers on every table a read answer is built from (drizzle/0011), so plain-SQL writes count
+ * too. Instances read it to drop the cached answers that hold those entities (src/live/entity-changes.ts);
+ * `xid` makes reading it in commit order safe as for `statement_events`.
+ */
+export const entityChanges = pgTable(
+  'entity_changes',
+  {
+    position: bigserial('position', { mode: 'number' }).primaryKey(),
+    typename: text('typename').notNull(),
+    entityId: integer('entity_id').notNull(),
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('entity_changes_xid_position_idx').on(t.xid, t.position)],
+);
+
+/** How far `entity_changes` has been pruned (at most one row): every entry up to (xid, position) is gone. */
+export const entityChangesPruned = pgTable(
+  'entity_changes_pruned',
+  {
+    id: boolean('id').primaryKey().default(true),
+    xid: xid8('xid').notNull(),
+    position: bigint('position', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('entity_changes_pruned_one_row', sql`${t.id}`)],
+);
+
 export type ArticleRow = typeof articles.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type EventRow = typeof events.$inferSelect;

@@ -27,14 +27,14 @@ export interface LogPage {
 // sessions (and prepared transactions); with none, everything before the next id is settled.
 // One that ends between the snapshot and the look at the sessions is left out, which is safe only
 // because the log is read in a later statement, whose snapshot then sees it as ended.
-const horizon = sql`coalesce(
+export const horizon = sql`coalesce(
   (select min(x) from pg_snapshot_xip(pg_current_snapshot()) x where xid(x) in (
     select backend_xid from pg_stat_activity where datname = current_database() and backend_xid is not null
     union all select transaction from pg_prepared_xacts where database = current_database())),
   pg_snapshot_xmax(pg_current_snapshot()))`;
 
 /** The horizon now: every entry below it is committed (or rolled back) for a statement started after this one. */
-async function readHorizon(db: Db): Promise<string> {
+export async function readHorizon(db: Db): Promise<string> {
   const [row] = rowsOf<{ horizon: string }>(await db.execute(sql`select ${horizon}::text as horizon`));
   return row!.horizon;
 }

@@ -1,12 +1,21 @@
-import { type DocumentNode, type ExecutionResult, type GraphQLError, Kind, getOperationAST, locatedError, getVariableValues } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  Kind,
+  getOperationAST,
+  locatedError,
+  getVariableValues,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { type CompiledAnswer, type CompiledQuery, compileQuery } from '../read/compiled.js';
 import { usesIncrementalDelivery } from './incremental.js';
 import { responseBudgetOf } from './limits.js';
 
-/** Which way a query was answered: one compiled SQL statement, or the executor's resolvers. */
-export type ReadPath = 'compiled' | 'executor';
+/** Which way a query was answered: one compiled SQL statement, the executor's resolvers, or the response cache. */
+export type ReadPath = 'compiled' | 'executor' | 'cache';
 
 export interface ReadPathOptions {
   /** Answer what compiles with compiled SQL (COMPILED_READS); off, every query runs through the executor. */
@@ -36,53 +45,62 @@ export function useCompiledReads(options: ReadPathOptions): Plugin {
     if (query === undefined) byName.set(operationName ?? '', (query = compile()));
     return query;
   };
+  async function answer(args: ExecutionArgs, executeFn: (args: ExecutionArgs) => unknown) {
+    const operation = getOperationAST(args.document, args.operationName)!;
+    const context = args.contextValue as unknown as Context & { request?: Request };
+    const report = (path: ReadPath) => options.onReadPath?.(path, context);
+    const query =
+      options.compile && !usesIncrementalDelivery(args.document)
+        ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation))
+        : null;
+    const variables =
+      query && operation.variableDefinitions?.length
+        ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
+        : { coerced: {} };
+    // What the request's earlier answers left of MAX_RESPONSE_BYTES (int4: PostgreSQL compares it).
+    const budget = responseBudgetOf(context);
+    const maxBytes = Math.min(Math.max(budget?.remaining ?? MAX_INT4, 0), MAX_INT4);
+    // The context's database: a read replica when src/plugins/read-routing.ts chose one.
+    const pending = query && variables.coerced && query(context.db, variables.coerced, maxBytes);
+    if (!pending) {
+      report('executor');
+      return executeFn(args);
+    }
+    report('compiled');
+    let compiledAnswer: CompiledAnswer | undefined;
+    try {
+      compiledAnswer = await pending;
+    } catch (error) {
+      // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
+      // logged once, with the request id, as for an error in a resolver.
+      const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+      const path = first ? [first.alias?.value ?? first.name.value] : undefined;
+      const located = locatedError(error, operation.selectionSet.selections, path);
+      return { data: null, errors: [options.maskError(located) as GraphQLError] };
+    }
+    if (budget && compiledAnswer && !budget.spend(compiledAnswer.bytes)) return budget.refusal();
+    const text = compiledAnswer?.data ?? undefined;
+    let data: unknown;
+    let replaced = false;
+    return {
+      get data() {
+        return replaced ? data : (data ??= text === undefined ? null : JSON.parse(text));
+      },
+      // The response cache takes its bookkeeping fields (__responseCacheId, ...) out of `data`.
+      set data(value: unknown) {
+        data = value;
+        replaced = true;
+      },
+      // yoga writes a result with its own `stringify` through it: the JSON goes out as it came.
+      stringify: () => (replaced ? JSON.stringify({ data }) : `{"data":${text ?? 'null'}}`),
+    } as ExecutionResult;
+  }
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== 'query') return;
-      const context = args.contextValue as unknown as Context & { request?: Request };
-      const report = (path: ReadPath) => options.onReadPath?.(path, context);
-      const query =
-        options.compile && !usesIncrementalDelivery(args.document)
-          ? compiledFor(args.document, args.operationName, () => compileQuery(args.schema, args.document, operation))
-          : null;
-      const variables =
-        query && operation.variableDefinitions?.length
-          ? getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {})
-          : { coerced: {} };
-      // What the request's earlier answers left of MAX_RESPONSE_BYTES (int4: PostgreSQL compares it).
-      const budget = responseBudgetOf(context);
-      const maxBytes = Math.min(Math.max(budget?.remaining ?? MAX_INT4, 0), MAX_INT4);
-      // The context's database: a read replica when src/plugins/read-routing.ts chose one.
-      const answer = query && variables.coerced && query(context.db, variables.coerced, maxBytes);
-      if (!answer) return report('executor');
-      report('compiled');
-      let compiledAnswer: CompiledAnswer | undefined;
-      try {
-        compiledAnswer = await answer;
-      } catch (error) {
-        // Coded by plugins/errors.ts (a database that is down is SERVICE_UNAVAILABLE); the cause is
-        // logged once, with the request id, as for an error in a resolver.
-        const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
-        const path = first ? [first.alias?.value ?? first.name.value] : undefined;
-        const located = locatedError(error, operation.selectionSet.selections, path);
-        setResultAndStopExecution({ data: null, errors: [options.maskError(located) as GraphQLError] });
-        return;
-      }
-      if (budget && compiledAnswer && !budget.spend(compiledAnswer.bytes)) {
-        setResultAndStopExecution(budget.refusal());
-        return;
-      }
-      const text = compiledAnswer?.data ?? undefined;
-      let data: unknown;
-      const result = {
-        get data() {
-          return (data ??= text === undefined ? null : JSON.parse(text));
-        },
-        // yoga writes a result with its own `stringify` through it: the JSON goes out as it came.
-        stringify: () => `{"data":${text ?? 'null'}}`,
-      };
-      setResultAndStopExecution(result as ExecutionResult);
+    // As the execute function, not an answer set here: plugins after this one (the response cache)
+    // wrap it, and see (and may change) the document it compiles and the answer it gives.
+    onExecute({ args, executeFn, setExecuteFn }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      setExecuteFn((executionArgs) => answer(executionArgs, executeFn as (args: ExecutionArgs) => unknown) as never);
     },
   };
 }

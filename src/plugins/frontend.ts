@@ -13,17 +13,25 @@ export const frontendEnv = {
   PERSISTED_DOCUMENTS_FILE: z.string().optional(),
   /** `max-age` of anonymous GET reads, in seconds; 0: `no-cache` (revalidate by ETag each time). */
   HTTP_CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(5),
+  /** `on`: the shared response cache, invalidated from the database's change log (src/plugins/response-cache.ts). */
+  RESPONSE_CACHE: z.enum(['off', 'on']).default('off'),
+  /** How long a cached answer is kept at most, in seconds, even when nothing in it changes. */
+  RESPONSE_CACHE_TTL: z.coerce.number().int().min(1).max(86_400).default(300),
 };
 
 export interface FrontendSettings {
   persistedDocuments: PersistedDocumentsMode;
   persistedDocumentsFile?: string | undefined;
   httpCacheMaxAgeSeconds: number;
+  responseCache: 'off' | 'on';
+  responseCacheTtlSeconds: number;
 }
 
 export const defaultFrontendSettings: FrontendSettings = {
   persistedDocuments: 'off',
   httpCacheMaxAgeSeconds: 5,
+  responseCache: 'off',
+  responseCacheTtlSeconds: 300,
 };
 
 export function frontendSettingsFromConfig(config: z.infer<z.ZodObject<typeof frontendEnv>>): FrontendSettings {
@@ -31,6 +39,8 @@ export function frontendSettingsFromConfig(config: z.infer<z.ZodObject<typeof fr
     persistedDocuments: config.PERSISTED_DOCUMENTS,
     persistedDocumentsFile: config.PERSISTED_DOCUMENTS_FILE,
     httpCacheMaxAgeSeconds: config.HTTP_CACHE_MAX_AGE,
+    responseCache: config.RESPONSE_CACHE,
+    responseCacheTtlSeconds: config.RESPONSE_CACHE_TTL,
   };
 }
 
@@ -44,5 +54,5 @@ export function frontendYogaOptions(settings: Partial<FrontendSettings> | undefi
   // Before everything else that reads the params: they see the document an id stands for.
   const first: Plugin[] = s.persistedDocuments === 'off' ? [] : usePersistedDocuments({ mode: s.persistedDocuments, documents });
   const plugins: Plugin[] = [useDeferStream() as Plugin, useHttpCaching({ maxAgeSeconds: s.httpCacheMaxAgeSeconds })];
-  return { first, plugins, extraParamNames: s.persistedDocuments === 'off' ? [] : [...DOCUMENT_ID_PARAMS] };
+  return { first, plugins, extraParamNames: s.persistedDocuments === 'off' ? [] : [...DOCUMENT_ID_PARAMS], settings: s };
 }

@@ -8,7 +8,7 @@ import { createRequestLogging } from './logging.js';
 import { type Metrics, useMetrics } from './metrics.js';
 import { type HardeningSettings, defaultLimits } from './settings.js';
 import { useCompiledExecution } from './jit.js';
-import { useCompiledReads } from './compiled-reads.js';
+import { type ReadPath, useCompiledReads } from './compiled-reads.js';
 import { useTracing } from './tracing.js';
 
 export interface HardeningDeps {
@@ -54,14 +54,15 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
   if (settings.jit) plugins.push(...useCompiledExecution());
   // After variable coercion (above), which answers bad variables first. Installed either way: it
   // reports which path answered each query (the `readPath` log field, newsgraph_reads_total).
+  const reportReadPath = (path: ReadPath, context: { request?: Request }) => {
+    if (deps.metrics && settings.metrics) deps.metrics.countRead(path);
+    if (context.request) logging.noteReadPath(context.request, path);
+  };
   plugins.push(
     useCompiledReads({
       compile: settings.compiledReads,
       maskError: (error) => logging.maskError(error, 'Unexpected error.', deps.exposeErrors ?? false),
-      onReadPath: (path, context) => {
-        if (deps.metrics && settings.metrics) deps.metrics.countRead(path);
-        if (context.request) logging.noteReadPath(context.request, path);
-      },
+      onReadPath: reportReadPath,
     }),
   );
   // After every request parser is in place (it wraps the one chosen), as yoga's own would be.
@@ -77,6 +78,7 @@ export function hardenedYogaOptions(deps: HardeningDeps) {
     multipart: false,
     cors: settings.corsOrigins === false ? false : settings.corsOrigins ? { origin: settings.corsOrigins } : undefined,
   } satisfies Partial<YogaServerOptions<object, object>>;
-  // Not a yoga option: for live events masked past the plugins (src/live/shared-results.ts).
-  return { ...options, logEventErrors: logging.logEventErrors, limits: settings.limits };
+  // Not yoga options: for live events masked past the plugins (src/live/shared-results.ts), and
+  // for plugins outside this list that answer reads (the response cache).
+  return { ...options, logEventErrors: logging.logEventErrors, limits: settings.limits, reportReadPath };
 }

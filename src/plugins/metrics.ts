@@ -26,12 +26,12 @@ const REPLICA_STATES: ReplicaState[] = ['unknown', 'up', 'lagging', 'down', 'not
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const byPath: Record<ReadPath, number> = { compiled: 0, executor: 0 };
+  const byPath: Record<ReadPath, number> = { compiled: 0, executor: 0, cache: 0 };
   let router: Pick<ReadRouter, 'reads'> | undefined;
   // One metric, two views of the same reads: by path always, by target when reads are routed.
   new Counter({
     name: 'newsgraph_reads_total',
-    help: 'Read operations (queries) served: by path ("compiled" SQL or the "executor"), and, with read replicas, by target ("primary" or a replica).',
+    help: 'Read operations (queries) served: by path ("compiled" SQL, the "executor" or the response "cache"), and, with read replicas, by target ("primary" or a replica).',
     labelNames: ['path', 'target'],
     registers: [registry],
     collect() {
