@@ -1,5 +1,6 @@
 // npm run bench -- [--sizes S,M] [--duration 10] [--connections 10] [--warmup 3]
-//                  [--workloads W1,W2,W3,W4,W5,W6] [--systems newsgraph,postgraphile,floor]
+//                  [--workloads W1,W2,W3,W4,W5,W6,W7] [--systems newsgraph,postgraphile,floor]
+//                  [--w7-articles 200]
 //                  [--seed 42] [--reload] [--profile] [--no-embedded] [--response-cache]
 // See bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
@@ -26,6 +27,7 @@ import {
   writeArgs,
 } from './live/writes.js';
 import { type SystemName, canonical, firstDifference } from './workloads/canonical.js';
+import { type IngestMeasurement, ingestTable, ingestWorkload } from './workloads/ingest.js';
 import {
   READ_WORKLOADS,
   type ReadWorkload,
@@ -52,7 +54,7 @@ const options = {
   duration: Number(opt('duration', '10')),
   connections: Number(opt('connections', '10')),
   warmup: Number(opt('warmup', '3')),
-  workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6')
+  workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6,W7')
     .split(',')
     .map((s) => s.trim().toUpperCase()),
   systems: opt('systems', 'newsgraph,postgraphile,floor')
@@ -68,6 +70,7 @@ const options = {
   w6Ws: Number(opt('w6-ws', '200')),
   w6Rates: opt('w6-rate', '20').split(',').map(Number),
   w6Seconds: Number(opt('w6-seconds', '10')),
+  w7Articles: Number(opt('w7-articles', '200')),
   baseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
@@ -558,6 +561,7 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
       );
     } else out.push(`- ${size} W5 ${WORKLOAD_TITLES.W5}: see the table; Newsgraph's document: \`${x.document}\``);
   }
+  if (ingestRun) out.push('', '## W7 bulk ingest (`npm run ingest`, extraction on)', '', ...ingestTable(ingestRun));
   if (embedded) {
     out.push('', '## Embedded default (`npm start`, PGlite)', '');
     out.push(`- first start (creates, migrates, seeds): ${f0(embedded.firstStartMs)} ms to the first answered query`);
@@ -589,7 +593,15 @@ await admin.end();
 log(`Newsgraph bench: sizes ${options.sizes.join(',')}, ${options.duration} s × ${options.connections} connections, workloads ${options.workloads.join(',')}`);
 log(`machine: ${info.nproc} cores, ${info.cpu}, Node ${info.node}, PostGraphile ${info.postgraphile} on Node ${info.node22}, ${pgVersion}`);
 
-for (const size of options.sizes) await benchSize(size);
+// Only W7 asked for: no systems to start.
+if (options.workloads.some((w) => w !== 'W7')) for (const size of options.sizes) await benchSize(size);
+// W7 does not depend on the corpus size: generated articles into fresh databases (bench/workloads/ingest.ts).
+let ingestRun: IngestMeasurement | null = null;
+if (options.workloads.includes('W7')) {
+  log('\n## W7 bulk ingest');
+  ingestRun = await ingestWorkload({ baseUrl: options.baseUrl, articles: options.w7Articles, batch: 50 });
+  log(`  PostgreSQL ${ingestRun.postgres.rate.toFixed(1)} articles/s, PGlite ${ingestRun.pglite.rate.toFixed(1)} articles/s (the ingest's own rate)`);
+}
 let embedded: Awaited<ReturnType<typeof measureEmbedded>> | null = null;
 if (options.embedded) {
   log('\n## embedded default');
@@ -600,7 +612,7 @@ if (options.embedded) {
 const table = report(info, pgVersion, embedded);
 writeFileSync(
   path.join(RESULTS, `${stamp}.json`),
-  JSON.stringify({ options, machine: info, pgVersion, corpora, rows, cachedRows, checks, explains, live, embedded, profiles }, null, 2),
+  JSON.stringify({ options, machine: info, pgVersion, corpora, rows, cachedRows, checks, explains, live, ingest: ingestRun, embedded, profiles }, null, 2),
 );
 writeFileSync(path.join(RESULTS, 'latest.md'), table);
 console.log('\n' + table);

@@ -15,6 +15,7 @@ import { STATEMENT_KINDS } from '../domain/statement-kinds.js';
 import { MAX_EXTRACT_BODY } from '../extract-pool.js';
 import type { ExtractInput, Extraction, KnownPerson } from '../extract/types.js';
 import { type ExtractedIngestInput, loadKnownPeople, sameRecognition, withExtractedEntities } from './from-extraction.js';
+import { type BatchWriter, BatchWriteFailed, createBatchWriter } from './batch.js';
 import { type IngestInput, type IngestResult, checkIngestInput, ingestArticle, ingestInTransaction } from './index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -358,7 +359,9 @@ export function failureReason(error: unknown): string {
   if (error instanceof InputError) return error.message;
   const translated = error instanceof GraphQLError ? error : translateDbError(error);
   if (translated) return translated.message.replace(/"input\./g, '"');
-  return `not stored: ${(error as Error)?.message ?? String(error)}`;
+  // The database's own words, not the query and its parameters a driver error wraps them in.
+  const cause = (error as { cause?: unknown })?.cause;
+  return `not stored: ${cause instanceof Error ? cause.message : ((error as Error)?.message ?? String(error))}`;
 }
 
 /** The summary's counts, kept as outcomes come in (only stored articles count). */
@@ -526,8 +529,8 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
     return head && { label: head.label, prepared: await head.ready };
   };
 
-  /** Stores one article inside the batch's transaction, extracting it again if what it saw has changed. */
-  const store = async (tx: Db, article: PreparedArticle, now: Date): Promise<BulkResult> => {
+  /** Stores one article inside the batch's transaction (through `writer` unless written one by one), extracting it again if what it saw has changed. */
+  const store = async (tx: Db, writer: BatchWriter | null, article: PreparedArticle, now: Date): Promise<() => BulkResult> => {
     let input = article.input;
     if (article.known) {
       const known = await loadKnownPeople(tx, article.fields.body);
@@ -537,18 +540,28 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
         stats.reextracted++;
       }
     }
-    return { ...(await ingestInTransaction(tx, input, now)), warnings: input.warnings };
+    const { warnings } = input;
+    if (!writer) {
+      const result = { ...(await ingestInTransaction(tx, input, now)), warnings };
+      return () => result;
+    }
+    const result = await writer.store(input, now);
+    return () => ({ ...result(), warnings });
   };
 
   let carry: Entry[] = []; // a rolled-back batch's articles, to write again first
+  let oneByOne = false; // the last batch's rows were refused together: write them one article at a time, to find whose
   for (;;) {
     const now = options.now?.() ?? new Date();
     const entries: Entry[] = [];
-    const results = new Map<Entry, BulkResult>();
+    const results = new Map<Entry, () => BulkResult>();
     let failedAt: Entry | null = null;
+    const singly = oneByOne;
+    oneByOne = false;
     try {
       await db.transaction(async (t) => {
         const tx = t as unknown as Db;
+        const writer = singly ? null : createBatchWriter(tx);
         current = tx;
         try {
           while (entries.length < batchSize) {
@@ -557,14 +570,21 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
             entries.push(entry);
             if ('failed' in entry.prepared) continue;
             failedAt = entry;
-            results.set(entry, await store(tx, entry.prepared, now));
+            results.set(entry, await store(tx, writer, entry.prepared, now));
             failedAt = null;
           }
+          await writer?.flush();
         } finally {
           current = db;
         }
       });
     } catch (error) {
+      if (error instanceof BatchWriteFailed) {
+        // Nothing of the batch is stored; which article's rows were refused shows when they go one by one.
+        carry = [...entries, ...carry];
+        oneByOne = true;
+        continue;
+      }
       // Not an article's fault (the connection went away, the commit failed): nothing of the batch is stored; stop.
       if (!failedAt) throw error;
       const bad: Entry = failedAt;
@@ -575,7 +595,7 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
     if (entries.length === 0) break;
     if (results.size > 0) stats.batches++;
     for (const entry of entries) {
-      const result = results.get(entry);
+      const result = results.get(entry)?.();
       const outcome: ItemOutcome = result
         ? { label: entry.label, ok: true, result }
         : { label: entry.label, ok: false, reason: (entry.prepared as { failed: string }).failed };

@@ -112,6 +112,11 @@ export function checkIngestInput(input: IngestInput): void {
 
 /** The same, inside a transaction the caller holds. */
 export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date): Promise<IngestResult> {
+  return ingestIntoArticle(tx, await upsertArticle(tx, input, now), input, now);
+}
+
+/** Inserts the article, or updates the one stored under its URL; `created` tells which. */
+export async function upsertArticle(tx: Db, input: IngestInput, now: Date): Promise<{ id: number; created: boolean }> {
   // The upsert locks the article row: concurrent ingests of one URL run one after the other,
   // each seeing the previous one's statements, so none is stored twice.
   const [article] = await tx
@@ -122,16 +127,28 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
       set: { headline: input.headline, source: input.source, publishedAt: input.publishedAt, body: input.body, updatedAt: now },
     })
     .returning({ id: articles.id, created: sql<boolean>`(xmax = 0)` });
-  const articleId = article!.id;
+  return { id: article!.id, created: Boolean(article!.created) };
+}
 
-  // Merging people takes this lock exclusively: an ingest never resolves to a person being merged away.
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(${PEOPLE_LOCK})`);
-  const { byName, mentionsById, newPersonIds } = await resolvePeople(tx, input, now);
-  const resolutionOf = (name: string) => byName.get(nameKey(name)) ?? { label: normalizeWhitespace(name) };
+/** Takes the people lock shared: merging people takes it exclusively, so an ingest never resolves to a person being merged away. */
+export const lockPeopleShared = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock_shared(${PEOPLE_LOCK})`);
+
+/** Resolves the input's names; `unwritten` as resolvePeople takes it. */
+export async function resolveNames(tx: Db, input: IngestInput, now: Date, unwritten?: ReadonlyMap<number, number>) {
+  const resolved = await resolvePeople(tx, input, now, unwritten);
+  const resolutionOf = (name: string) => resolved.byName.get(nameKey(name)) ?? { label: normalizeWhitespace(name) };
   const personIdOf = (name: string) => {
     const found = resolutionOf(name);
     return 'personId' in found ? found.personId : null;
   };
+  return { ...resolved, resolutionOf, personIdOf };
+}
+
+/** The rest of ingestInTransaction, once the article row is written. */
+export async function ingestIntoArticle(tx: Db, article: { id: number; created: boolean }, input: IngestInput, now: Date): Promise<IngestResult> {
+  const articleId = article.id;
+  await lockPeopleShared(tx);
+  const { mentionsById, newPersonIds, resolutionOf, personIdOf } = await resolveNames(tx, input, now);
 
   const allPersonIds = [...mentionsById.keys()];
   await tx.delete(articlePeople).where(eq(articlePeople.articleId, articleId));
@@ -144,13 +161,32 @@ export async function ingestInTransaction(tx: Db, input: IngestInput, now: Date)
 
   return {
     articleId,
-    created: Boolean(article!.created),
+    created: article.created,
     personIds: allPersonIds,
     newPersonIds,
     eventIds: [...eventIdByName.values()],
     statementIds,
     newStatementIds,
   };
+}
+
+export const eventValues = (event: IngestEvent) => ({
+  name: normalizeWhitespace(event.name),
+  kind: event.kind,
+  startDate: event.startDate ?? null,
+  endDate: event.endDate ?? null,
+  location: event.location ?? null,
+  description: event.description ?? null,
+});
+
+/** An event's participants who are people, each once (the last role given wins). */
+export function eventParticipantRoles(event: IngestEvent, personIdOf: (name: string) => number | null): Map<number, string> {
+  const roles = new Map<number, string>();
+  for (const p of event.participants ?? []) {
+    const personId = personIdOf(p.name);
+    if (personId != null) roles.set(personId, p.role);
+  }
+  return roles;
 }
 
 /** Input events matched by name to the ones this article already reports; the rest are new. */
@@ -171,14 +207,7 @@ async function storeEvents(
   const idByName = new Map<string, number>();
 
   for (const event of input) {
-    const values = {
-      name: normalizeWhitespace(event.name),
-      kind: event.kind,
-      startDate: event.startDate ?? null,
-      endDate: event.endDate ?? null,
-      location: event.location ?? null,
-      description: event.description ?? null,
-    };
+    const values = eventValues(event);
     const existing = linkedByName.get(nameKey(event.name));
     if (existing != null) {
       await tx
@@ -226,6 +255,65 @@ async function storeEvents(
 }
 
 /**
+ * The rows of an input's statements (their event by name key, as the caller stores events), with
+ * their speakers resolved and their quotations found or created. `unwritten`: as linkQuotations takes it.
+ */
+export async function statementRows(
+  tx: Db,
+  articleId: number,
+  input: IngestInput,
+  resolutionOf: (name: string) => Resolution,
+  unwritten?: ReadonlyMap<number, number>,
+) {
+  const speakers = (input.statements ?? []).map((s) => (s.speakerName && normalizeWhitespace(s.speakerName) ? resolutionOf(s.speakerName) : null));
+  const speakerIdAt = (i: number) => {
+    const speaker = speakers[i];
+    return speaker && 'personId' in speaker ? speaker.personId : null;
+  };
+  const quotationIds = await linkQuotations(
+    tx,
+    (input.statements ?? []).map((s, i) => ({
+      speakerId: speakerIdAt(i),
+      kind: s.kind,
+      text: normalizeWhitespace(s.text),
+      saidAt: s.saidAt ?? input.publishedAt,
+    })),
+    unwritten,
+  );
+  // checked by checkIngestInput: this only fills in the span a list of fragments implies
+  const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
+  return (input.statements ?? []).map((s, i) => {
+    const speaker = speakers[i];
+    return {
+      eventKey: s.eventName ? nameKey(s.eventName) : null,
+      values: {
+        articleId,
+        speakerId: speakerIdAt(i),
+        // A name that is not a person's stays how the article names the source.
+        speakerLabel: s.speakerLabel ?? (speaker && 'label' in speaker ? speaker.label : null),
+        speakerConfidence: speaker && 'personId' in speaker ? speaker.confidence : null,
+        quotationId: quotationIds[i]!,
+        kind: s.kind,
+        text: normalizeWhitespace(s.text),
+        channel: s.channel ?? null,
+        saidAt: s.saidAt ?? input.publishedAt,
+        spanStart: placed[i]!.span?.start ?? null,
+        spanEnd: placed[i]!.span?.end ?? null,
+        spans: placed[i]!.spans,
+      },
+      mentionIds: [
+        ...new Set(
+          (s.mentions ?? [])
+            .filter((m) => normalizeWhitespace(m))
+            .map(resolutionOf)
+            .flatMap((r) => ('personId' in r ? [r.personId] : [])),
+        ),
+      ],
+    };
+  });
+}
+
+/**
  * Statements matched to the article's stored ones by place and words: unchanged ones keep their
  * id (so re-ingesting does not announce them again), gone ones are deleted, new ones inserted.
  */
@@ -255,56 +343,14 @@ async function storeStatements(
   );
   const existingByKey = new Map(existing.map(({ key, row }) => [key, row.id]));
 
-  const speakers = (input.statements ?? []).map((s) => (s.speakerName && normalizeWhitespace(s.speakerName) ? resolutionOf(s.speakerName) : null));
-  const speakerIdAt = (i: number) => {
-    const speaker = speakers[i];
-    return speaker && 'personId' in speaker ? speaker.personId : null;
-  };
-  const quotationIds = await linkQuotations(
-    tx,
-    (input.statements ?? []).map((s, i) => ({
-      speakerId: speakerIdAt(i),
-      kind: s.kind,
-      text: normalizeWhitespace(s.text),
-      saidAt: s.saidAt ?? input.publishedAt,
-    })),
-  );
-  // checked by checkIngestInput: this only fills in the span a list of fragments implies
-  const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
+  const rows = await statementRows(tx, articleId, input, resolutionOf);
   const wanted = keyed(
-    (input.statements ?? []).map((s, i) => {
-      const speaker = speakers[i];
-      const speakerId = speakerIdAt(i);
-      const quotationId = quotationIds[i]!;
-      return {
-        text: normalizeWhitespace(s.text),
-        spanStart: placed[i]!.span?.start ?? null,
-        values: {
-          articleId,
-          speakerId,
-          // A name that is not a person's stays how the article names the source.
-          speakerLabel: s.speakerLabel ?? (speaker && 'label' in speaker ? speaker.label : null),
-          speakerConfidence: speaker && 'personId' in speaker ? speaker.confidence : null,
-          quotationId,
-          eventId: s.eventName ? eventIdByName.get(nameKey(s.eventName))! : null,
-          kind: s.kind,
-          text: normalizeWhitespace(s.text),
-          channel: s.channel ?? null,
-          saidAt: s.saidAt ?? input.publishedAt,
-          spanStart: placed[i]!.span?.start ?? null,
-          spanEnd: placed[i]!.span?.end ?? null,
-          spans: placed[i]!.spans,
-        },
-        mentionIds: [
-          ...new Set(
-            (s.mentions ?? [])
-              .filter((m) => normalizeWhitespace(m))
-              .map(resolutionOf)
-              .flatMap((r) => ('personId' in r ? [r.personId] : [])),
-          ),
-        ],
-      };
-    }),
+    rows.map(({ eventKey, ...row }) => ({
+      ...row,
+      text: row.values.text,
+      spanStart: row.values.spanStart,
+      values: { ...row.values, eventId: eventKey != null ? eventIdByName.get(eventKey)! : null },
+    })),
   );
 
   const keep = new Set(wanted.map((w) => existingByKey.get(w.key)).filter((id): id is number => id != null));

@@ -35,17 +35,20 @@ export const MIN_OVERLAP = 0.5;
 /** ... and at least this long (normalised characters): a word or two is no quotation of its own. */
 export const MIN_PARTIAL_LENGTH = 20;
 
+/** The speaker's quotations some words report: the same words, or one that contains them or that they contain with enough overlap. */
+const quotationMatches = (speakerId: SQL, key: SQL, words: SQL) => sql`q.speaker_id = ${speakerId}
+    and (q.key = ${key}
+      or (least(length(q.words), length(${words})) >= ${MIN_PARTIAL_LENGTH}::int
+        and least(length(q.words), length(${words})) >= ${MIN_OVERLAP}::float8 * greatest(length(q.words), length(${words}))
+        and (strpos(q.words, ${words}) > 0 or strpos(${words}, q.words) > 0)))`;
+
 /**
  * The speaker's quotation some words report (a query of its id, at most one row): the same words,
  * or else one that contains them or that they contain with enough overlap, the most reported first.
  */
 export const matchingQuotation = (speakerId: SQL, key: SQL, words: SQL) => sql`
   select q.id from ${quotations} q
-  where q.speaker_id = ${speakerId}
-    and (q.key = ${key}
-      or (least(length(q.words), length(${words})) >= ${MIN_PARTIAL_LENGTH}::int
-        and least(length(q.words), length(${words})) >= ${MIN_OVERLAP}::float8 * greatest(length(q.words), length(${words}))
-        and (strpos(q.words, ${words}) > 0 or strpos(${words}, q.words) > 0)))
+  where ${quotationMatches(speakerId, key, words)}
   order by (q.key = ${key}) desc, q.occurrence_count desc, q.id
   limit 1`;
 
@@ -54,14 +57,19 @@ export function quotationOf(report: Report): { key: string; words: string } | nu
   return isQuotation(report) ? { key: quotationKey(report.text), words: normalizeQuote(report.text) } : null;
 }
 
+/** matchingQuotation's order: the same words first, then the most reported, then the oldest. */
+const matchOrder = (a: { id: number; exact: boolean; count: number }, b: { id: number; exact: boolean; count: number }) =>
+  Number(b.exact) - Number(a.exact) || b.count - a.count || a.id - b.id;
+
 /**
  * The quotation of each report (null for none). First one lookup for all of them: the speaker's
  * quotation of the same words, or else one that contains them or that they contain (a partial
  * quote of a longer one) with enough overlap. The rest are created in one statement: concurrent
  * reports of one quotation meet on its unique key, the second waiting for the first to commit.
- * Rows go in key order, so two ingests never wait for each other in a cycle.
+ * Rows go in key order, so two ingests never wait for each other in a cycle. `unwritten`: statements
+ * per quotation a batch has yet to write (src/ingest/batch.ts).
  */
-export async function linkQuotations(tx: Db, reports: Report[]): Promise<(number | null)[]> {
+export async function linkQuotations(tx: Db, reports: Report[], unwritten?: ReadonlyMap<number, number>): Promise<(number | null)[]> {
   const wanted = new Map<string, { speakerId: number; key: string; words: string; text: string; saidAt: Date }>();
   for (const report of reports.filter(isQuotation)) {
     const words = normalizeQuote(report.text);
@@ -74,13 +82,31 @@ export async function linkQuotations(tx: Db, reports: Report[]): Promise<(number
   if (wanted.size === 0) return reports.map(() => null);
   const idOf = new Map<string, number>();
   const entries = [...wanted.entries()];
-  const found = rowsOf<{ i: number; id: number }>(
-    await tx.execute(sql`
-      select w.i, q.id from jsonb_to_recordset(${JSON.stringify(entries.map(([, w], i) => ({ i, speaker_id: w.speakerId, key: w.key, words: w.words })))}::jsonb)
-        as w(i int, speaker_id int, key text, words text)
+  const given = sql`jsonb_to_recordset(${JSON.stringify(entries.map(([, w], i) => ({ i, speaker_id: w.speakerId, key: w.key, words: w.words })))}::jsonb)
+        as w(i int, speaker_id int, key text, words text)`;
+  if (unwritten && unwritten.size > 0) {
+    // A batch's statements not written yet count for their quotations: every match is read, and
+    // the order (same words, most reported, oldest) applied here with those counts added.
+    const found = rowsOf<{ i: number; id: number; exact: boolean; count: number }>(
+      await tx.execute(sql`
+        select w.i, q.id, q.key = w.key as exact, q.occurrence_count as count from ${given}
+        join ${quotations} q on ${quotationMatches(sql`w.speaker_id`, sql`w.key`, sql`w.words`)}`),
+    );
+    const best = new Map<number, { id: number; exact: boolean; count: number }>();
+    for (const row of found) {
+      const match = { id: Number(row.id), exact: Boolean(row.exact), count: Number(row.count) + (unwritten.get(Number(row.id)) ?? 0) };
+      const current = best.get(Number(row.i));
+      if (!current || matchOrder(match, current) < 0) best.set(Number(row.i), match);
+    }
+    for (const [i, match] of best) idOf.set(entries[i]![0], match.id);
+  } else {
+    const found = rowsOf<{ i: number; id: number }>(
+      await tx.execute(sql`
+      select w.i, q.id from ${given}
       cross join lateral (${matchingQuotation(sql`w.speaker_id`, sql`w.key`, sql`w.words`)}) q`),
-  );
-  for (const row of found) idOf.set(entries[Number(row.i)]![0], Number(row.id));
+    );
+    for (const row of found) idOf.set(entries[Number(row.i)]![0], Number(row.id));
+  }
   const rows = entries
     .filter(([id]) => !idOf.has(id))
     .map(([, w]) => w)

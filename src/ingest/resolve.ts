@@ -116,9 +116,10 @@ function collectNames(input: IngestInput): IngestPerson[] {
 /**
  * Resolves every name in the input inside the caller's transaction, creating the people that are
  * new. `input.extracted` turns on the rules for machine-found names; names an API caller gives
- * are people as given (matched to stored ones, or created).
+ * are people as given (matched to stored ones, or created). `unwritten`: mentions per person in
+ * article_people rows a batch has yet to write (src/ingest/batch.ts), counted as if written.
  */
-export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Promise<ResolvedPeople> {
+export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwritten?: ReadonlyMap<number, number>): Promise<ResolvedPeople> {
   const byName = new Map<string, Resolution>();
   const given = collectNames(input);
   if (given.length === 0) return { byName, mentionsById: new Map(), newPersonIds: [] };
@@ -191,6 +192,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date): Prom
   const surnames = [...new Set([...full.flatMap((l) => l.names), ...short.map((s) => s.name)].map(surnameKey).filter((k): k is string => !!k))];
   const matchIds = [...new Set([...full.map((l) => l.matchId), ...short.map((s) => s.matchId)].filter((id): id is number => id != null))];
   const candidates = await loadCandidates(tx, lookupKeys, surnames, matchIds);
+  if (unwritten) for (const row of candidates.rows) row.mentions += unwritten.get(row.id) ?? 0;
   const redirect = candidates.redirects;
 
   const resolvedLocal = new Map<Local, { id: number; confidence: number } | null>();

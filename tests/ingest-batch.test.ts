@@ -1,0 +1,121 @@
+// A batch of articles written in one transaction with its rows held back to the end
+// (src/ingest/batch.ts) stores what the core gives writing them one at a time: what resolution
+// reads of the rows still waiting (how often each person is named, how often each quotation is
+// reported) counts as written. The articles are written for this test, with their entities given
+// as the extractor would give them: a bare surname only salience resolves, a partial quote two
+// quotations contain (the more reported one wins, though the other is older), an article whose
+// URL comes again later in the batch, and one updating an article stored before the batch.
+import type { Db } from '../src/db/index.js';
+import { createBatchWriter } from '../src/ingest/batch.js';
+import { type IngestInput, type IngestResult, ingestArticle } from '../src/ingest/index.js';
+import { quotationKey } from '../src/ingest/quotations.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendName, createTestDatabase } from './support/database.js';
+import { storedGraph } from './support/stored-graph.js';
+
+// Neither contains the other; both contain PART.
+const LONG = 'rebuild the old bridge before the winter comes and the river rises';
+const SHORT = 'the council will rebuild the old bridge before the winter comes';
+const PART = 'rebuild the old bridge before the winter comes';
+
+const article = (slug: string, day: number, body: string, rest: Partial<IngestInput>): IngestInput => ({
+  url: `https://example.test/valley/${slug}`,
+  headline: `valley news ${slug}`,
+  source: 'Valley Courier',
+  publishedAt: new Date(`2026-05-${String(day).padStart(2, '0')}T08:00:00Z`),
+  body,
+  extracted: true,
+  ...rest,
+});
+const quote = (text: string, speakerName: string) => ({ text, kind: 'DIRECT_QUOTE' as const, speakerName });
+const named = (name: string, times: number) => ({ name, mentions: Array.from({ length: times }, (_, i) => ({ start: 40 + i, end: 41 + i })) });
+
+/** Stored before the batch: its update inside the batch goes through the core. */
+const BEFORE = article('dam', 1, 'the dam council met on monday. Tomas Ortega spoke.', {
+  people: [named('Tomas Ortega', 1)],
+  statements: [{ text: 'the dam is safe', kind: 'PARAPHRASE', speakerName: 'Tomas Ortega' }],
+});
+
+const BATCH: IngestInput[] = [
+  article('bridge', 2, `the bridge plan was shown on tuesday. Elena Moreno said "${LONG}."`, {
+    people: [named('Elena Moreno', 3)],
+    statements: [quote(LONG, 'Elena Moreno')],
+    events: [{ name: 'bridge plan shown', kind: 'announcement', startDate: '2026-05-02', participants: [{ name: 'Elena Moreno', role: 'speaker' }] }],
+  }),
+  // Only Elena Moreno's three mentions, still waiting, make her the dominant Moreno.
+  article('winter', 3, `the works start soon. "${SHORT}," Moreno said.`, {
+    people: [named('Moreno', 1)],
+    statements: [quote(SHORT, 'Moreno')],
+  }),
+  article('river', 4, `the river rose on thursday. Elena Moreno said "${SHORT}" again.`, {
+    people: [named('Elena Moreno', 1), named('Tomas Ortega', 1)],
+    statements: [quote(SHORT, 'Elena Moreno'), { text: 'the river is high', kind: 'PARAPHRASE', speakerName: 'Tomas Ortega', mentions: ['Elena Moreno'] }],
+  }),
+  // Two quotations contain it: SHORT has two reports waiting, the older LONG one.
+  article('works', 5, `the works were approved. Elena Moreno said they would "${PART}."`, {
+    people: [named('Elena Moreno', 2)],
+    statements: [quote(PART, 'Elena Moreno')],
+  }),
+  { ...BEFORE, headline: 'dam council meets again', statements: [{ text: 'the dam is still safe', kind: 'PARAPHRASE', speakerName: 'Tomas Ortega' }] },
+  // The first article's URL again, later in the same batch.
+  article('bridge', 2, `the bridge plan was shown on tuesday. Elena Moreno said "${LONG}." Tomas Ortega agreed.`, {
+    people: [named('Elena Moreno', 3), named('Tomas Ortega', 1)],
+    statements: [quote(LONG, 'Elena Moreno'), { text: 'agreed', kind: 'PARAPHRASE', speakerName: 'Tomas Ortega' }],
+  }),
+  article('school', 6, 'a new school opens. Ana Lima, the principal, welcomed pupils.', {
+    people: [named('Ana Lima', 1)],
+    statements: [{ text: 'welcomed pupils', kind: 'PARAPHRASE', speakerName: 'Ana Lima', mentions: ['Moreno'] }],
+  }),
+];
+
+const NOW = new Date('2026-05-10T00:00:00Z');
+const summary = (r: IngestResult) => ({
+  created: r.created,
+  people: r.personIds.length,
+  newPeople: r.newPersonIds.length,
+  events: r.eventIds.length,
+  statements: r.statementIds.length,
+  newStatements: r.newStatementIds.length,
+});
+
+describe(`a batch written at once = one article at a time (${backendName})`, () => {
+  let single: Awaited<ReturnType<typeof createTestDatabase>>;
+  let batched: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    [single, batched] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    for (const database of [single, batched]) {
+      await database.migrate();
+      await ingestArticle(database.db, BEFORE, NOW);
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await single?.drop();
+    await batched?.drop();
+  });
+
+  it('stores the same people, statements, quotations, links and live log, and reports the same', async () => {
+    const one: IngestResult[] = [];
+    for (const input of BATCH) one.push(await ingestArticle(single.db, input, NOW));
+
+    const handles: (() => IngestResult)[] = [];
+    await batched.db.transaction(async (tx) => {
+      const writer = createBatchWriter(tx as unknown as Db);
+      for (const input of BATCH) handles.push(await writer.store(input, NOW));
+      await writer.flush();
+    });
+
+    const graph = await storedGraph(single.db);
+    // The fixture does what it is for.
+    const speakerOf = (text: string) => graph.statements.filter((s) => s.text === text).map((s) => s.speaker);
+    expect(speakerOf(SHORT)).toEqual(['elena-moreno', 'elena-moreno']);
+    const part = graph.statements.find((s) => s.text === PART);
+    expect(part?.quotation).toBe(quotationKey(SHORT));
+    expect(graph.quotations.find((q) => q.key === quotationKey(SHORT))?.occurrence_count).toBe(3);
+    expect(graph.statements.filter((s) => String(s.url).endsWith('/dam')).map((s) => s.text)).toEqual(['the dam is still safe']);
+    expect(one.map((r) => r.created)).toEqual([true, true, true, true, false, false, true]);
+
+    expect(await storedGraph(batched.db)).toEqual(graph);
+    expect(handles.map((h) => summary(h()))).toEqual(one.map(summary));
+  }, 60_000);
+});
