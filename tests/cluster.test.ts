@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../src/db/index.js';
 import { createTestDatabase } from './support/database.js';
 
 type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -15,10 +13,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('WEB_CONCURRENCY workers (src/ma
   beforeAll(async () => {
     database = await createTestDatabase();
     await database.migrate();
-    const [{ name }] = rowsOf<{ name: string }>(await database.db.execute(sql`select current_database() as name`)) as [{ name: string }];
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+    databaseUrl = database.url!;
   });
   afterAll(() => database?.drop());
 

@@ -50,10 +50,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
     database = await createTestDatabase();
     await database.migrate();
     await seedAll(database.db, seedArticles);
-    const [{ name }] = rowsOf<{ name: string }>(await database.db.execute(sql`select current_database() as name`)) as [{ name: string }];
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+    databaseUrl = database.url!;
     token = (await createToken(database.db, 'multi-instance')).token;
     articleId = rowsOf<{ id: number }>(await database.db.execute(sql`select id from articles limit 1`))[0]!.id;
     [a, b] = await Promise.all([startInstance(databaseUrl), startInstance(databaseUrl)]);

@@ -28,11 +28,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the response cache on two insta
     database = await createTestDatabase();
     await database.migrate();
     await seedAll(database.db, seedArticles);
-    const [{ name }] = rowsOf<{ name: string }>(await database.db.execute(sql`select current_database() as name`)) as [{ name: string }];
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
     token = (await createToken(database.db, 'response-cache-instances')).token;
-    const env = { DATABASE_URL: url.toString(), RESPONSE_CACHE: 'on' };
+    const env = { DATABASE_URL: database.url!, RESPONSE_CACHE: 'on' };
     [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   }, 120_000);
 
