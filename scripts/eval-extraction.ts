@@ -5,8 +5,8 @@
 //                                               committed model on ../shared/polnear/dev
 //   npm run eval:extraction -- <dir>            the committed model on one directory
 //   npm run eval:extraction -- <dir> --cv <n>   n-fold cross-validation on one directory
-//   options: --details <file> (misses, false quotes, wrong speakers), --rules (no learned tagger),
-//            --model <file> (score these weights instead of the committed ones),
+//   options: --details <file> (misses, false quotes, wrong speakers), --rules (nothing learned),
+//            --no-boundaries (no learned partial-quote boundaries), --model <file> (score these weights instead of the committed ones),
 //            --no-write (do not rewrite bench/results/extraction.md),
 //            --write-expected <file> (the held-out scores as JSON: tests/fixtures/attribution/expected-scores.json
 //            is written this way and checked by tests/extract/tagger.test.ts)
@@ -389,7 +389,7 @@ function main(): void {
   const useTagger = !args.includes('--rules');
   const useBoundaries = useTagger && !args.includes('--no-boundaries');
   if (!(Number.isInteger(folds) && (folds === 0 || folds >= 2))) {
-    console.error('usage: npm run eval:extraction -- [<polnear-dir>] [--cv <n ≥ 2>] [--details <file>] [--rules] [--no-write]');
+    console.error('usage: npm run eval:extraction -- [<polnear-dir>] [--cv <n ≥ 2>] [--details <file>] [--rules] [--no-boundaries] [--no-write]');
     process.exit(2);
   }
   const details: string[] | null = detailsPath === undefined ? null : [];

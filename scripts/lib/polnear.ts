@@ -42,7 +42,7 @@ export function parseAnnotations(text: string): GoldAttribution[] {
         .split(';')
         .map((segment) => segment.trim().split(/\s+/).map(Number))
         .map(([start = 0, end = 0]) => ({ start, end }));
-      // Segments are not always listed in text order ("1026 1114;956 1015"): the span runs from the
+      // Segments are not always listed in text order ("300 340;120 160", a quote told after its second half): the span runs from the
       // earliest start to the latest end.
       const start = Math.min(...segments.map((segment) => segment.start));
       const end = Math.max(...segments.map((segment) => segment.end));

@@ -1,16 +1,18 @@
 // Where a partial quote begins and ends. Annotators mark the reported content around a quoted phrase:
-// sometimes just the phrase, sometimes the clause it completes ("which he called “a cartel”"), or the
-// whole sentence. The rules propose one span; this learned chooser (a log-linear model over a few
+// sometimes just the phrase, sometimes the clause it completes ("which she called “a bad deal”"), or
+// the whole sentence. The rules propose one span; this learned chooser (a log-linear model over a few
 // candidate starts and ends, trained by src/extract/train-boundaries.ts) picks among the rules' span,
-// the quote itself, the clause around it and the sentence.
+// the quote itself, the clause around it and the sentence. Features are hashed (tagger.ts's FNV-1a),
+// so the weights hold numbers, not the training text's words.
 import type { TextAnalysis } from './analysis.js';
 import type { DraftStatement } from './statements.js';
+import { hash } from './tagger.js';
 import { sentenceAt, tokenIndexAt } from './text.js';
 import type { TextSpan } from './types.js';
 
 export interface BoundaryModel {
-  /** feature name → weight */
-  weights: Map<string, number>;
+  /** hashed feature → weight */
+  weights: Map<number, number>;
   /** how much better than the rules' span another must score to replace it */
   margin: number;
 }
@@ -21,19 +23,22 @@ export interface SerializedBoundaryModel {
 }
 
 export function deserializeBoundaries(serialized: SerializedBoundaryModel): BoundaryModel {
-  return { weights: new Map(Object.entries(serialized.weights)), margin: serialized.margin };
+  return { weights: new Map(Object.entries(serialized.weights).map(([feature, weight]) => [Number(feature), weight])), margin: serialized.margin };
 }
 
 export function serializeBoundaries(model: BoundaryModel): SerializedBoundaryModel {
   const weights: Record<string, number> = {};
-  for (const [name, weight] of [...model.weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    if (Math.abs(weight) >= 1e-3) weights[name] = Math.round(weight * 1e3) / 1e3;
+  for (const [feature, weight] of [...model.weights].sort(([a], [b]) => a - b)) if (Math.abs(weight) >= 1e-3) weights[feature] = Math.round(weight * 1e3) / 1e3;
   return { margin: model.margin, weights };
 }
 
+/** The hashed form of a named feature ("s=quote&e=quote"). */
+export const boundaryFeature = hash;
+
 export interface BoundaryCandidate {
   span: TextSpan;
-  features: string[];
+  /** hashed features */
+  features: number[];
 }
 
 const CLAUSE_BREAKS = new Set([',', ';', ':', '—', '–', '(', ')']);
@@ -118,7 +123,7 @@ export function boundaryCandidates(analysis: TextAnalysis, draft: DraftStatement
     for (let index = from; index < to; index++) if (tokens[index]!.isWord) count++;
     return count;
   };
-  // "“disgusting” and encouraged people to …": a joined verb phrase after the quote is the reporter's
+  // "a “bad deal” and asked them to …": a joined verb phrase after the quote is the reporter's
   const firstJoiner = (from: number, to: number): string => {
     for (let index = from; index < to; index++) {
       const token = tokens[index]!;
@@ -149,13 +154,13 @@ export function boundaryCandidates(analysis: TextAnalysis, draft: DraftStatement
       }
       for (const startOrigin of startOrigins) for (const endOrigin of endOrigins) features.push(`s=${startOrigin}&e=${endOrigin}`);
       features.push(`start.before=${tokens[startToken - 1]?.lower ?? '^'}`, `lead=${leading}&trail=${trailing}`);
-      candidates.push({ span: { start, end }, features });
+      candidates.push({ span: { start, end }, features: features.map(boundaryFeature) });
     }
   }
   return candidates;
 }
 
-function score(model: BoundaryModel, features: readonly string[]): number {
+function score(model: BoundaryModel, features: readonly number[]): number {
   let total = 0;
   for (const feature of features) total += model.weights.get(feature) ?? 0;
   return total;

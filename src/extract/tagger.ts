@@ -88,7 +88,7 @@ function mix(state: number, text: string): number {
 }
 
 /** Stable across runs and platforms, so training and inference agree. */
-function hash(text: string): number {
+export function hash(text: string): number {
   return mix(FNV_OFFSET, text);
 }
 

@@ -7,7 +7,8 @@ import type { TrainingArticle } from './train-tagger.js';
 import type { TextSpan } from './types.js';
 
 export interface BoundaryExample {
-  candidates: string[][];
+  /** each candidate's hashed features */
+  candidates: number[][];
   /** each candidate's best overlap (intersection over union) with an annotated quote */
   overlaps: number[];
 }
@@ -78,8 +79,8 @@ export function trainBoundaries(examples: readonly BoundaryExample[], options: B
   const l2 = options.l2 ?? 1e-3;
   const learningRate = options.learningRate ?? 0.05;
   const sharpness = options.sharpness ?? 50;
-  const weights = new Map<string, number>();
-  const squaredGradients = new Map<string, number>();
+  const weights = new Map<number, number>();
+  const squaredGradients = new Map<number, number>();
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const example of examples) {
       const scores = example.candidates.map((features) => features.reduce((total, feature) => total + (weights.get(feature) ?? 0), 0));
@@ -87,7 +88,7 @@ export function trainBoundaries(examples: readonly BoundaryExample[], options: B
       const exponents = scores.map((value) => Math.exp(value - top));
       const sum = exponents.reduce((total, value) => total + value, 0);
       const target = targetOf(example.overlaps, sharpness);
-      const gradients = new Map<string, number>();
+      const gradients = new Map<number, number>();
       example.candidates.forEach((features, index) => {
         const error = exponents[index]! / sum - target[index]!;
         for (const feature of features) gradients.set(feature, (gradients.get(feature) ?? 0) + error);

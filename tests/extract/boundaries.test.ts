@@ -2,7 +2,7 @@
 // clause and the sentence; the rules' span stays unless another scores better by the margin; the
 // committed weights load; training is deterministic.
 import { describe, expect, it } from 'vitest';
-import { type BoundaryModel, deserializeBoundaries, serializeBoundaries } from '../../src/extract/boundaries.js';
+import { type BoundaryModel, boundaryFeature, deserializeBoundaries, serializeBoundaries } from '../../src/extract/boundaries.js';
 import { defaultBoundaries, extract } from '../../src/extract/index.js';
 import { boundaryExamples, trainBoundaryChooser } from '../../src/extract/train-boundaries.js';
 
@@ -14,7 +14,9 @@ const partialQuote = (boundaries: BoundaryModel | null) => {
   return BODY.slice(statement!.span.start, statement!.span.end);
 };
 
-const model = (weights: Record<string, number>, margin = 1): BoundaryModel => deserializeBoundaries({ margin, weights });
+/** A model of named features' weights, hashed as the chooser reads them. */
+const model = (named: Record<string, number>, margin = 1): BoundaryModel =>
+  deserializeBoundaries({ margin, weights: Object.fromEntries(Object.entries(named).map(([name, weight]) => [boundaryFeature(name), weight])) });
 
 describe('partial-quote boundaries', () => {
   it("keep the rules' span when no other candidate scores better by the margin", () => {
