@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { type SQL, and, asc, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
+import { type InferModelFromColumns, type SQL, and, asc, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.js';
 import type { RowTable } from './fields.js';
@@ -183,21 +183,18 @@ export type RelationName = keyof typeof relations;
 
 export const relationOrdering = (name: RelationName): Ordering => relations[name].ordering;
 
-/** What each relation's edges hold, for the resolvers' types. */
-interface RelationShapes {
-  articleStatements: { node: StatementNode };
-  articlePeople: { node: PersonRow };
-  articleEvents: { node: EventRow };
-  personStatements: { node: StatementNode };
-  personMentionedIn: { node: StatementNode };
-  personEvents: { node: EventRow; role: string };
-  personArticles: { node: ArticleNode };
-  eventParticipants: { node: PersonRow; role: string };
-  eventStatements: { node: StatementNode };
-  eventArticles: { node: ArticleNode };
-  quotationOccurrences: { node: StatementNode };
+/** The type a node of each table is read as, for the resolvers' types. */
+interface NodeRows {
+  articles: ArticleNode;
+  people: PersonRow;
+  events: EventRow;
+  statements: StatementNode;
+  quotations: QuotationNode;
 }
-type RelationConnection<N extends RelationName> = Connection<RelationShapes[N]['node'], Omit<RelationShapes[N], 'node'>>;
+type Relation<N extends RelationName> = (typeof relations)[N];
+/** What a relation's edges hold: its target's node, and its link's edge columns (a participant's `role`). */
+type EdgeColumnsOf<S> = S extends { link: { edgeColumns: infer E extends Record<string, PgColumn> } } ? InferModelFromColumns<E> : object;
+type RelationConnection<N extends RelationName> = Connection<NodeRows[Relation<N>['target']['_']['name']], EdgeColumnsOf<Relation<N>>>;
 
 /**
  * A to-one row a page query can carry along with each node (priming the by-id loader), so a
@@ -257,15 +254,21 @@ function listLoader<N extends ListName>(db: Db, name: N) {
   });
 }
 
-/** The tables behind the Node types, for `node(id)` look-ahead. */
+/**
+ * The tables whose rows are nodes, by the loader that hands them out by id: the columns a node
+ * carries (no article body, no tsvector). Which GraphQL type reads which table is declared at the
+ * type (`readsTable`, src/read/fields.ts).
+ */
 export const nodeTables = {
-  Article: { table: articles, columns: articleColumns, loader: 'article' },
-  Person: { table: people, columns: getTableColumns(people), loader: 'person' },
-  Event: { table: events, columns: getTableColumns(events), loader: 'event' },
-  Statement: { table: statements, columns: statementColumns, loader: 'statement' },
-} as const;
-export type NodeTypeName = keyof typeof nodeTables;
-export const isNodeType = (name: string): name is NodeTypeName => name in nodeTables;
+  article: { table: articles, columns: articleColumns },
+  person: { table: people, columns: getTableColumns(people) },
+  event: { table: events, columns: getTableColumns(events) },
+  statement: { table: statements, columns: statementColumns },
+  quotation: { table: quotations, columns: quotationColumns },
+} satisfies Record<string, { table: RowTable; columns: Record<string, PgColumn> }>;
+type NodeLoaderName = keyof typeof nodeTables;
+const nodeLoaderByTable = new Map<PgTable, NodeLoaderName>(Object.entries(nodeTables).map(([name, { table }]) => [table, name as NodeLoaderName]));
+const nodeLoaderOf = (table: PgTable): NodeLoaderName | undefined => nodeLoaderByTable.get(table);
 
 /**
  * What to fetch along with a page, decided by looking ahead at the GraphQL selection: to-one rows
@@ -362,8 +365,10 @@ function planShape(plan: FetchPlan): string {
 type JsonRow = Record<string, unknown>;
 
 /** The columns a node of this table carries when it rides along with another page. */
-const nodeColumns = (table: PgTable): Record<string, PgColumn> =>
-  table === articles ? articleColumns : table === quotations ? quotationColumns : getTableColumns(table);
+const nodeColumns = (table: PgTable): Record<string, PgColumn> => {
+  const name = nodeLoaderOf(table);
+  return name === undefined ? getTableColumns(table) : nodeTables[name].columns;
+};
 
 /** Turns a row that came back as JSON into the shape drizzle would have given it. */
 function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {
@@ -438,7 +443,7 @@ export function createLoaders(db: Db) {
   const countLoaders = new Map<RelationName, DataLoader<number, number>>();
   // Each loader is built when first asked for: a request answered by compiled SQL asks none.
   const byId = {
-    article: lazy(() => byIdLoader<ArticleNode>(db, articles, articleColumns, statementCache)),
+    article: lazy(() => byIdLoader<ArticleNode>(db, nodeTables.article.table, nodeTables.article.columns, statementCache)),
     articleBody: lazy(
       () =>
         new DataLoader<number, string | null>(async (ids) => {
@@ -451,7 +456,7 @@ export function createLoaders(db: Db) {
         }),
     ),
     person: lazy(() => {
-      const direct = byIdLoader<PersonRow>(db, people, getTableColumns(people), statementCache);
+      const direct = byIdLoader<PersonRow>(db, nodeTables.person.table, nodeTables.person.columns, statementCache);
       // A merged-away ID answers with the person it was merged into (person_redirects).
       return new DataLoader<number, PersonRow | null>(async (ids) => {
         const found = await direct.loadMany(ids);
@@ -466,9 +471,9 @@ export function createLoaders(db: Db) {
         return ids.map((id, i) => (found[i] as PersonRow | null) ?? byOld.get(id) ?? null);
       });
     }),
-    quotation: lazy(() => byIdLoader<QuotationNode>(db, quotations, quotationColumns, statementCache)),
-    event: lazy(() => byIdLoader<EventRow>(db, events, getTableColumns(events), statementCache)),
-    statement: lazy(() => byIdLoader<StatementNode>(db, statements, statementColumns, statementCache)),
+    quotation: lazy(() => byIdLoader<QuotationNode>(db, nodeTables.quotation.table, nodeTables.quotation.columns, statementCache)),
+    event: lazy(() => byIdLoader<EventRow>(db, nodeTables.event.table, nodeTables.event.columns, statementCache)),
+    statement: lazy(() => byIdLoader<StatementNode>(db, nodeTables.statement.table, nodeTables.statement.columns, statementCache)),
   };
   const personStats = lazy(
     () =>
@@ -641,12 +646,14 @@ export function createLoaders(db: Db) {
       ) as Connection<T>;
     },
 
-    /** One node with the pages its selection asks for, in one statement; primes the loaders. */
-    async prefetchNode(type: NodeTypeName, id: number, plan: FetchPlan): Promise<void> {
-      const { table, columns, loader } = nodeTables[type];
+    /** One node of a table with the pages its selection asks for, in one statement; primes the loaders. */
+    async prefetchNode(table: PgTable, id: number, plan: FetchPlan): Promise<void> {
+      const loader = nodeLoaderOf(table);
+      if (loader === undefined) return;
+      const { columns } = nodeTables[loader];
       const byIdOrder: Ordering = { tag: 'i', direction: 'asc', keys: [{ sql: sql`${columns.id}`, type: 'int' }] };
       const page = await this.rootPage<{ id: number }>(
-        { table, columns, ordering: byIdOrder, where: eq(columns.id, id), cacheKey: `node:${type}` },
+        { table, columns, ordering: byIdOrder, where: eq(columns.id, id), cacheKey: `node:${loader}` },
         { first: 1 },
         plan,
       );

@@ -6,8 +6,8 @@
 import { type GraphQLObjectType, type GraphQLResolveInfo, isObjectType } from 'graphql';
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info';
 import type { Context } from '../context.js';
-import { connectionNodeType, fieldRead } from './fields.js';
-import { EMPTY_PLAN, type FetchPlan, type ToOneName, isNodeType, relationOrdering } from './loaders.js';
+import { connectionNodeType, fieldRead, tableOf } from './fields.js';
+import { EMPTY_PLAN, type FetchPlan, type ToOneName, relationOrdering } from './loaders.js';
 import { type PageArgs, parsePage } from './pagination.js';
 
 const childrenNamed = (tree: ResolveTree, name: string): ResolveTree[] =>
@@ -66,11 +66,12 @@ export function planFor(ctx: Context, info: GraphQLResolveInfo): FetchPlan {
  */
 export async function prefetchNode(ctx: Context, info: GraphQLResolveInfo, typename: string, id: number): Promise<void> {
   const type = info.schema.getType(typename);
-  if (!isNodeType(typename) || !isObjectType(type)) return;
+  const table = type && tableOf(type);
+  if (!table || !isObjectType(type)) return;
   const tree = parseResolveInfo(info) as ResolveTree | null;
   const plan = planForFields(Object.values(tree?.fieldsByTypeName[typename] ?? {}), type);
   try {
-    await ctx.loaders.prefetchNode(typename, id, plan);
+    await ctx.loaders.prefetchNode(table, id, plan);
   } catch {
     // The node's own look-up (and each field's resolver) reports any failure at the right path.
   }
