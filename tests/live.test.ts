@@ -215,6 +215,27 @@ describe(`resuming with a cursor (${backendName})`, () => {
     expect(await resumed.nothingWithin(300)).toBe(true);
     await resumed.close();
   });
+
+  it('a stream from now says where it began: resumed from there before any event, it misses nothing', async () => {
+    const before = await addStatement();
+    await app.live.refresh(); // published: a stream from now begins after it
+    const sub = await app.subscribe(SUBSCRIPTION, { filter: { articleId } });
+    const start = sub.headers.get('x-newsgraph-live-cursor');
+    expect(start).toBeTruthy();
+    await sub.close(); // cut before its first event
+
+    const missed = [await addStatement(), await addStatement()];
+    const resumed = await app.subscribe(SUBSCRIPTION, { filter: { articleId }, after: start });
+    // A replay has its cursor already: no start cursor.
+    expect(resumed.headers.get('x-newsgraph-live-cursor')).toBeNull();
+    const live = await addStatement();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await resumed.next()).data.statementAdded.statement.id);
+    expect(ids).toEqual([...missed, live].map((s) => s.id));
+    expect(ids).not.toContain(before.id);
+    expect(await resumed.nothingWithin(300)).toBe(true);
+    await resumed.close();
+  });
 });
 
 describe(`other transports (${backendName})`, () => {

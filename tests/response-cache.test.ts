@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth/tokens.js';
 import { createApp } from '../src/app.js';
-import { rowsOf } from '../src/db/index.js';
+import { type Db, rowsOf } from '../src/db/index.js';
 import { type EntityChangeFeed, createEntityChanges } from '../src/live/entity-changes.js';
 import { createMetrics } from '../src/plugins/metrics.js';
 import { type TestApp, createTestApp } from './support/app.js';
@@ -211,3 +211,156 @@ describe('the response cache without NOTIFY', () => {
 });
 
 const globalIdOf = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
+
+/**
+ * The database as the app sees it, with a gate: once armed, the next query the app issues returns
+ * its rows only when the test opens the gate. The test can then commit a write, and have its
+ * invalidation applied, between the moment a read took its answer and the moment it is stored.
+ */
+function gatedDb(db: Db) {
+  type Session = { prepareQuery(...args: unknown[]): { execute(...args: unknown[]): Promise<unknown> } };
+  const session = (db as unknown as { session: Session }).session;
+  let gate: { reached: () => void; opened: Promise<void> } | null = null;
+  const gated = Object.create(session) as Session;
+  gated.prepareQuery = (...args) => {
+    const prepared = session.prepareQuery.apply(gated, args);
+    const execute = prepared.execute.bind(prepared);
+    prepared.execute = async (...executeArgs) => {
+      const rows = await execute(...executeArgs);
+      const held = gate;
+      gate = null;
+      if (held) {
+        held.reached();
+        await held.opened;
+      }
+      return rows;
+    };
+    return prepared;
+  };
+  const wrapped = Object.create(db as object, { session: { value: gated } }) as Db;
+  return {
+    db: wrapped,
+    /** Holds the next query's answer; resolves `reached` once it has its rows. */
+    arm() {
+      let open!: () => void;
+      let reached!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      gate = { reached, opened };
+      return { reached: reachedPromise, open };
+    },
+  };
+}
+
+describe('an answer that an invalidation overtakes while it is computed', () => {
+  let app: TestApp;
+  let changes: EntityChangeFeed;
+  let gate: ReturnType<typeof gatedDb>;
+  let cached: ReturnType<typeof createApp>;
+  let metrics: ReturnType<typeof createMetrics>;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    changes = createEntityChanges({ database: app.database });
+    await changes.start();
+    gate = gatedDb(app.db);
+    metrics = createMetrics();
+    cached = createApp({ db: gate.db, entityChanges: changes, metrics, frontend: { responseCache: 'on' } });
+  });
+  afterAll(async () => {
+    await changes.stop();
+    await app.close();
+  });
+
+  const QUERY = /* GraphQL */ `
+    query ($id: ID!) { node(id: $id) { ... on Statement { id text } } }`;
+
+  const cacheHits = async () =>
+    (await metrics.registry.getSingleMetric('newsgraph_reads_total')!.get()).values.find((v) => v.labels.path === 'cache')?.value ?? 0;
+
+  async function read(id: string): Promise<string> {
+    const response = await cached.fetch('http://newsgraph.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: QUERY, variables: { id } }),
+    });
+    const body = (await response.json()) as { data: { node: { text: string } } };
+    return body.data.node.text;
+  }
+
+  /** Resolves once the feed has applied a change to `statement` (any, without one): the NOTIFY came and was read. */
+  function heard(statement?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const stop = changes.onChanges((list) => {
+        const touched = (change: { typename: string; id: number }) => change.typename === 'Statement' && (statement === undefined || change.id === statement);
+        if (list === 'all' || list.some(touched)) stop(), resolve();
+      });
+    });
+  }
+
+  const statementIds = async () => rowsOf<{ id: number }>(await app.db.execute(sql`select id from statements order by id limit 2`)).map((row) => row.id);
+
+  it('is not stored: the next read sees the write, not the answer from before it', async () => {
+    const [statement] = await statementIds();
+    const id = globalIdOf('Statement', statement!);
+    const before = await app.db.execute(sql`select text from statements where id = ${statement}`);
+    const oldText = rowsOf<{ text: string }>(before)[0]!.text;
+
+    const held = gate.arm();
+    const racing = read(id);
+    await held.reached; // the read has its rows: the old text
+    const applied = heard(statement!);
+    await app.db.execute(sql`update statements set text = 'written while a read was running' where id = ${statement}`);
+    await applied; // the invalidation is in before the answer is stored
+    held.open();
+    expect(await racing).toBe(oldText);
+
+    const hits = await cacheHits();
+    expect(await read(id)).toBe('written while a read was running');
+    expect(await cacheHits()).toBe(hits);
+    // The fresh answer is stored as usual.
+    expect(await read(id)).toBe('written while a read was running');
+    expect(await cacheHits()).toBe(hits + 1);
+  });
+
+  it('is stored when what was invalidated meanwhile is not in it', async () => {
+    const [statement, other] = await statementIds();
+    const id = globalIdOf('Statement', statement!);
+    await app.db.execute(sql`update statements set text = 'a text of its own' where id = ${statement}`);
+    await changes.catchUp();
+
+    const held = gate.arm();
+    const racing = read(id);
+    await held.reached;
+    const applied = heard(other!);
+    await app.db.execute(sql`update statements set text = 'another statement changed' where id = ${other}`);
+    await applied;
+    held.open();
+    expect(await racing).toBe('a text of its own');
+
+    const hits = await cacheHits();
+    expect(await read(id)).toBe('a text of its own');
+    expect(await cacheHits()).toBe(hits + 1);
+  });
+
+  it('is not stored when its root list gains a row meanwhile', async () => {
+    const list = async () => {
+      const response = await cached.fetch('http://newsgraph.test/graphql?query=%7B%20statements%20%7B%20totalCount%20%7D%20%7D');
+      return ((await response.json()) as { data: { statements: { totalCount: number } } }).data.statements.totalCount;
+    };
+    const held = gate.arm();
+    const racing = list();
+    await held.reached;
+    const applied = heard();
+    await app.db.execute(sql`
+      insert into statements (article_id, kind, text, said_at)
+      select article_id, kind, 'said while a list was read', said_at from statements limit 1`);
+    await applied;
+    held.open();
+    const count = await racing;
+
+    const hits = await cacheHits();
+    expect(await list()).toBe(count + 1);
+    expect(await cacheHits()).toBe(hits);
+  });
+});

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Database, type Db, rowsOf } from '../db/index.js';
 import { horizon, readHorizon } from './statement-log.js';
 import type { LiveLogger } from './live-statements.js';
+import { createPruner } from './pruner.js';
 
 export const ENTITY_CHANGED_CHANNEL = 'entity_changed';
 
@@ -47,8 +48,14 @@ export function createEntityChanges(options: EntityChangesOptions) {
   let stopped = false;
   let unlisten: (() => Promise<void>) | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
-  let pruneTimer: NodeJS.Timeout | undefined;
-  let pruning: Promise<void> | null = null;
+  const pruner = createPruner({
+    pruneBatch: (cutoff, batch) => pruneEntityChanges(db, cutoff, batch),
+    retentionMs: options.retentionMs,
+    intervalMs: options.pruneIntervalMs,
+    batch: options.pruneBatch ?? 5_000,
+    what: 'the entity change log',
+    logger: options.logger,
+  });
   let reading: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
 
@@ -115,27 +122,6 @@ export function createEntityChanges(options: EntityChangesOptions) {
   const catchUpInBackground = () =>
     void catchUp().catch((error: unknown) => options.logger?.warn({ err: error }, 'reading the entity change log failed; retrying'));
 
-  async function prune() {
-    if (options.retentionMs == null) return;
-    try {
-      const cutoff = new Date(Date.now() - options.retentionMs);
-      for (let deleted = -1; deleted !== 0 && !stopped; ) deleted = await pruneEntityChanges(db, cutoff, options.pruneBatch ?? 5_000);
-    } catch (error) {
-      options.logger?.warn({ err: error }, 'pruning the entity change log failed; trying again later');
-    }
-  }
-
-  function schedulePrune(ms: number) {
-    if (stopped || options.retentionMs == null) return;
-    pruneTimer = setTimeout(() => {
-      pruning = prune().finally(() => {
-        pruning = null;
-        schedulePrune(options.pruneIntervalMs ?? 60_000);
-      });
-    }, ms);
-    pruneTimer.unref();
-  }
-
   return {
     /** Called with what changed, in commit order per read; `all` when some may have been missed. */
     onChanges(listener: (changes: EntityChanges) => void): () => void {
@@ -145,7 +131,7 @@ export function createEntityChanges(options: EntityChangesOptions) {
     catchUp,
     /** `follow: false` only prunes (no instance may leave the log to grow, cache or not). */
     async start({ follow = true }: { follow?: boolean } = {}) {
-      schedulePrune(0);
+      pruner.start();
       if (!follow) return;
       cursor = BigInt(await readHorizon(db));
       // After a reconnection the NOTIFYs sent meanwhile are gone; the log still has their entries.
@@ -154,17 +140,14 @@ export function createEntityChanges(options: EntityChangesOptions) {
       pollTimer.unref();
     },
     /** Prunes what is past retention now (tests; it also runs on its own). */
-    async prune() {
-      await pruning;
-      await prune();
-    },
+    prune: () => pruner.run(),
     async stop() {
       stopped = true;
       clearInterval(pollTimer);
-      clearTimeout(pruneTimer);
+      const pruned = pruner.stop();
       await unlisten?.().catch(() => {});
       await reading?.catch(() => {});
-      await pruning;
+      await pruned;
     },
   };
 }

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createPubSub } from 'graphql-yoga';
 import type { Database } from '../db/index.js';
 import { type LogPosition, compareLogPositions, cursorExpired } from './cursor.js';
+import { createPruner } from './pruner.js';
 import {
   type LogPage,
   type StatementAddedMessage,
@@ -80,36 +81,14 @@ export function createLiveStatements(options: LiveOptions) {
   /** Subscribers in `subscribers` left out of stats, and subscribers fed by others (`track`). */
   let uncounted = 0;
   let tracked = 0;
-  let pruneTimer: NodeJS.Timeout | undefined;
-  let pruning: Promise<void> | null = null;
-
-  /** Deletes what is past retention, one small transaction per batch, yielding between them. */
-  async function prune() {
-    if (options.retentionMs == null) return;
-    const batch = options.pruneBatch ?? 1_000;
-    try {
-      let total = 0;
-      for (let deleted = batch; deleted === batch && !stopped; ) {
-        deleted = await pruneStatementLog(db, new Date(Date.now() - options.retentionMs), batch);
-        total += deleted;
-        if (deleted === batch) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      if (total > 0) options.logger?.info?.({ deleted: total, retentionMs: options.retentionMs }, 'pruned the statement log');
-    } catch (error) {
-      options.logger?.warn({ err: error }, 'pruning the statement log failed; trying again later');
-    }
-  }
-
-  function schedulePrune(ms: number) {
-    if (stopped || options.retentionMs == null) return;
-    pruneTimer = setTimeout(() => {
-      pruning = prune().finally(() => {
-        pruning = null;
-        schedulePrune(options.pruneIntervalMs ?? 60_000);
-      });
-    }, ms);
-    pruneTimer.unref();
-  }
+  const pruner = createPruner({
+    pruneBatch: (cutoff, batch) => pruneStatementLog(db, cutoff, batch),
+    retentionMs: options.retentionMs,
+    intervalMs: options.pruneIntervalMs,
+    batch: options.pruneBatch,
+    what: 'the statement log',
+    logger: options.logger,
+  });
 
   // Replays share their reads: fifty subscribers from one cursor read each page once, not fifty
   // times. A page read before a subscriber joined may lack what was published since (it was not in
@@ -187,24 +166,21 @@ export function createLiveStatements(options: LiveOptions) {
       listening = true;
       safetyTimer = setInterval(requestRead, safetyPollMs);
       safetyTimer.unref();
-      schedulePrune(0);
+      pruner.start();
     },
 
     /** Prunes what is past retention now (tests; the pruner also runs on its own). */
-    async prune() {
-      await pruning;
-      await prune();
-    },
+    prune: () => pruner.run(),
 
     async stop() {
       stopped = true;
       for (const finish of subscribers) finish();
       clearInterval(safetyTimer);
       clearTimeout(waitingTimer);
-      clearTimeout(pruneTimer);
+      const pruned = pruner.stop();
       await unlisten?.().catch(() => {});
       await running;
-      await pruning;
+      await pruned;
     },
 
     /**

@@ -1,6 +1,7 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type BroadcastMember, createBroadcasts, liveTailOf } from './broadcast.js';
+import { encodeLogCursor } from './cursor.js';
 
 /** On each subscriber's copy: the result it was copied from (src/live/sse.ts shares its frame). */
 const SHARED_RESULT = Symbol('sharedResult');
@@ -28,7 +29,9 @@ export interface SharedResultsOptions {
  * (src/live/broadcast.ts), and the SSE transport (src/live/sse.ts) takes them over with
  * `memberFor(request)`, so one reader writes each event's frame to all of them.
  */
-export function useSharedSubscriptionResults(options: SharedResultsOptions): Plugin & { memberFor(request: Request): BroadcastMember | undefined } {
+export function useSharedSubscriptionResults(
+  options: SharedResultsOptions,
+): Plugin & { memberFor(request: Request): BroadcastMember | undefined; startCursorFor(request: Request): string | undefined } {
   const documentIds = new WeakMap<DocumentNode, number>();
   const maskError = (error: unknown) => options.maskError(error, 'Unexpected error.', options.isDev) as GraphQLError;
   const broadcasts = createBroadcasts({
@@ -43,6 +46,7 @@ export function useSharedSubscriptionResults(options: SharedResultsOptions): Plu
     },
   });
   const members = new WeakMap<Request, BroadcastMember>();
+  const startCursors = new WeakMap<Request, string>();
 
   let nextDocumentId = 0;
   const operationKey = (args: ExecutionArgs) => {
@@ -76,6 +80,11 @@ export function useSharedSubscriptionResults(options: SharedResultsOptions): Plu
 
   return {
     memberFor: (request) => members.get(request),
+    /**
+     * Where a live tail begins (it receives exactly the events after this cursor): a client whose
+     * stream drops before its first event resumes with `after: <this>` and misses nothing.
+     */
+    startCursorFor: (request) => startCursors.get(request),
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const stream = await createSourceEventStream(args);
@@ -84,6 +93,7 @@ export function useSharedSubscriptionResults(options: SharedResultsOptions): Plu
         const results = mapEvents(stream, (payload) => executeShared(args, key, payload));
         const tail = liveTailOf(stream);
         const request = (args.contextValue as { request?: Request } | undefined)?.request;
+        if (tail?.subscribedAfter && request) startCursors.set(request, encodeLogCursor(tail.subscribedAfter));
         // A live tail asked for over SSE (one subscription per request) can be pushed to.
         if (!tail || !request || members.has(request) || !request.headers.get('accept')?.includes('text/event-stream')) return results;
         const { stream: own, member } = broadcasts.join(key, tail, (payload) => executeShared(args, key, payload, false), results);

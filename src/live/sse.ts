@@ -35,8 +35,11 @@ const MAX_PUSH_BACKLOG_BYTES = 1 << 20;
  * Otherwise the Readable pulls the next event only when the response takes more (no read-ahead), so
  * a slow reader's backlog stays in its live feed's bounded buffer, where stall detection sees it.
  */
+/** The response header with a live tail's start cursor (see `startCursorFor` in shared-results.ts). */
+export const START_CURSOR_HEADER = 'x-newsgraph-live-cursor';
+
 export function useSharedSseFrames(
-  broadcast: { memberFor(request: Request): BroadcastMember | undefined },
+  broadcast: { memberFor(request: Request): BroadcastMember | undefined; startCursorFor?(request: Request): string | undefined },
   slots?: { forRequest(request: Request): SubscriberSlot | undefined },
 ): Plugin {
   const streams = createSseStreams();
@@ -53,7 +56,8 @@ export function useSharedSseFrames(
       }
       const member = broadcast.memberFor(request);
       const slot = slots?.forRequest(request);
-      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member, slot), 'text/event-stream');
+      const startCursor = broadcast.startCursorFor?.(request);
+      setResultProcessor((stream, fetchAPI) => streams.response(stream as AsyncIterable<Result>, fetchAPI, member, slot, startCursor), 'text/event-stream');
     },
   };
 }
@@ -88,8 +92,8 @@ function createSseStreams() {
     return serialise(result, fetchAPI);
   }
 
-  /** `slot`: the subscription's place, open while this response is. */
-  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI, member?: BroadcastMember, slot?: SubscriberSlot): Response {
+  /** `slot`: the subscription's place, open while this response is; `startCursor`: where a live tail begins. */
+  function response(stream: AsyncIterable<Result>, fetchAPI: FetchAPI, member?: BroadcastMember, slot?: SubscriberSlot, startCursor?: string): Response {
     const outer = stream[Symbol.asyncIterator]();
     /** What the body pulls from; none while a broadcast pushes to it. */
     let iterator: AsyncIterator<Result> | null = null;
@@ -192,6 +196,7 @@ function createSseStreams() {
         Connection: 'keep-alive',
         'Cache-Control': 'no-cache',
         'Content-Encoding': 'none',
+        ...(startCursor ? { [START_CURSOR_HEADER]: startCursor } : {}),
       },
     });
   }

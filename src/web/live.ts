@@ -2,10 +2,12 @@
 // scripts/build.mjs into dist/web/live.js. It imports nothing of the service: only the GraphQL API.
 //
 // New statements arrive through the statementAdded subscription over SSE (graphql-sse's client in
-// distinct connections mode, which is what yoga speaks). Each event carries a cursor; after a
-// dropped connection the page subscribes again with `after: <last cursor>`, and the server replays
-// exactly the statements stored since, so the list has no gap and no duplicate. Every text is put
-// into the page with textContent: statement text is news copy, never markup.
+// distinct connections mode, which is what yoga speaks). Each event carries a cursor, and the
+// stream's response says where it began (the x-newsgraph-live-cursor header); after a dropped
+// connection the page subscribes again with `after: <last cursor>`, or the start one when no event
+// came yet, and the server replays exactly the statements stored since, so the list has no gap and
+// no duplicate. Every text is put into the page with textContent: statement text is news copy,
+// never markup.
 import { type Client, createClient } from 'graphql-sse';
 
 interface Person {
@@ -47,6 +49,9 @@ const PERSON = /* GraphQL */ `
     node(id: $id) { ... on Person { id name } }
   }
 `;
+
+/** Where a stream from now on begins (src/live/sse.ts; the page imports nothing of the service). */
+const START_CURSOR_HEADER = 'x-newsgraph-live-cursor';
 
 /** How long to wait before the n-th reconnection attempt in a row: 0.5 s doubling to 10 s. */
 const backoffMs = (attempt: number) => Math.min(500 * 2 ** attempt, 10_000);
@@ -101,11 +106,10 @@ function statementItem(statement: LiveStatement): HTMLLIElement {
 type Status = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 class LiveFeed {
-  private readonly client: Client;
   private readonly list = required<HTMLUListElement>('statements');
   private readonly status = required<HTMLElement>('status');
   private readonly notice = required<HTMLElement>('notice');
-  /** The cursor of the last event shown: where a new subscription resumes. */
+  /** The cursor of the last event shown (or where the stream began): where a new subscription resumes. */
   private cursor: string | null = null;
   private speakerId: string | null = null;
   /** Bumped for every subscription, so a late callback of an older one changes nothing. */
@@ -115,9 +119,6 @@ class LiveFeed {
   private failures = 0;
 
   constructor() {
-    // Reconnection is ours, not the client's: it would retry the same variables, with the
-    // cursor of the first subscription instead of the last event's.
-    this.client = createClient({ url: new URL('/graphql', location.href).toString(), retryAttempts: 0 });
     window.addEventListener('online', () => this.reconnectNow());
     window.addEventListener('offline', () => {
       this.stop();
@@ -141,7 +142,21 @@ class LiveFeed {
     const current = () => generation === this.generation;
     this.setStatus(this.cursor ? 'reconnecting' : 'connecting');
     const variables = { filter: this.speakerId ? { speakerId: this.speakerId } : null, after: this.cursor };
-    this.dispose = this.client.subscribe<StatementAdded>(
+    // A client per subscription, so its response's start cursor is known to be this one's.
+    // Reconnection is ours, not the client's: it would retry the same variables, with the
+    // cursor of the first subscription instead of the last event's.
+    const client: Client = createClient({
+      url: new URL('/graphql', location.href).toString(),
+      retryAttempts: 0,
+      fetchFn: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        const start = response.ok ? response.headers.get(START_CURSOR_HEADER) : null;
+        // Before any event of this stream: nothing shown is after it.
+        if (start && current() && this.cursor === null) this.cursor = start;
+        return response;
+      },
+    });
+    this.dispose = client.subscribe<StatementAdded>(
       { query: SUBSCRIPTION, variables },
       {
         next: (result) => {

@@ -140,6 +140,28 @@ describe.skipIf(!executablePath && !inCI)('the live page in a real browser', () 
     await expect.poll(() => app.live.stats.subscribers(), { timeout: 10_000 }).toBe(0);
   }, 90_000);
 
+  it('cut before its first event, it resumes from where it first subscribed: nothing stored meanwhile is missed', async () => {
+    const { page, errors } = await openPage();
+    await expect.poll(() => app.live.stats.subscribers(), { timeout: 10_000 }).toBe(1);
+    expect(await shownIds(page)).toEqual([]);
+
+    await browser.context.setOffline(true);
+    server.closeAllConnections();
+    await page.locator('#status:not([data-status="live"])').waitFor({ timeout: 10_000 });
+    const expected = [];
+    for (let i = 0; i < 2; i++) expected.push((await addStatement(people[i]!.id)).id);
+    await browser.context.setOffline(false);
+    await page.locator('#status[data-status="live"]').waitFor({ timeout: 15_000 });
+    const after = await addStatement();
+    expected.push(after.id);
+    await page.locator(`#statements > li[data-statement-id="${after.id}"]`).waitFor({ timeout: 5_000 });
+
+    expect(await shownIds(page)).toEqual([...expected].reverse());
+    expect(errors).toEqual([]);
+    await page.close();
+    await expect.poll(() => app.live.stats.subscribers(), { timeout: 10_000 }).toBe(0);
+  }, 90_000);
+
   it('filters by person: picked in the list (or given as ?speaker=), only their statements appear', async () => {
     const [speaker, other] = people as [{ id: string; name: string }, { id: string; name: string }];
     const { page, errors } = await openPage();

@@ -1,4 +1,4 @@
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createServer } from 'node:http';
 import { seedArticles } from '../../seeds/index.js';
@@ -64,6 +64,7 @@ export async function createLiveTestApp(
     const stream = new SseReader(refusal ? new Response('').body! : response.body!);
     const subscription = {
       status: response.status,
+      headers: response.headers,
       /** The next `next` event's payload ({ data } or { errors }). */
       next: (timeoutMs = 15_000) => (refusal ? Promise.resolve(refusal) : stream.nextEvent(timeoutMs)),
       /** Resolves to true when no event comes within `ms` (for "nothing else arrives"). */
