@@ -44,6 +44,18 @@ describe(`SQL statements for quotations and people's counts (${backendName})`, (
     expect(many.statements).toBe(3);
   });
 
+  it('node(id) of a quotation plans its nested relations like the root list does', async () => {
+    const listed = await app.countStatements('{ quotations(first: 1, filter: { minOccurrences: 3 }) { edges { node { id } } } }');
+    const id = listed.result.data.quotations.edges[0].node.id;
+    const query = `query($id: ID!) { node(id: $id) { ... on Quotation { text speaker { name } occurrences(first: 5) { edges { node { article { headline } } } } } } }`;
+    const { result, statements } = await app.countStatements(query, { id });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.node.occurrences.edges).toHaveLength(3);
+    expect(result.data.node.speaker.name).toMatch(/ /);
+    // the look-ahead plan carries the speaker and the occurrences with their articles in one statement
+    expect(statements).toBe(1);
+  });
+
   it('Person.mentionCount and firstSeenAt load for a whole page at once', async () => {
     const query = `query($n: Int) { people(first: $n) { edges { node { name mentionCount firstSeenAt } } } }`;
     const one = await app.countStatements(query, { n: 1 });
