@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { sql } from 'drizzle-orm';
 import { parse } from 'graphql';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db/index.js';
 import { defaultLimits } from '../../src/plugins/settings.js';
@@ -144,6 +146,7 @@ describe(`@defer and @stream past the size limit, over HTTP (${backendName})`, (
 describe(`subscription events past the size limit, over SSE (${backendName})`, () => {
   let app: LiveTestApp;
   let endpoint: string;
+  let wsUrl: string;
   let longArticle: number;
   let shortArticle: number;
   const closers: (() => Promise<void>)[] = [];
@@ -152,7 +155,7 @@ describe(`subscription events past the size limit, over SSE (${backendName})`, (
     longArticle = await insertLongArticle(app, 'https://example.test/long-read');
     const [short] = rowsOf<{ id: number }>(await app.db.execute(sql`select id from articles where id <> ${longArticle} order by id limit 1`));
     shortArticle = short!.id;
-    endpoint = await listen(app, closers);
+    ({ url: endpoint, wsUrl } = await app.listen());
   });
   afterAll(async () => {
     for (const close of closers) await close();
@@ -210,5 +213,32 @@ describe(`subscription events past the size limit, over SSE (${backendName})`, (
     expect(small.data.statementAdded.statement.text).toBe(`short ${after}`);
     console.log(`${backendName}, ${_name}: ${subscription.counted.bytes} bytes received for events of ${6 * BODY.length} and ~${6 * 3000} bytes`);
     expect(subscription.counted.bytes).toBeLessThanOrEqual(LIMIT + MARGIN);
+  });
+  it('over graphql-ws: the same error event, and the next event arrives', async () => {
+    let received = 0;
+    // The socket's incoming bytes, counted as the client reads them.
+    class CountingWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        this.on('message', (data: Buffer) => (received += data.byteLength));
+      }
+    }
+    const client = createWsClient({ url: wsUrl, webSocketImpl: CountingWebSocket, retryAttempts: 0, lazy: false });
+    try {
+      const events = client.iterate({ query: `subscription { statementAdded { cursor ${SELECTION} } }` });
+      const big = events.next();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await insertStatement(longArticle, 'too long over the socket');
+      await insertStatement(shortArticle, 'short over the socket');
+      const first = (await big).value as any;
+      expect(first.errors.map((e: any) => e.extensions?.code)).toEqual(['RESPONSE_TOO_LARGE']);
+      expect(first.data).toBeNull();
+      const second = (await events.next()).value as any;
+      expect(second.data.statementAdded.statement.text).toBe('short over the socket');
+      expect(received).toBeLessThanOrEqual(LIMIT + MARGIN);
+      await events.return?.();
+    } finally {
+      await client.dispose();
+    }
   });
 });
