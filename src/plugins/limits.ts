@@ -19,6 +19,7 @@ import {
   getOperationAST,
   getVariableValues,
   isIntrospectionType,
+  isNonNullType,
   isObjectType,
 } from 'graphql';
 import { type Plugin, isAsyncIterable } from 'graphql-yoga';
@@ -157,6 +158,7 @@ export function useQueryLimits({ limits, introspection, production }: LimitsOpti
 type Stringify = (result: ExecutionResult) => string;
 
 const RESPONSE_BUDGET = Symbol('responseBudget');
+const EVENT_BUDGETS = Symbol('eventBudgets');
 
 /** What the answers of one HTTP request (a JSON batch's together) may still take of MAX_RESPONSE_BYTES. */
 export interface ResponseBudget {
@@ -168,13 +170,43 @@ export interface ResponseBudget {
   refusal(): ExecutionResult;
 }
 
-/** A budget with the error that stops the resolvers of a request over it. */
-type Budget = ResponseBudget & { readonly stop: GraphQLError };
+/**
+ * A budget with the error that stops the resolvers of an answer over it. `quiet`: past the limit,
+ * nullable fields answer null instead of throwing it again (a subscription event's answer is sent
+ * as it is, and each field stopped would add one more copy of the error to it).
+ */
+type Budget = ResponseBudget & { readonly stop: GraphQLError; readonly quiet: boolean };
 
 /** The budget an operation's answer is counted against (undefined outside an HTTP query or mutation). */
 export const responseBudgetOf = (context: unknown): ResponseBudget | undefined => budgetOfContext(context);
 
 const budgetOfContext = (context: unknown): Budget | undefined => (context as { [RESPONSE_BUDGET]?: Budget } | undefined)?.[RESPONSE_BUDGET];
+
+/**
+ * A subscription's events each get a budget of their own, keyed by the coerced variables object
+ * graphql-js makes afresh for every execution: an event's answer may be executed for several
+ * subscribers (src/live/shared-results.ts) with the context of whichever asked first.
+ */
+const eventBudgetOf = (context: unknown, variables: object): Budget | undefined =>
+  (context as { [EVENT_BUDGETS]?: (variables: object) => Budget } | undefined)?.[EVENT_BUDGETS]?.(variables);
+
+function createBudget(maxBytes: number, message: string, extensions: Record<string, unknown>, quiet = false): Budget {
+  let spent = 0;
+  let stop: GraphQLError | undefined;
+  return {
+    get remaining() {
+      return maxBytes - spent;
+    },
+    spend: (bytes) => (spent += bytes) <= maxBytes,
+    refusal: () => ({ errors: [new GraphQLError(message, { extensions })] }),
+    // With a path, graphql-js passes the error on as it is instead of copying it at every field it
+    // stops. Made once it is needed: most answers never are.
+    get stop() {
+      return (stop ??= new GraphQLError(message, { path: [], extensions }));
+    },
+    quiet,
+  };
+}
 
 /**
  * JSON an answer gets per field besides a string's characters: key, quotes and punctuation; for
@@ -191,10 +223,10 @@ const estimatedBytes = (value: unknown, key: string | number): number => {
 };
 
 /**
- * Wraps every field's resolver to count what it returns against its request's budget, and to
+ * Wraps every field's resolver to count what it returns against its answer's budget, and to
  * stop resolving once the budget is spent: the answer is then refused whole, so it is never built
  * past the limit. Wrapped in place once per schema (resolvers see the budget of their own
- * request through the context); a context without a budget (live events, tests) costs one lookup.
+ * request or event through the context); a context without one (tests) costs two lookups.
  */
 function countResolvedValues(schema: GraphQLSchema) {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -203,10 +235,14 @@ function countResolvedValues(schema: GraphQLSchema) {
       if (field[RESPONSE_BUDGET]) continue;
       field[RESPONSE_BUDGET] = true;
       const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+      const nullable = !isNonNullType(field.type);
       field.resolve = (source, args, context, info) => {
-        const budget = budgetOfContext(context);
+        const budget = budgetOfContext(context) ?? eventBudgetOf(context, info.variableValues);
         if (!budget) return resolve(source, args, context, info);
-        if (budget.remaining < 0) throw budget.stop;
+        if (budget.remaining < 0) {
+          if (budget.quiet && nullable) return null;
+          throw budget.stop;
+        }
         const count = (value: unknown) => {
           if (!budget.spend(estimatedBytes(value, info.path.key))) throw budget.stop;
           return value;
@@ -218,12 +254,46 @@ function countResolvedValues(schema: GraphQLSchema) {
   }
 }
 
+type Part = ExecutionResult & { incremental?: readonly { errors?: readonly GraphQLError[] }[] };
+
+const tooLarge = (errors: readonly GraphQLError[] | undefined) => errors?.some((e) => e.extensions?.code === 'RESPONSE_TOO_LARGE') ?? false;
+
+/** True when the resolvers' budget stopped some of this part. */
+const stopped = (part: Part) => tooLarge(part.errors) || (part.incremental?.some((patch) => tooLarge(patch.errors)) ?? false);
+
+/**
+ * The parts of an incremental answer (@defer, @stream) as they come, until their JSON adds up to
+ * more than `maxBytes`: the part that would pass it, or that the resolvers' budget cut short, is
+ * replaced by a last one with the error (`hasNext: false`), and the rest is not made. The executor
+ * runs streamed items ahead of what is sent, so that budget (shared by every part) bounds what is
+ * held in memory, and the bytes counted here what is sent.
+ */
+async function* cappedParts(parts: AsyncIterable<Part>, budget: Budget, maxBytes: number, error: () => GraphQLError) {
+  let written = 0;
+  const iterator = parts[Symbol.asyncIterator]();
+  try {
+    for (let part = await iterator.next(); !part.done; part = await iterator.next()) {
+      written += Buffer.byteLength(JSON.stringify(part.value));
+      if (written > maxBytes || (budget.remaining < 0 && stopped(part.value))) {
+        budget.spend(Number.POSITIVE_INFINITY); // resolvers of later parts still running stop at once
+        yield { errors: [error()], hasNext: false };
+        return;
+      }
+      yield part.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 /**
  * A cap on the size of a response: past it, the operation's answer (and, in a batch, every later
  * one) is replaced by a RESPONSE_TOO_LARGE error. It holds while the answer is made, so a large
  * one is neither built in memory nor written: the executor's resolved values are counted as they
  * come (an estimate), a compiled read's JSON text is measured in the database
- * (src/plugins/compiled-reads.ts), and what yoga serialises is counted exactly.
+ * (src/plugins/compiled-reads.ts), and what yoga serialises is counted exactly. An incremental
+ * answer's parts count together and end with the error once past it; each subscription event is
+ * counted on its own (estimated), and one past the cap is cut short with the error in it.
  */
 export function useResponseSizeLimit(maxBytes: number, requestIdOf: (request: Request) => string | undefined): Plugin {
   const budgets = new WeakMap<Request, Budget>();
@@ -231,23 +301,20 @@ export function useResponseSizeLimit(maxBytes: number, requestIdOf: (request: Re
   const extensions = { code: 'RESPONSE_TOO_LARGE', limit: 'responseBytes' };
   const budgetOf = (request: Request): Budget => {
     let budget = budgets.get(request);
-    if (!budget) {
-      let spent = 0;
-      budget = {
-        get remaining() {
-          return maxBytes - spent;
-        },
-        spend: (bytes) => (spent += bytes) <= maxBytes,
-        refusal: () => ({ errors: [new GraphQLError(message, { extensions })] }),
-        // With a path, graphql-js passes the error on as it is instead of copying it at every field it stops.
-        stop: new GraphQLError(message, { path: [], extensions }),
-      };
-      budgets.set(request, budget);
-    }
+    if (!budget) budgets.set(request, (budget = createBudget(maxBytes, message, extensions)));
+    return budget;
+  };
+  const eventBudgets = new WeakMap<object, Budget>();
+  const eventBudget = (variables: object): Budget => {
+    let budget = eventBudgets.get(variables);
+    if (!budget) eventBudgets.set(variables, (budget = createBudget(maxBytes, message, extensions, true)));
     return budget;
   };
   return {
     onSchemaChange: ({ schema }) => countResolvedValues(schema),
+    onSubscribe({ args }) {
+      (args.contextValue as { [EVENT_BUDGETS]?: typeof eventBudget })[EVENT_BUDGETS] = eventBudget;
+    },
     onExecute({ args }) {
       const request = requestOf(args) as Request | undefined;
       if (!request || getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
@@ -255,7 +322,11 @@ export function useResponseSizeLimit(maxBytes: number, requestIdOf: (request: Re
       (args.contextValue as { [RESPONSE_BUDGET]?: Budget })[RESPONSE_BUDGET] = budget;
       return {
         onExecuteDone({ result, setResult }) {
-          if (budget.remaining < 0 && !isAsyncIterable(result)) setResult(budget.refusal());
+          if (isAsyncIterable(result)) {
+            const requestId = requestIdOf(request);
+            const refusal = () => new GraphQLError(message, { extensions: { ...extensions, requestId } });
+            setResult(cappedParts(result, budget, maxBytes, refusal));
+          } else if (budget.remaining < 0) setResult(budget.refusal());
         },
       };
     },

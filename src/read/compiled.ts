@@ -254,6 +254,16 @@ function directionKey(ordering: Ordering, page: Page): object {
 }
 
 /**
+ * A page's rows up to the first whose edge takes the page past `$maxBytes` (what is left of
+ * MAX_RESPONSE_BYTES), that one kept: a page cut short is itself over the limit, so the answer is
+ * refused as before, but an oversized page is never aggregated, nor its JSON held, in full.
+ */
+const withinBytes = (rowsText: string) => {
+  const bytes = 'coalesce(octet_length(sized.edge::text), 0)';
+  return `(select * from (select sized.*, sum(${bytes}) over (rows unbounded preceding) - ${bytes} as bytes_before from (${rowsText}) sized) sized where sized.bytes_before <= $maxBytes)`;
+};
+
+/**
  * A connection's JSON: its page as one ordered, limited subquery (the keyset page the loaders
  * would read), its totalCount as a count over the same rows. With pageInfo, the page reads one
  * row more (is there a next page?) and is aggregated once for edges and pageInfo alike.
@@ -294,11 +304,11 @@ function compileConnection(
       });
       if (!withPageInfo) {
         return (variables, params) => {
-          const rowsText = pageRows(edge, variables, params, 0);
+          const rowsText = withinBytes(pageRows(edge, variables, params, 0));
           // A backward page is read walking the index the other way, and shown in list order.
           return current!.page.backward
-            ? `(select coalesce(json_agg(page.edge order by page.n desc), '[]'::json) from (select page_rows.*, row_number() over () as n from (${rowsText}) page_rows) page)`
-            : `(select coalesce(json_agg(page.edge), '[]'::json) from (${rowsText}) page)`;
+            ? `(select coalesce(json_agg(page.edge order by page.n desc), '[]'::json) from (select page_rows.*, row_number() over () as n from ${rowsText} page_rows) page)`
+            : `(select coalesce(json_agg(page.edge), '[]'::json) from ${rowsText} page)`;
         };
       }
       if (aggregatedEdge) unsupported();
@@ -338,7 +348,7 @@ function compileConnection(
       `select coalesce(json_agg(page.edge order by ${listOrder}) ${inPage}, '[]'::json) as edges, count(*) > ${limit} as more, ` +
       `(array_agg(page.cursor order by ${listOrder}) ${inPage})[1] as start_cursor, ` +
       `(array_agg(page.cursor order by ${reversed}) ${inPage})[1] as end_cursor ` +
-      `from (select page_rows.*, row_number() over () as n from (${pageRows(aggregatedEdge ?? constant('null'), variables, params, 1)}) page_rows) page`;
+      `from (select page_rows.*, row_number() over () as n from ${withinBytes(pageRows(aggregatedEdge ?? constant('null'), variables, params, 1))} page_rows) page`;
     // `object` reads the aggregate's columns (page.edges, page.more...).
     return `(select ${object(variables, params)} from (${aggregated}) page)`;
   };
@@ -435,7 +445,7 @@ export function compileQuery(schema: GraphQLSchema, document: DocumentNode, oper
     }
     let statement = prepared.get(text);
     if (!statement) {
-      const chunks = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.placeholder(`p${part}`)));
+      const chunks = text.split(/\$(\d+|maxBytes)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql.placeholder(part === 'maxBytes' ? part : `p${part}`)));
       // `offset 0` keeps the answer a subquery, built once however often it is named.
       statement = db
         .select({
