@@ -10,7 +10,7 @@ import { fieldRead } from '../src/read/fields.js';
 import { schema } from '../src/schema/index.js';
 
 /** Fields only the executor answers, as `Type.field`. */
-const EXECUTOR_ONLY = ['Person.firstSeenAt', 'Person.mentionCount', 'Query.extract', 'Query.nodes', 'Query.quotations'];
+const EXECUTOR_ONLY = ['Person.firstSeenAt', 'Person.mentionCount', 'Query.extract', 'Query.nodes'];
 
 /** The types `node` compiles for: the Node types backed by a table. */
 const NODE_TYPES = ['Article', 'Person', 'Statement', 'Event', 'Quotation'];

@@ -122,6 +122,7 @@ export interface QuotationListFilter {
 export function quotationList(f: QuotationListFilter): RootQuery {
   const search = f.search == null ? undefined : normalizeWhitespace(f.search);
   if (search && search.length > MAX_SEARCH_LENGTH) throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
+  if (f.minOccurrences != null && f.minOccurrences < 1) throw badInput('"filter.minOccurrences" must be at least 1.', 'filter.minOccurrences');
   const conditions: (SQL | undefined)[] = [
     f.speakerId ? eq(quotations.speakerId, f.speakerId) : undefined,
     search ? sql`${quotations.search} @@ websearch_to_tsquery('english', ${search})` : undefined,

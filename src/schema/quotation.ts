@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { builder } from '../builder.js';
 import { quotations } from '../db/schema.js';
 import type { QuotationNode } from '../read/loaders.js';
-import { planFor } from '../read/plan.js';
+import { filterId } from '../domain/global-id.js';
 import { quotationList } from '../read/lists.js';
 import { Person, Quotation, Statement, StatementConnection, loadNodes } from './refs.js';
-import { relationConnection, requiredToOneField, toOneField } from './reads.js';
+import { relationConnection, requiredToOneField, rootListConnection, toOneField } from './reads.js';
 import { readsTable } from '../read/fields.js';
 
 builder.node(Quotation, {
@@ -32,23 +31,24 @@ builder.node(Quotation, {
 
 const QuotationFilter = builder.inputType('QuotationFilter', {
   fields: (t) => ({
-    speakerId: t.globalID({ for: Person }),
+    speakerId: t.id({ description: "Only this person's quotations." }),
     search: t.string({ description: 'PostgreSQL full-text search (web-search syntax) on the words.' }),
     reportedAfter: t.field({ type: 'DateTime', description: 'First reported at or after this time.' }),
-    minOccurrences: t.int({ validate: { schema: z.number().int().min(1, 'must be at least 1') }, description: 'At least this many reports.' }),
+    minOccurrences: t.int({ description: 'At least this many reports (1 or more).' }),
   }),
 });
+
+/** The quotations a filter selects, its speaker ID decoded (a wrong one is an error naming its path). */
+function quotationsMatching(f: typeof QuotationFilter.$inferInput | null | undefined) {
+  return quotationList({ ...f, speakerId: filterId(f?.speakerId, 'Person', 'filter.speakerId') });
+}
 
 builder.queryField('quotations', (t) =>
   t.connection({
     type: Quotation,
     description: 'Quotations, first reported newest first.',
     args: { filter: t.arg({ type: QuotationFilter }) },
-    resolve: (_root, args, ctx, info) => {
-      const f = args.filter ?? {};
-      const filter = { ...f, speakerId: f.speakerId ? Number(f.speakerId.id) : undefined };
-      return ctx.loaders.rootPage<QuotationNode>(quotationList(filter), args, planFor(ctx, info));
-    },
+    ...rootListConnection<QuotationNode>()(quotationsMatching),
   }),
 );
 
