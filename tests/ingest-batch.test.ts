@@ -7,11 +7,12 @@
 // quotations contain (the more reported one wins, though the other is older), an article whose
 // URL comes again later in the batch, and one updating an article stored before the batch. A
 // second test counts the batch's SQL statements: as many for 12 articles as for 4.
+import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/index.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createBatchWriter } from '../src/ingest/batch.js';
+import { BatchWriteFailed, createBatchWriter } from '../src/ingest/batch.js';
 import { bulkItems, planSources, runBulkPipeline } from '../src/ingest/bulk.js';
 import { type IngestInput, type IngestResult, ingestArticle } from '../src/ingest/index.js';
 import { quotationKey } from '../src/ingest/quotations.js';
@@ -230,5 +231,32 @@ describe(`a batch costs a constant number of SQL statements (${backendName})`, (
     // Per batch, not per article: a statement more per article would make it 8 more.
     expect(twelve).toBe(four);
     expect(twelve).toBeLessThanOrEqual(16);
+  }, 60_000);
+});
+
+describe(`a batch whose new person someone else stored meanwhile (${backendName})`, () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await database.migrate();
+  }, 60_000);
+  afterAll(() => database?.drop());
+
+  it('refuses to write the batch (the pipeline then writes it one article at a time), storing nothing', async () => {
+    const input = article('quill', 7, 'Zed Quill opened the fair. Zed Quill said it was the biggest yet.', {
+      people: [named('Zed Quill', 2)],
+      statements: [{ text: 'it was the biggest yet', kind: 'PARAPHRASE', speakerName: 'Zed Quill' }],
+    });
+    const written = database.db.transaction(async (tx) => {
+      const writer = createBatchWriter(tx as unknown as Db);
+      await writer.preload([{ input, extract: false }]);
+      await writer.store(input, NOW);
+      // As another transaction would have, after the batch read the people.
+      await tx.execute(sql`insert into people (slug, name) values ('zed-quill', 'Zed Quill')`);
+      await writer.flush();
+    });
+    await expect(written).rejects.toBeInstanceOf(BatchWriteFailed);
+    const graph = await storedGraph(database.db);
+    expect([graph.people, graph.articles, graph.statements]).toEqual([[], [], []]);
   }, 60_000);
 });
