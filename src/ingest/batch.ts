@@ -448,7 +448,10 @@ export function createBatchWriter(tx: Db) {
     });
   }
 
-  return { preload, knownPeople, store, flush };
+  /** Reads the people the extractor knows in these bodies, so knownPeople answers them without a query. */
+  const preloadKnown = (bodies: string[]) => loadKnown(bodies.flatMap(nameCandidates));
+
+  return { preload, preloadKnown, knownPeople, store, flush };
 }
 
 export type BatchWriter = ReturnType<typeof createBatchWriter>;

@@ -552,11 +552,12 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
     return () => ({ ...result(), warnings });
   };
 
-  let carry: Entry[] = []; // a rolled-back batch's articles, to write again first
+  let pending: Entry[] = []; // read and not yet stored: a rolled-back batch's articles (to write again first), the next batch's
   let oneByOne = false; // the last batch's rows were refused together: write them one article at a time, to find whose
   for (;;) {
     const now = options.now?.() ?? new Date();
-    const entries = carry.length > 0 ? carry.splice(0, batchSize) : await read(batchSize);
+    if (pending.length === 0) pending = await read(batchSize);
+    const entries = pending.splice(0, batchSize);
     if (entries.length === 0) break;
     const results = new Map<Entry, () => BulkResult>();
     let failedAt: Entry | null = null;
@@ -585,12 +586,23 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
           results.set(entry, await store(writer, known, tx, prepared, now));
           failedAt = null;
         }
+        if (writer) {
+          // The next batch's first articles are extracted while this one is written, knowing the people as this batch leaves them.
+          if (pending.length === 0) pending = await read(batchSize);
+          const ahead = pending.slice(0, lookahead).flatMap((e) => (!e.prepared && 'article' in e.loaded ? [{ e, article: e.loaded.article }] : []));
+          await writer.preloadKnown(ahead.map(({ article }) => article.input.body));
+          // Taken before the flush, which lets go of the batch's copy of the people.
+          const known = await Promise.all(ahead.map(({ article }) => writer.knownPeople(article.input.body)));
+          ahead.forEach(({ e, article }, i) => {
+            e.prepared = prepare(article, async () => known[i]!);
+          });
+        }
         await writer?.flush();
       });
     } catch (error) {
       if (error instanceof BatchWriteFailed) {
         // Nothing of the batch is stored; which article's rows were refused shows when they go one by one.
-        carry = [...entries, ...carry];
+        pending = [...entries, ...pending];
         oneByOne = true;
         continue;
       }
@@ -599,7 +611,7 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
       const bad: Entry = failedAt;
       bad.loaded = { failed: failureReason(error) };
       bad.prepared = undefined;
-      carry = [...entries, ...carry];
+      pending = [...entries, ...pending];
       stats.retries++;
       continue;
     }
