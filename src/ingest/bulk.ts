@@ -434,17 +434,18 @@ export async function runBulkIngest(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The pipeline (`npm run ingest` into a database): articles are read and extracted on the
-// extractor's worker threads a few ahead of the writer, while the writer stores them in batches,
-// each batch in one transaction. The stored graph is the one ingesting them one by one gives:
-//  - an article's extraction sees the people stored before it (`loadKnownPeople`). It starts
-//    early, against what the open batch has stored by then; just before the article is stored its
-//    known people are read again and, when the extractor would read one of its names differently
-//    with them (an article just ahead of it created or renamed that person: `sameRecognition`),
-//    it is extracted again with the current ones. Few are, because it starts only a few articles
-//    ahead (`lookahead`);
-//  - the core stores each article in order, inside the batch's transaction, so resolution sees the
-//    people every earlier article created or taught a name;
+// The pipeline (`npm run ingest` into a database): a batch's articles are read, then stored in
+// one transaction, each extracted on the extractor's worker threads a few ahead of the writer.
+// The stored graph is the one ingesting them one by one gives:
+//  - an article's extraction sees the people stored before it (`loadKnownPeople`), here the batch
+//    writer's copy of them (src/ingest/batch.ts: read once for all the batch's bodies, with what
+//    earlier articles of the batch created or renamed). It starts early, against what the batch
+//    has stored by then; just before the article is stored its known people are taken again and,
+//    when the extractor would read one of its names differently with them (an article just ahead
+//    of it created or renamed that person: `sameRecognition`), it is extracted again with the
+//    current ones. Few are, because it starts only a few articles ahead (`lookahead`);
+//  - the batch writer resolves each article in order, so resolution sees the people every earlier
+//    article created or taught a name, and writes the batch in a constant number of statements;
 //  - an article the database refuses fails alone: the transaction is rolled back and the batch
 //    written again without it (its neighbours re-checked against a run without it), so nothing of
 //    a failed article is ever stored and nothing of a batch is half-stored.
@@ -464,7 +465,7 @@ export interface PipelineOptions {
   extract: (input: ExtractInput, knownPeople: KnownPerson[]) => Promise<Extraction>;
   /** Articles per transaction (default 50). */
   batchSize?: number;
-  /** Articles read and extracted ahead of the one being stored (default 3: the pool's workers and one). */
+  /** Articles extracted ahead of the one being stored (default 3: the pool's workers and one). */
   lookahead?: number;
   onItem?: (outcome: ItemOutcome) => void;
   /** Stops reading between articles; what the open batch holds is stored first. */
@@ -481,7 +482,8 @@ interface PreparedArticle {
 }
 
 type Prepared = PreparedArticle | { failed: string };
-type Entry = { label: string; prepared: Prepared };
+/** An article read from its file (or why it could not be), and its extraction once started. */
+type Entry = { label: string; loaded: { article: BulkArticle } | { failed: string }; prepared?: Promise<Prepared> };
 
 /** Stores every item in batches through the pipeline above, reporting each in input order once its batch is committed. */
 export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, options: PipelineOptions): Promise<BulkSummary & { pipeline: PipelineStats }> {
@@ -490,52 +492,53 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
   const stats: PipelineStats = { batches: 0, retries: 0, reextracted: 0 };
   const tally = createTally();
   const iterator = items[Symbol.asyncIterator]();
-  const queue: { label: string; ready: Promise<Prepared> }[] = [];
-  let exhausted = false;
-  /** Where an early extraction reads the known people: the open batch, so it sees what the batch stored so far. */
-  let current: Db = db;
 
-  const knownNow = async (body: string) => {
-    const handle = current;
-    try {
-      return await loadKnownPeople(handle, body);
-    } catch (error) {
-      // The batch ended (or was rolled back) meanwhile: what is committed will do, the writer checks again.
-      if (handle !== db) return loadKnownPeople(db, body);
-      throw error;
+  /** The next `n` articles, read (not yet extracted); fewer at the end or once stopped. */
+  const read = async (n: number): Promise<Entry[]> => {
+    const chunk: BulkItem[] = [];
+    while (chunk.length < n && !options.signal?.aborted) {
+      const step = await iterator.next();
+      if (step.done) break;
+      chunk.push(step.value);
     }
+    return Promise.all(
+      chunk.map(async (item): Promise<Entry> => {
+        try {
+          return { label: item.label, loaded: { article: await item.load() } };
+        } catch (error) {
+          return { label: item.label, loaded: { failed: failureReason(error) } };
+        }
+      }),
+    );
   };
-  const prepare = async (item: BulkItem): Promise<Prepared> => {
+
+  /** Extracts (and checks) one article, knowing the people `known` gives for its body. */
+  const prepare = async (article: BulkArticle, known: (body: string) => Promise<KnownPerson[]>): Promise<Prepared> => {
     try {
-      const article = await item.load();
       if (!article.extract) return { input: { ...article.input, warnings: [] }, known: null, fields: article.input };
       checkExtractable(article);
-      const known = await knownNow(article.input.body);
-      const input = await withExtractedEntities(article.input, known, options.extract);
+      const people = await known(article.input.body);
+      const input = await withExtractedEntities(article.input, people, options.extract);
       checkInput(input);
-      return { input, known, fields: article.input };
+      return { input, known: people, fields: article.input };
     } catch (error) {
       return { failed: failureReason(error) };
     }
   };
-  /** The next article in input order, starting the ones after it; undefined at the end (or once stopped). */
-  const next = async (): Promise<Entry | undefined> => {
-    while (!exhausted && queue.length <= lookahead && !options.signal?.aborted) {
-      const step = await iterator.next();
-      if (step.done) exhausted = true;
-      else queue.push({ label: step.value.label, ready: prepare(step.value) });
-    }
-    const head = queue.shift();
-    return head && { label: head.label, prepared: await head.ready };
-  };
 
   /** Stores one article inside the batch's transaction (through `writer` unless written one by one), extracting it again if what it saw has changed. */
-  const store = async (tx: Db, writer: BatchWriter | null, article: PreparedArticle, now: Date): Promise<() => BulkResult> => {
+  const store = async (
+    writer: BatchWriter | null,
+    known: (body: string) => Promise<KnownPerson[]>,
+    tx: Db,
+    article: PreparedArticle,
+    now: Date,
+  ): Promise<() => BulkResult> => {
     let input = article.input;
     if (article.known) {
-      const known = await loadKnownPeople(tx, article.fields.body);
-      if (!sameRecognition(article.fields.body, article.known, known)) {
-        input = await withExtractedEntities(article.fields, known, options.extract);
+      const current = await known(article.fields.body);
+      if (!sameRecognition(article.fields.body, article.known, current)) {
+        input = await withExtractedEntities(article.fields, current, options.extract);
         checkInput(input);
         stats.reextracted++;
       }
@@ -549,11 +552,13 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
     return () => ({ ...result(), warnings });
   };
 
-  let carry: Entry[] = []; // a rolled-back batch's articles, to write again first
+  let pending: Entry[] = []; // read and not yet stored: a rolled-back batch's articles (to write again first), the next batch's
   let oneByOne = false; // the last batch's rows were refused together: write them one article at a time, to find whose
   for (;;) {
     const now = options.now?.() ?? new Date();
-    const entries: Entry[] = [];
+    if (pending.length === 0) pending = await read(batchSize);
+    const entries = pending.splice(0, batchSize);
+    if (entries.length === 0) break;
     const results = new Map<Entry, () => BulkResult>();
     let failedAt: Entry | null = null;
     const singly = oneByOne;
@@ -562,43 +567,60 @@ export async function runBulkPipeline(db: Db, items: AsyncIterable<BulkItem>, op
       await db.transaction(async (t) => {
         const tx = t as unknown as Db;
         const writer = singly ? null : createBatchWriter(tx);
-        current = tx;
-        try {
-          while (entries.length < batchSize) {
-            const entry = carry.length > 0 ? carry.shift()! : await next();
-            if (!entry) break;
-            entries.push(entry);
-            if ('failed' in entry.prepared) continue;
-            failedAt = entry;
-            results.set(entry, await store(tx, writer, entry.prepared, now));
-            failedAt = null;
+        // The batch's known people: its copy of them (what earlier articles created or renamed counts), or the database's.
+        const known = (body: string) => (writer ? writer.knownPeople(body) : loadKnownPeople(tx, body));
+        await writer?.preload(entries.flatMap((e) => ('article' in e.loaded ? [e.loaded.article] : [])));
+        // Extraction runs `lookahead` articles ahead of the one being stored, knowing what the batch has stored so far.
+        const start = (entry: Entry | undefined) => {
+          if (entry && !entry.prepared && 'article' in entry.loaded) entry.prepared = prepare(entry.loaded.article, known);
+        };
+        for (const [i, entry] of entries.entries()) {
+          for (let j = i; j <= i + lookahead; j++) start(entries[j]);
+          if (!entry.prepared) continue;
+          const prepared = await entry.prepared;
+          if ('failed' in prepared) {
+            entry.loaded = prepared;
+            continue;
           }
-          await writer?.flush();
-        } finally {
-          current = db;
+          failedAt = entry;
+          results.set(entry, await store(writer, known, tx, prepared, now));
+          failedAt = null;
         }
+        if (writer) {
+          // The next batch's first articles are extracted while this one is written, knowing the people as this batch leaves them.
+          if (pending.length === 0) pending = await read(batchSize);
+          const ahead = pending.slice(0, lookahead).flatMap((e) => (!e.prepared && 'article' in e.loaded ? [{ e, article: e.loaded.article }] : []));
+          await writer.preloadKnown(ahead.map(({ article }) => article.input.body));
+          // Taken before the flush, which lets go of the batch's copy of the people.
+          const known = await Promise.all(ahead.map(({ article }) => writer.knownPeople(article.input.body)));
+          ahead.forEach(({ e, article }, i) => {
+            e.prepared = prepare(article, async () => known[i]!);
+          });
+        }
+        await writer?.flush();
       });
     } catch (error) {
       if (error instanceof BatchWriteFailed) {
         // Nothing of the batch is stored; which article's rows were refused shows when they go one by one.
-        carry = [...entries, ...carry];
+        pending = [...entries, ...pending];
         oneByOne = true;
         continue;
       }
       // Not an article's fault (the connection went away, the commit failed): nothing of the batch is stored; stop.
       if (!failedAt) throw error;
       const bad: Entry = failedAt;
-      carry = [...entries.map((e) => (e === bad ? { label: e.label, prepared: { failed: failureReason(error) } } : e)), ...carry];
+      bad.loaded = { failed: failureReason(error) };
+      bad.prepared = undefined;
+      pending = [...entries, ...pending];
       stats.retries++;
       continue;
     }
-    if (entries.length === 0) break;
     if (results.size > 0) stats.batches++;
     for (const entry of entries) {
       const result = results.get(entry)?.();
       const outcome: ItemOutcome = result
         ? { label: entry.label, ok: true, result }
-        : { label: entry.label, ok: false, reason: (entry.prepared as { failed: string }).failed };
+        : { label: entry.label, ok: false, reason: (entry.loaded as { failed: string }).failed };
       tally.add(outcome);
       options.onItem?.(outcome);
     }

@@ -2,7 +2,7 @@
 // compromise's lexicon (~85 MB RSS, a second or more to load), so it is imported on first use
 // only: a service that never extracts never pays for it.
 import { asc, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import { type Db, rowsOf } from '../db/index.js';
 import { people } from '../db/schema.js';
 import type { ExtractInput, Extraction, KnownPerson } from '../extract/types.js';
 import { normalizeWhitespace } from '../domain/text.js';
@@ -67,6 +67,31 @@ export async function loadKnownPeople(db: Db, body: string): Promise<KnownPerson
         where lower(f.form) in (select lower(c) from jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) c))`,
     )
     .orderBy(asc(people.id));
+}
+
+/**
+ * loadKnownPeople for many bodies' candidates (nameCandidates) at once: the stored people each
+ * candidate names, compared lowercased as loadKnownPeople compares them.
+ */
+export async function knownPeopleByCandidate(db: Db, candidates: string[]): Promise<Map<string, KnownPerson[]>> {
+  const byCandidate = new Map<string, KnownPerson[]>();
+  if (candidates.length === 0) return byCandidate;
+  const rows = rowsOf<{ form: string; id: number; name: string; aliases: string[] }>(
+    await db.execute(sql`
+      select distinct c.c as form, p.id, p.name, p.aliases
+      from (select p.id, lower(unnest(array_append(p.aliases, p.name))) as form from ${people} p) f
+      join (select c, lower(c) as lc from jsonb_array_elements_text(${JSON.stringify([...new Set(candidates)])}::jsonb) c) c on c.lc = f.form
+      join ${people} p on p.id = f.id`),
+  );
+  for (const row of rows) byCandidate.set(row.form, [...(byCandidate.get(row.form) ?? []), { id: Number(row.id), name: row.name, aliases: row.aliases }]);
+  return byCandidate;
+}
+
+/** The known people of `body` out of knownPeopleByCandidate's answer. */
+export function knownPeopleOf(body: string, byCandidate: ReadonlyMap<string, readonly KnownPerson[]>): KnownPerson[] {
+  const found = new Map<number, KnownPerson>();
+  for (const c of nameCandidates(body)) for (const p of byCandidate.get(c) ?? []) found.set(p.id, p);
+  return [...found.values()].sort((a, b) => a.id - b.id);
 }
 
 /**

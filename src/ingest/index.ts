@@ -6,8 +6,8 @@ import { articleEvents, articlePeople, articles, eventParticipants, events, stat
 import { badInput } from '../errors.js';
 import { checkFragmentText, placeStatement } from '../domain/spans.js';
 import { normalizeWhitespace } from '../domain/text.js';
-import { linkQuotations } from './quotations.js';
-import { type Resolution, nameKey, resolvePeople } from './resolve.js';
+import { type Report, linkQuotations } from './quotations.js';
+import { type PeopleSource, type Resolution, nameKey, resolvePeople, storedPeople } from './resolve.js';
 
 /** Advisory lock key: ingests hold it shared, mergePeople exclusively ("people" in ASCII). */
 export const PEOPLE_LOCK = 0x70656f70;
@@ -133,9 +133,9 @@ export async function upsertArticle(tx: Db, input: IngestInput, now: Date): Prom
 /** Takes the people lock shared: merging people takes it exclusively, so an ingest never resolves to a person being merged away. */
 export const lockPeopleShared = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock_shared(${PEOPLE_LOCK})`);
 
-/** Resolves the input's names; `unwritten` as resolvePeople takes it. */
-export async function resolveNames(tx: Db, input: IngestInput, now: Date, unwritten?: ReadonlyMap<number, number>) {
-  const resolved = await resolvePeople(tx, input, now, unwritten);
+/** Resolves the input's names against `source`. */
+export async function resolveNames(input: IngestInput, now: Date, source: PeopleSource) {
+  const resolved = await resolvePeople(input, now, source);
   const resolutionOf = (name: string) => resolved.byName.get(nameKey(name)) ?? { label: normalizeWhitespace(name) };
   const personIdOf = (name: string) => {
     const found = resolutionOf(name);
@@ -148,7 +148,7 @@ export async function resolveNames(tx: Db, input: IngestInput, now: Date, unwrit
 export async function ingestIntoArticle(tx: Db, article: { id: number; created: boolean }, input: IngestInput, now: Date): Promise<IngestResult> {
   const articleId = article.id;
   await lockPeopleShared(tx);
-  const { mentionsById, newPersonIds, resolutionOf, personIdOf } = await resolveNames(tx, input, now);
+  const { mentionsById, newPersonIds, resolutionOf, personIdOf } = await resolveNames(input, now, storedPeople(tx));
 
   const allPersonIds = [...mentionsById.keys()];
   await tx.delete(articlePeople).where(eq(articlePeople.articleId, articleId));
@@ -254,32 +254,35 @@ async function storeEvents(
   return idByName;
 }
 
+/** What each of an input's statements reports, for finding its quotation (src/ingest/quotations.ts). */
+export function statementReports(input: IngestInput, resolutionOf: (name: string) => Resolution): Report[] {
+  return (input.statements ?? []).map((s) => {
+    const speaker = s.speakerName && normalizeWhitespace(s.speakerName) ? resolutionOf(s.speakerName) : null;
+    return {
+      speakerId: speaker && 'personId' in speaker ? speaker.personId : null,
+      kind: s.kind,
+      text: normalizeWhitespace(s.text),
+      saidAt: s.saidAt ?? input.publishedAt,
+    };
+  });
+}
+
 /**
  * The rows of an input's statements (their event by name key, as the caller stores events), with
- * their speakers resolved and their quotations found or created. `unwritten`: as linkQuotations takes it.
+ * their speakers resolved and their quotations found or created by `link` (linkQuotations, or a batch's).
  */
 export async function statementRows(
-  tx: Db,
   articleId: number,
   input: IngestInput,
   resolutionOf: (name: string) => Resolution,
-  unwritten?: ReadonlyMap<number, number>,
+  link: (reports: Report[]) => Promise<(number | null)[]>,
 ) {
   const speakers = (input.statements ?? []).map((s) => (s.speakerName && normalizeWhitespace(s.speakerName) ? resolutionOf(s.speakerName) : null));
   const speakerIdAt = (i: number) => {
     const speaker = speakers[i];
     return speaker && 'personId' in speaker ? speaker.personId : null;
   };
-  const quotationIds = await linkQuotations(
-    tx,
-    (input.statements ?? []).map((s, i) => ({
-      speakerId: speakerIdAt(i),
-      kind: s.kind,
-      text: normalizeWhitespace(s.text),
-      saidAt: s.saidAt ?? input.publishedAt,
-    })),
-    unwritten,
-  );
+  const quotationIds = await link(statementReports(input, resolutionOf));
   // checked by checkIngestInput: this only fills in the span a list of fragments implies
   const placed = (input.statements ?? []).map((s) => placeStatement(s, input.body.length, 'input.statements'));
   return (input.statements ?? []).map((s, i) => {
@@ -343,7 +346,7 @@ async function storeStatements(
   );
   const existingByKey = new Map(existing.map(({ key, row }) => [key, row.id]));
 
-  const rows = await statementRows(tx, articleId, input, resolutionOf);
+  const rows = await statementRows(articleId, input, resolutionOf, (reports) => linkQuotations(tx, reports));
   const wanted = keyed(
     rows.map(({ eventKey, ...row }) => ({
       ...row,

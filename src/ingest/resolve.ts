@@ -85,13 +85,73 @@ interface Local {
   aliases: string[];
 }
 
-interface Candidate {
+export interface Candidate {
   id: number;
   name: string;
   aliases: string[];
   description: string | null;
   surnameKey: string | null;
   mentions: number;
+}
+
+/** A person resolution creates. */
+export interface NewPerson {
+  slug: string;
+  name: string;
+  surnameKey: string | null;
+  aliases: string[];
+  description: string | null;
+}
+
+/** Where resolution reads and writes people: the database (`storedPeople`), or a batch's copy of them (src/ingest/batch.ts). */
+export interface PeopleSource {
+  /** Stored people by lowercased name or alias, family name key, or id (a merged-away id redirects), in id order. */
+  candidates(keys: string[], surnames: string[], matchIds: number[]): Promise<{ rows: Candidate[]; redirects: Map<number, number> }>;
+  /** Creates the people (given in slug order) whose slug nobody holds; the id holding each slug, and which were created. */
+  create(rows: NewPerson[]): Promise<{ created: number[]; idBySlug: Map<string, number> }>;
+  update(id: number, aliases: string[], description: string | null, now: Date): Promise<void>;
+}
+
+/** People as the database has them, inside the caller's transaction. */
+export function storedPeople(tx: Db): PeopleSource {
+  return {
+    candidates: (keys, surnames, matchIds) => loadCandidates(tx, keys, surnames, matchIds),
+    async create(rows) {
+      // One insert in slug order (no lock cycles between concurrent ingests); a slug someone else holds means that person already exists.
+      const inserted = await tx.insert(people).values(rows).onConflictDoNothing({ target: people.slug }).returning({ id: people.id });
+      const held = await tx
+        .select({ id: people.id, slug: people.slug })
+        .from(people)
+        .where(sql`${people.slug} = any(${textArray(rows.map((r) => r.slug))})`);
+      return { created: inserted.map((row) => row.id), idBySlug: new Map(held.map((row) => [row.slug, row.id])) };
+    },
+    async update(id, aliases, description, now) {
+      await tx.update(people).set({ aliases, description, updatedAt: now }).where(sql`${people.id} = ${id}`);
+    },
+  };
+}
+
+/**
+ * What resolving the input may look up (a superset: every name as given and as cleaned), so a
+ * batch can load the stored people for all its articles at once.
+ */
+export function namesToLoad(input: IngestInput): { keys: string[]; surnames: string[]; matchIds: number[]; slugs: string[] } {
+  const keys = new Set<string>();
+  const surnames = new Set<string>();
+  const matchIds = new Set<number>();
+  const slugs = new Set<string>();
+  for (const person of collectNames(input)) {
+    for (const name of new Set([person.name, cleanName(person.name)])) {
+      if (!name) continue;
+      keys.add(nameKey(name));
+      const key = surnameKey(name);
+      if (key) surnames.add(key);
+      slugs.add(slugify(name));
+    }
+    for (const alias of person.aliases ?? []) if (normalizeWhitespace(alias)) keys.add(nameKey(alias));
+    if (person.matchId != null) matchIds.add(person.matchId);
+  }
+  return { keys: [...keys], surnames: [...surnames], matchIds: [...matchIds], slugs: [...slugs] };
 }
 
 /** Every name the input uses (people, speakers, mentions, participants) with what the input says of it. */
@@ -114,12 +174,11 @@ function collectNames(input: IngestInput): IngestPerson[] {
 }
 
 /**
- * Resolves every name in the input inside the caller's transaction, creating the people that are
- * new. `input.extracted` turns on the rules for machine-found names; names an API caller gives
- * are people as given (matched to stored ones, or created). `unwritten`: mentions per person in
- * article_people rows a batch has yet to write (src/ingest/batch.ts), counted as if written.
+ * Resolves every name in the input against `source` (inside the caller's transaction), creating
+ * the people that are new. `input.extracted` turns on the rules for machine-found names; names an
+ * API caller gives are people as given (matched to stored ones, or created).
  */
-export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwritten?: ReadonlyMap<number, number>): Promise<ResolvedPeople> {
+export async function resolvePeople(input: IngestInput, now: Date, source: PeopleSource): Promise<ResolvedPeople> {
   const byName = new Map<string, Resolution>();
   const given = collectNames(input);
   if (given.length === 0) return { byName, mentionsById: new Map(), newPersonIds: [] };
@@ -191,8 +250,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwri
   const lookupKeys = [...new Set([...full.flatMap((l) => [...l.names, ...l.aliases]), ...short.map((s) => s.name)].map(nameKey))];
   const surnames = [...new Set([...full.flatMap((l) => l.names), ...short.map((s) => s.name)].map(surnameKey).filter((k): k is string => !!k))];
   const matchIds = [...new Set([...full.map((l) => l.matchId), ...short.map((s) => s.matchId)].filter((id): id is number => id != null))];
-  const candidates = await loadCandidates(tx, lookupKeys, surnames, matchIds);
-  if (unwritten) for (const row of candidates.rows) row.mentions += unwritten.get(row.id) ?? 0;
+  const candidates = await source.candidates(lookupKeys, surnames, matchIds);
   const redirect = candidates.redirects;
 
   const resolvedLocal = new Map<Local, { id: number; confidence: number } | null>();
@@ -211,8 +269,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwri
     resolvedLocal.set(local, found ? { id: found.id, confidence: found === exact || found === byMatch ? 1 : found === alias ? 0.95 : 0.9 } : null);
   }
 
-  // 3. New people: one insert in slug order (no lock cycles between concurrent ingests); a slug
-  // someone else holds means that person already exists.
+  // 3. New people, in slug order; a slug someone else holds means that person already exists.
   const fresh = full.filter((l) => !resolvedLocal.get(l));
   const canonical = (l: Local) => (extracted ? preferredName(l.names) : l.names[0]!);
   const bySlug = new Map<string, Local[]>();
@@ -220,30 +277,21 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwri
   const slugs = [...bySlug.keys()].sort();
   const newPersonIds: number[] = [];
   if (slugs.length > 0) {
-    const inserted = await tx
-      .insert(people)
-      .values(
-        slugs.map((slug) => {
-          const locals = bySlug.get(slug)!;
-          const name = canonical(locals[0]!);
-          const others = locals.flatMap((l) => [...l.names, ...l.aliases]);
-          return {
-            slug,
-            name,
-            surnameKey: surnameKey(name),
-            aliases: mergeAliases(name, [], others),
-            description: locals.find((l) => l.description)?.description ?? null,
-          };
-        }),
-      )
-      .onConflictDoNothing({ target: people.slug })
-      .returning({ id: people.id });
-    newPersonIds.push(...inserted.map((row) => row.id));
-    const rows = await tx
-      .select({ id: people.id, slug: people.slug })
-      .from(people)
-      .where(sql`${people.slug} = any(${textArray(slugs)})`);
-    const idBySlug = new Map(rows.map((row) => [row.slug, row.id]));
+    const { created, idBySlug } = await source.create(
+      slugs.map((slug) => {
+        const locals = bySlug.get(slug)!;
+        const name = canonical(locals[0]!);
+        const others = locals.flatMap((l) => [...l.names, ...l.aliases]);
+        return {
+          slug,
+          name,
+          surnameKey: surnameKey(name),
+          aliases: mergeAliases(name, [], others),
+          description: locals.find((l) => l.description)?.description ?? null,
+        };
+      }),
+    );
+    newPersonIds.push(...created);
     for (const [slug, locals] of bySlug) for (const local of locals) resolvedLocal.set(local, { id: idBySlug.get(slug)!, confidence: 1 });
   }
 
@@ -259,7 +307,7 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwri
     updates.set(row.id, { aliases, description, changed: current.changed || aliases.length !== current.aliases.length || description !== current.description });
   }
   for (const [id, update] of [...updates].filter(([, u]) => u.changed).sort((a, b) => a[0] - b[0])) {
-    await tx.update(people).set({ aliases: update.aliases, description: update.description, updatedAt: now }).where(sql`${people.id} = ${id}`);
+    await source.update(id, update.aliases, update.description, now);
   }
 
   const mentionsById = new Map<number, number>();
@@ -322,8 +370,8 @@ export async function resolvePeople(tx: Db, input: IngestInput, now: Date, unwri
   return { byName, mentionsById, newPersonIds };
 }
 
-const textArray = (values: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
-const idArray = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
+export const textArray = (values: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+export const idArray = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
 
 async function loadCandidates(tx: Db, keys: string[], surnames: string[], matchIds: number[]): Promise<{ rows: Candidate[]; redirects: Map<number, number> }> {
   // A merged-away id the extractor still knew answers for the person it was merged into.
