@@ -22,7 +22,18 @@ import {
 } from 'graphql';
 import { decodeGlobalID } from '../domain/global-id.js';
 import type { Db } from '../db/index.js';
-import { type ListSpec, type PageSource, type RelationName, type RootQuery, lists, qualified, relationSource, relations, toOneRelations } from './loaders.js';
+import {
+  type ListSpec,
+  type PageSource,
+  type RelationName,
+  type RootQuery,
+  lists,
+  qualified,
+  redirectsOf,
+  relationSource,
+  relations,
+  toOneRelations,
+} from './loaders.js';
 import { type RowTable, fieldRead, tableOf } from './fields.js';
 import { type Ordering, type Page, keysetCondition, orderByClause, parsePage } from './pagination.js';
 
@@ -370,13 +381,16 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
   return compileSelection(type, operation.selectionSet, c, (name, field, definition) => {
     if (name === 'node') {
       // Every Node type backed by a table, as its declaration says.
-      const byType = new Map<string, { object: Piece; from: string }>();
+      const byType = new Map<string, { object: Piece; from: string; redirect?: { from: string; oldId: string; newId: string } }>();
       for (const type of Object.values(c.schema.getTypeMap())) {
         const table = tableOf(type);
         if (!table || !isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+        const redirects = redirectsOf(table);
         byType.set(type.name, {
           object: compileObject(type, field.selectionSet, c),
           from: ` from ${render(sql`${table}`)} where ${columnName(table.id)} = `,
+          // an id the table no longer holds answers with the row its redirect names
+          redirect: redirects && { from: render(sql`${redirects.table}`), oldId: columnName(redirects.oldId), newId: columnName(redirects.newId) },
         });
       }
       return (variables, params) => {
@@ -384,8 +398,8 @@ function compileRoot(type: GraphQLObjectType, operation: OperationDefinitionNode
         const { typename, id: rowId } = decodeGlobalID(String(id));
         const node = byType.get(typename) ?? unsupported();
         const key = params.add(Number(rowId));
-        // A merged-away person's ID answers with the person it was merged into.
-        const where = typename === 'Person' ? `coalesce((select person_id from person_redirects where old_id = ${key}), ${key})` : key;
+        const { redirect } = node;
+        const where = redirect ? `coalesce((select ${redirect.newId} from ${redirect.from} where ${redirect.oldId} = ${key}), ${key})` : key;
         return `(select ${node.object(variables, params)}${node.from}${where})`;
       };
     }

@@ -259,16 +259,38 @@ function listLoader<N extends ListName>(db: Db, name: N) {
  * carries (no article body, no tsvector). Which GraphQL type reads which table is declared at the
  * type (`readsTable`, src/read/fields.ts).
  */
+/** Old ids that answer with the row they became (a person merged into another keeps its ID). */
+export interface Redirects {
+  table: PgTable;
+  oldId: PgColumn;
+  newId: PgColumn;
+}
+
+export interface NodeTable {
+  table: RowTable;
+  columns: Record<string, PgColumn>;
+  redirects?: Redirects;
+}
+
 export const nodeTables = {
   article: { table: articles, columns: articleColumns },
-  person: { table: people, columns: getTableColumns(people) },
+  person: {
+    table: people,
+    columns: getTableColumns(people),
+    redirects: { table: personRedirects, oldId: personRedirects.oldId, newId: personRedirects.personId },
+  },
   event: { table: events, columns: getTableColumns(events) },
   statement: { table: statements, columns: statementColumns },
   quotation: { table: quotations, columns: quotationColumns },
-} satisfies Record<string, { table: RowTable; columns: Record<string, PgColumn> }>;
+} satisfies Record<string, NodeTable>;
 type NodeLoaderName = keyof typeof nodeTables;
 const nodeLoaderByTable = new Map<PgTable, NodeLoaderName>(Object.entries(nodeTables).map(([name, { table }]) => [table, name as NodeLoaderName]));
 const nodeLoaderOf = (table: PgTable): NodeLoaderName | undefined => nodeLoaderByTable.get(table);
+/** The redirects a node table declares, if any: the by-id loader and the compiled `node` both follow them. */
+export const redirectsOf = (table: PgTable): Redirects | undefined => {
+  const name = nodeLoaderOf(table);
+  return name === undefined ? undefined : (nodeTables[name] as NodeTable).redirects;
+};
 
 /**
  * What to fetch along with a page, decided by looking ahead at the GraphQL selection: to-one rows
@@ -370,6 +392,24 @@ const nodeColumns = (table: PgTable): Record<string, PgColumn> => {
   return name === undefined ? getTableColumns(table) : nodeTables[name].columns;
 };
 
+/** A by-id loader that answers an id missing from the table with the row its redirect names. */
+function redirectingLoader<T extends { id: number }>(db: Db, node: NodeTable & { redirects: Redirects }, cache: Map<string, PreparedStatement>) {
+  const direct = byIdLoader<T>(db, node.table, node.columns, cache);
+  const { table, oldId, newId } = node.redirects;
+  return new DataLoader<number, T | null>(async (ids) => {
+    const found = await direct.loadMany(ids);
+    const missing = ids.filter((_, i) => found[i] == null);
+    if (missing.length === 0) return found as (T | null)[];
+    const redirected = await db
+      .select({ oldId: sql<number>`${oldId}`, row: node.columns })
+      .from(table)
+      .innerJoin(node.table, eq(node.table.id, newId))
+      .where(inArray(oldId, missing));
+    const byOld = new Map(redirected.map((r) => [Number(r.oldId), r.row as unknown as T]));
+    return ids.map((id, i) => (found[i] as T | null) ?? byOld.get(id) ?? null);
+  });
+}
+
 /** Turns a row that came back as JSON into the shape drizzle would have given it. */
 function decode<T>(columns: Record<string, PgColumn>, json: JsonRow): T {
   const row: Record<string, unknown> = {};
@@ -455,22 +495,7 @@ export function createLoaders(db: Db) {
           return ids.map((id) => bodies.get(id) ?? null);
         }),
     ),
-    person: lazy(() => {
-      const direct = byIdLoader<PersonRow>(db, nodeTables.person.table, nodeTables.person.columns, statementCache);
-      // A merged-away ID answers with the person it was merged into (person_redirects).
-      return new DataLoader<number, PersonRow | null>(async (ids) => {
-        const found = await direct.loadMany(ids);
-        const missing = ids.filter((_, i) => found[i] == null);
-        if (missing.length === 0) return found as (PersonRow | null)[];
-        const redirected = await db
-          .select({ oldId: personRedirects.oldId, person: people })
-          .from(personRedirects)
-          .innerJoin(people, eq(people.id, personRedirects.personId))
-          .where(inArray(personRedirects.oldId, missing));
-        const byOld = new Map(redirected.map((r) => [r.oldId, r.person]));
-        return ids.map((id, i) => (found[i] as PersonRow | null) ?? byOld.get(id) ?? null);
-      });
-    }),
+    person: lazy(() => redirectingLoader<PersonRow>(db, nodeTables.person, statementCache)),
     quotation: lazy(() => byIdLoader<QuotationNode>(db, nodeTables.quotation.table, nodeTables.quotation.columns, statementCache)),
     event: lazy(() => byIdLoader<EventRow>(db, nodeTables.event.table, nodeTables.event.columns, statementCache)),
     statement: lazy(() => byIdLoader<StatementNode>(db, nodeTables.statement.table, nodeTables.statement.columns, statementCache)),
