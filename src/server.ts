@@ -149,7 +149,12 @@ try {
   await failToStart(where, message, [() => live.stop(), () => entityChanges.stop(), () => database.close()]);
 }
 // Attached once listening: a failed listen is reported above, once, not also by the WebSocket server.
-const webSocket = attachWebSocketServer(server, yoga, { logger: log, maxPayloadBytes: config.MAX_BODY_BYTES });
+// a socket holds resources before it subscribes: one address opens at most as many as it may subscribe
+const webSocket = attachWebSocketServer(server, yoga, {
+  logger: log,
+  maxPayloadBytes: config.MAX_BODY_BYTES,
+  maxSocketsPerAddress: config.MAX_SUBSCRIPTIONS_PER_ADDRESS,
+});
 const { port } = server.address() as AddressInfo;
 const url = `http://localhost:${port}/graphql`;
 database.describeOwner({ url, port });
