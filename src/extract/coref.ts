@@ -202,7 +202,7 @@ export class SpeakerResolver {
 
   /**
    * A label must read as a noun phrase ("a source", "the Tax Policy Center", "one Democratic source
-   * on the panel"); a clause ("the Council has proved to be ineffective", "shouted to the crowd") or
+   * on the panel"); a clause ("the board has turned out to be slow", "shouted to the crowd") or
    * a piece of a quotation is a misparsed subject, and no speaker is better than a wrong one.
    */
   private isNounPhrase(first: number, end: number): boolean {

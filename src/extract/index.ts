@@ -166,7 +166,7 @@ function taggedParaphrases(
 
 /**
  * A quote with no attribution of its own that a statement introduces with a colon ("The
- * foundation describes itself in the following way:" then the quoted paragraph) is that speaker's.
+ * mayor described the plan this way:" then the quoted paragraph) is that speaker's.
  */
 function introducedQuotesSpeakers(body: string, drafts: DraftStatement[]): DraftStatement[] {
   return drafts.map((draft, index) => {
@@ -181,7 +181,7 @@ function introducedQuotesSpeakers(body: string, drafts: DraftStatement[]): Draft
 }
 
 /**
- * 'found Trump "very charming" and called his standing "unheard of"': two reported contents joined
+ * 'found the mayor "quite gracious" and called her lead "without precedent"': two reported contents joined
  * by "and" and a second reporting verb are two statements of the same speaker.
  */
 function splitCoordinatedQuotes(analysis: TextAnalysis, drafts: readonly DraftStatement[]): DraftStatement[] {

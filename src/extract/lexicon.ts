@@ -220,7 +220,7 @@ function inflect(base: string): string[] {
 
 /**
  * Verbs of evaluating, labelling and invoking words: a short quotation after one of them is
- * someone's wording ("condemned the test as “provocative”", "hailed Trump as “The Comeback Kid”"),
+ * someone's wording ("condemned the test as “provocative”", "hailed the mayor as “the fixer”"),
  * while a scare quote without one is usually the reporter's ("a “philanthropub”").
  */
 export const WORDING_VERBS = new Set([

@@ -167,7 +167,7 @@ function attributionFollows(tokens: readonly Token[], first: number): boolean {
     if (isQuoteChar(token.text)) return false;
     if (SPEECH_VERBS.has(token.lower) && !token.capitalized) {
       // "… Clinton said." / "… Clinton said Tuesday." / "… she said, adding …": the cue closes the attribution
-      // "… Trump said of Apple in February", "… Trump asked reporters during a news conference"
+      // "… Hale said of the company in March", "… Hale asked reporters at a briefing"
       const afterAddressee = ADDRESSEES.has(tokens[index + 1]?.lower ?? '') ? index + 2 : index + 1;
       if (ADVERBIAL_START.has(tokens[afterAddressee]?.lower ?? '')) return true;
       for (let next = index + 1; next <= index + 4; next++) {

@@ -15,111 +15,106 @@ const spanText = (body: string, statement: ExtractedStatement): string => body.s
 
 describe('speakers of quotes without an attribution of their own', () => {
   it('a quote after a paraphrase in the same paragraph takes its speaker', () => {
-    const body =
-      'Rep. Adam Schiff spoke on Tuesday.\n\nThe administration may be reluctant to act, Schiff said. "The other factor is the appearance of bias in the election."';
+    const body = 'Rep. Dana Whitfield spoke on Tuesday.\n\nThe agency may be slow to respond, Whitfield said. "The other factor is the cost of the new ferry."';
     const statement = statementWith(run(body), 'The other factor');
-    expect(statement.speakerName).toBe('Adam Schiff');
+    expect(statement.speakerName).toBe('Dana Whitfield');
   });
 
   it('a quote after reporter text continues the earlier quote of the paragraph', () => {
-    const body =
-      '"We have had problems with intrusions," President Barack Obama said. He did not suggest retaliation. "Our goal is to set norms for everyone."';
+    const body = '"We have had problems with flooding," Governor Lena Ortiz said. She did not name a date. "Our goal is to set rules for every county."';
     const result = run(body);
     const statement = statementWith(result, 'We have had problems');
-    expect(statement.speakerName).toBe('Barack Obama');
-    expect(spanText(body, statement).endsWith('"Our goal is to set norms for everyone.')).toBe(true);
+    expect(statement.speakerName).toBe('Lena Ortiz');
+    expect(spanText(body, statement).endsWith('"Our goal is to set rules for every county.')).toBe(true);
     expect(statement.spans).toHaveLength(2);
   });
 
   it('a stray partial quote takes the speaker of the statement before it in the paragraph', () => {
     const body =
-      'Gen. Carter Ham spoke on Friday.\n\nIn contrast, Ham described Clinton as “a lifetime politician” who “has never accomplished a real job in her life.”';
-    const statement = statementWith(run(body), 'has never accomplished');
-    expect(statement.speakerName).toBe('Carter Ham');
+      'Gen. Paul Okafor spoke on Friday.\n\nIn contrast, Okafor described the mayor as “a career official” who “has never run a business in his life.”';
+    const statement = statementWith(run(body), 'has never run');
+    expect(statement.speakerName).toBe('Paul Okafor');
   });
 
-  it('a later quote in a sentence keeps the speaker the sentence gave ("…," Sanders said, going on to say that …)', () => {
+  it('a later quote in a sentence keeps the speaker the sentence gave ("…," Brandt said, going on to say that …)', () => {
     const body =
-      'Sen. Bernie Sanders spoke on MSNBC.\n\n"We have come so far in this country," Sanders said, going on to say that the country has spent "hundreds of years fighting against racism and sexism and all that stuff."';
-    const statement = statementWith(run(body), 'hundreds of years');
-    expect(statement.speakerName).toBe('Bernie Sanders');
+      'Sen. Ruth Brandt spoke on local radio.\n\n"We have come a long way in this valley," Brandt said, going on to say that the valley has spent "decades of effort on roads and schools and clean water."';
+    const statement = statementWith(run(body), 'decades of effort');
+    expect(statement.speakerName).toBe('Ruth Brandt');
   });
 });
 
 describe('attribution shapes', () => {
   it('", X said, <participle> …" does not stop the sentence from being attributed', () => {
     const body =
-      'Sen. Elizabeth Warren questioned the bank chief.\n\n“You squeezed employees to the breaking point” to drive up the stock price, she said, referencing the bank’s drive to “cross-sell” accounts.';
-    const statement = statementWith(run(body), 'You squeezed employees');
-    expect(statement.speakerName).toBe('Elizabeth Warren');
-    expect(spanText(body, statement)).toBe('“You squeezed employees to the breaking point” to drive up the stock price');
+      'Sen. Mara Quist questioned the airline chief.\n\n“You pushed your pilots past their limits” to cut the fuel bill, she said, referencing the airline’s plan to “double-book” crews.';
+    const statement = statementWith(run(body), 'You pushed your pilots');
+    expect(statement.speakerName).toBe('Mara Quist');
+    expect(spanText(body, statement)).toBe('“You pushed your pilots past their limits” to cut the fuel bill');
   });
 
   it('", saying …" after a main clause goes to the clause subject, not to its object', () => {
     const body =
-      'During a speech earlier in the day, Donald Trump attacked Hillary Clinton for her support of the war, saying "She is trigger-happy and very unstable."';
-    const statement = statementWith(run(body), 'trigger-happy');
-    expect(statement.speakerName).toBe('Donald Trump');
+      'During a rally earlier in the day, Victor Hale attacked Nora Finch for her support of the toll, saying "She is careless and very unreliable."';
+    const statement = statementWith(run(body), 'careless');
+    expect(statement.speakerName).toBe('Victor Hale');
   });
 
   it('an attribution after a quote inside the sentence, with a later quote it does not interrupt', () => {
-    const body =
-      'Rep. Jim Jordan sat on the panel.\n\nMills "got an immunity agreement," Jordan said, and still "got to sit in on the interview with the FBI."';
-    const statement = statementWith(run(body), 'got an immunity agreement');
-    expect(statement.speakerName).toBe('Jim Jordan');
-    expect(spanText(body, statement)).toBe('Mills "got an immunity agreement," Jordan said, and still "got to sit in on the interview with the FBI."');
+    const body = 'Rep. Tom Becker sat on the panel.\n\nReyes "got a special deal," Becker said, and still "was allowed into the meeting with the auditors."';
+    const statement = statementWith(run(body), 'got a special deal');
+    expect(statement.speakerName).toBe('Tom Becker');
+    expect(spanText(body, statement)).toBe('Reyes "got a special deal," Becker said, and still "was allowed into the meeting with the auditors."');
   });
 
   it('"A," she said, but <a clause of the reporter> … "B" does not join B to A', () => {
-    const body =
-      'Mary Jones watched the speech.\n\n“You winning?” she said, but Kevin was drifting off again as the speaker went on about “how the system is rigged.”';
-    const statement = statementWith(run(body), 'You winning?');
-    expect(spanText(body, statement)).toBe('“You winning?”');
+    const body = 'Mary Jones watched the speech.\n\n“You awake?” she said, but Kevin was dozing again as the speaker went on about “how the budget is broken.”';
+    const statement = statementWith(run(body), 'You awake?');
+    expect(spanText(body, statement)).toBe('“You awake?”');
   });
 
   it('"A," he said, but "B" still continues the quote', () => {
     const body =
-      'Laurence Tribe was his teacher.\n\n"You know, I love Larry," Barack Obama said, but "when it comes to energy, Larry has a history of representing the industry."';
-    const statement = statementWith(run(body), 'I love Larry');
-    expect(spanText(body, statement).endsWith('representing the industry.')).toBe(true);
+      'Walter Grimm was her teacher.\n\n"You know, I admire Walter," Irene Sato said, but "when it comes to water, Walter has a history of siding with the growers."';
+    const statement = statementWith(run(body), 'I admire Walter');
+    expect(spanText(body, statement).endsWith('siding with the growers.')).toBe(true);
     expect(statement.spans).toHaveLength(2);
   });
 
   it('a partial quote ends before a trailing participle clause the lexicon reads as an adjective', () => {
-    const body = 'Donald Trump questioned whether the moderators will be "fair" to him, engaging in what analysts described as old tactics.';
-    const statement = statementWith(run(body), 'fair');
-    expect(spanText(body, statement).endsWith('"fair" to him')).toBe(true);
+    const body = 'Victor Hale doubted that the referees would stay "neutral" for the final, engaging in what critics called old habits.';
+    const statement = statementWith(run(body), 'neutral');
+    expect(spanText(body, statement).endsWith('"neutral" for the final')).toBe(true);
   });
 
   it('a progressive "is calling" keeps "is" out of the speaker label', () => {
-    const body = 'Gary Johnson’s doctor is calling the candidate “extremely physically fit.”';
-    const statement = statementWith(run(body), 'extremely physically fit');
+    const body = 'Oscar Lund’s coach is calling the runner “remarkably healthy.”';
+    const statement = statementWith(run(body), 'remarkably healthy');
     expect(statement.speakerLabel ?? statement.speakerName).not.toMatch(/\bis$/);
   });
 });
 
 describe('labels and names', () => {
   it('a clause is not kept as a speaker label', () => {
-    const body = 'If she did, party procedures give the chair of the DNC authority to call a “special meeting” to vote on a replacement nominee.';
-    for (const statement of run(body).statements) expect(statement.speakerLabel ?? '').not.toMatch(/procedures give/);
+    const body = 'If he did, club rules give the head of the board power to call a “special session” to vote on a new treasurer.';
+    for (const statement of run(body).statements) expect(statement.speakerLabel ?? '').not.toMatch(/rules give/);
   });
 
-  it('a noun-phrase label is kept ("a 15-count complaint by Vermont")', () => {
-    const body =
-      'A civil complaint filed by the federal Securities and Exchange Commission said the developers engaged in a "massive eight-year fraudulent scheme" in Vermont.';
-    const statement = statementWith(run(body), 'massive eight-year');
-    expect(statement.speakerLabel).toBe('A civil complaint filed by the federal Securities and Exchange Commission');
+  it('a noun-phrase label is kept ("a complaint filed by the state")', () => {
+    const body = 'A lawsuit brought by the regional Trade Practices Board said the builders engaged in a "sprawling six-year billing scheme" in Maine.';
+    const statement = statementWith(run(body), 'sprawling six-year');
+    expect(statement.speakerLabel).toBe('A lawsuit brought by the regional Trade Practices Board');
   });
 
   it('a pronoun contraction ("I\'ll") is not a person', () => {
-    const result = run('"I\'ll tell you, there is an issue," Bernie Sanders said on Friday.');
+    const result = run('"I\'ll tell you, there is a problem," Ruth Brandt said on Friday.');
     expect(result.people.map((person) => person.name)).not.toContain("I'll");
   });
 
   it('"she" goes to the last speaker whose gender is unknown when no woman was named since', () => {
     const body =
-      'Hillary Clinton was on television.\n\n“I would,” Melanie said to the TV. “I would, Donald.”\n\nThe article closes with a clear implication.\n\n“You winning?” she said.';
-    const statement = statementWith(run(body), 'You winning?');
+      'Nora Finch was on television.\n\n“I might,” Melanie told the screen. “I might, Victor.”\n\nThe column closes with a plain hint.\n\n“You awake?” she said.';
+    const statement = statementWith(run(body), 'You awake?');
     expect(statement.speakerName).toBe('Melanie');
   });
 });

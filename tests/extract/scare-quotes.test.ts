@@ -15,11 +15,11 @@ function statementWith(body: string, words: string): ExtractedStatement {
 
 describe('short scare quotes', () => {
   it('after a verb of wording, the object and the label form a partial quote by the verb’s subject', () => {
-    const body = 'Senate leader Harry Reid has been steadily pounding Trump as a “con artist” in recent weeks.';
-    const statement = statementWith(body, 'con artist');
+    const body = 'Council leader Ada Brook has been steadily pounding Hale as a “smooth operator” in recent weeks.';
+    const statement = statementWith(body, 'smooth operator');
     expect(statement.kind).toBe('PARTIAL_QUOTE');
-    expect(spanText(body, statement)).toBe('Trump as a “con artist” in recent weeks');
-    expect(statement.speakerName).toBe('Harry Reid');
+    expect(spanText(body, statement)).toBe('Hale as a “smooth operator” in recent weeks');
+    expect(statement.speakerName).toBe('Ada Brook');
   });
 
   it('joins labels linked by a connective into one statement', () => {
@@ -36,43 +36,46 @@ describe('short scare quotes', () => {
   });
 
   it('leaves the reporter’s own scare quotes alone', () => {
-    const body = 'The mine would be placed in a separate “liquidating trust.” The firm sold a “philanthropub” too.';
+    const body = 'The depot would be moved into a separate “holding fund.” The firm ran a “brewpub” too.';
     expect(run(body).statements).toHaveLength(0);
   });
 
   it('does not read a nickname inside a name as a quote', () => {
-    const body = 'Rep. Robert C. “Bobby” Scott threw open his family home on Monday.';
+    const body = 'Rep. Samuel J. “Sonny” Vance threw open his family farm on Monday.';
     expect(run(body).statements).toHaveLength(0);
   });
 
   it('a verb closer to the quote than the verb of wording governs it', () => {
-    const body = 'He has been called a charlatan for promoting “quack” cures.';
+    const body = 'He has been called a fraud for selling “miracle” tonics.';
     expect(run(body).statements.filter((statement) => statement.kind !== 'PARAPHRASE')).toHaveLength(0);
   });
 });
 
 describe('partial quote boundaries', () => {
   it('stops before a coordinated verb phrase', () => {
-    const body = 'Trump tweeted in the early hours that Lee was “disgusting” and encouraged people to watch the tape.';
-    expect(spanText(body, statementWith(body, 'disgusting'))).toBe('that Lee was “disgusting”');
+    const body = 'Hale posted in the early hours that Brook was “shameful” and urged people to watch the video.';
+    expect(spanText(body, statementWith(body, 'shameful'))).toBe('that Brook was “shameful”');
   });
 
   it('stops before a trailing participle of the reporter’s', () => {
-    const body = 'Ms. Kim said the immunity was only “partial,” meaning it did not cover her statements.';
-    expect(spanText(body, statementWith(body, 'partial'))).toBe('the immunity was only “partial,”');
+    const body = 'Ms. Kim said the waiver was only “temporary,” meaning it did not cover her later fees.';
+    expect(spanText(body, statementWith(body, 'temporary'))).toBe('the waiver was only “temporary,”');
   });
 
   it('a participle cue inside the content starts a second statement', () => {
-    const body = 'Clinton said she believes we must keep pushing, saying that “race still matters” in America.';
+    const body = 'Finch said she believes we must keep going, saying that “distance still matters” in rural towns.';
     const statements = run(body).statements;
-    expect(statements.map((statement) => spanText(body, statement))).toEqual(['she believes we must keep pushing', 'that “race still matters” in America']);
-    expect(statements[1]!.speakerName).toBe('Clinton');
+    expect(statements.map((statement) => spanText(body, statement))).toEqual([
+      'she believes we must keep going',
+      'that “distance still matters” in rural towns',
+    ]);
+    expect(statements[1]!.speakerName).toBe('Finch');
   });
 
   it('a title in the sentence does not hide the attribution', () => {
-    const body = 'On Tuesday’s episode of “The Morning Show,” Senator Jane Doe said she wanted to speak “directly to voters.”';
-    const statement = statementWith(body, 'directly to voters');
-    expect(spanText(body, statement)).toBe('she wanted to speak “directly to voters.”');
+    const body = 'On Tuesday’s episode of “The Morning Show,” Senator Jane Doe said she hoped to talk “straight to parents.”';
+    const statement = statementWith(body, 'straight to parents');
+    expect(spanText(body, statement)).toBe('she hoped to talk “straight to parents.”');
     expect(statement.speakerName).toBe('Jane Doe');
   });
 });
@@ -99,9 +102,12 @@ describe('quotes that end in "?" or "!"', () => {
 
 describe('two partial quotes joined by "and" and a second reporting verb', () => {
   it('are two statements of the same speaker', () => {
-    const body = 'Paul Reyes said he found the mayor “very charming” and called her standing in the race “unheard of.”';
+    const body = 'Paul Reyes said he found the mayor “quite gracious” and called her lead in the polls “without precedent.”';
     const statements = run(body).statements;
-    expect(statements.map((statement) => spanText(body, statement))).toEqual(['he found the mayor “very charming”', 'her standing in the race “unheard of.”']);
+    expect(statements.map((statement) => spanText(body, statement))).toEqual([
+      'he found the mayor “quite gracious”',
+      'her lead in the polls “without precedent.”',
+    ]);
     expect(statements.map((statement) => [statement.kind, statement.speakerName])).toEqual([
       ['PARTIAL_QUOTE', 'Paul Reyes'],
       ['PARTIAL_QUOTE', 'Paul Reyes'],
@@ -121,23 +127,23 @@ describe('reporting verbs beyond "said"', () => {
 
 describe('a quoted paragraph introduced with a colon', () => {
   it('is the introducing speaker’s', () => {
-    const body = 'Mayor Ann Lee described the plan this way:\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
-    expect(statementWith(body, 'Everywhere we go').speakerName).toBe('Ann Lee');
+    const body = 'Mayor Ann Lee described the plan this way:\n\n“Wherever we build, we try to leave the town better than we found it.”';
+    expect(statementWith(body, 'Wherever we build').speakerName).toBe('Ann Lee');
   });
 
   it('but a quote after an unrelated sentence stays unattributed', () => {
-    const body = 'Mayor Ann Lee opened a school in March.\n\n“Everywhere we go, we are trying to work ourselves out of a job.”';
-    const statement = statementWith(body, 'Everywhere we go');
+    const body = 'Mayor Ann Lee opened a school in March.\n\n“Wherever we build, we try to leave the town better than we found it.”';
+    const statement = statementWith(body, 'Wherever we build');
     expect([statement.speakerName, statement.speakerLabel]).toEqual([null, null]);
   });
 });
 
 describe('paraphrase boundaries', () => {
   it('an attribution in the middle of the sentence keeps the whole sentence as content', () => {
-    const body = 'All of this, Mark Jones acknowledges, could be undone at the ballot box.';
-    const statement = statementWith(body, 'All of this');
+    const body = 'Much of that, Mark Jones concedes, could be reversed by the next council.';
+    const statement = statementWith(body, 'Much of that');
     expect(statement.kind).toBe('PARAPHRASE');
-    expect(spanText(body, statement)).toBe('All of this, Mark Jones acknowledges, could be undone at the ballot box');
+    expect(spanText(body, statement)).toBe('Much of that, Mark Jones concedes, could be reversed by the next council');
     expect(statement.speakerName).toBe('Mark Jones');
   });
 

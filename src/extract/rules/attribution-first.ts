@@ -42,7 +42,7 @@ function opensParticipleClause(f: Finder, index: number): boolean {
 
 /**
  * A partial quote's content ends with the clause that holds its last quote: a coordinated verb
- * phrase ("… is “depleted” and says he will …") or a trailing participle or contrast
+ * phrase ("… is “exhausted” and says it will …") or a trailing participle or contrast
  * ("“partial,” meaning …", "“fair” to him, engaging in …", "…, but he has …") is not part of it.
  */
 function trimTail(f: Finder, span: TextSpan, quotes: Quote[]): TextSpan {
@@ -78,7 +78,7 @@ function trimToQuote(f: Finder, span: TextSpan, contentStart: number, quotes: Qu
   const last = inside[inside.length - 1];
   if (last === undefined) return span;
   const first = inside[0]!;
-  // a label: 'described Clinton as a “disgrace” after she …' ends with the label
+  // a label: 'described the mayor as a “failure” after she …' ends with the label
   const openToken = tokenIndexAt(f.tokens, first.start);
   const isLabel = [1, 2].some((back) => f.tokens[openToken - back]?.lower === 'as' && openToken - back >= contentStart);
   if (isLabel) return { start: span.start, end: connectedQuotes(f, inside).end };

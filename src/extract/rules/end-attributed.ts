@@ -14,7 +14,7 @@ export function endAttributed(f: Finder, sentence: Sentence, quotes: Quote[]): D
     const attribution = attributionAfterComma(f, sentence, cue);
     if (attribution === null) continue;
     const commaToken = attribution.subjectFirst - 1;
-    // "All of this, he acknowledges, could be undone …": the attribution interrupts the content
+    // "Much of that, he concedes, could be reversed …": the attribution interrupts the content
     const span = interrupts(f, cue, sentence) ? contentSpan(f, sentence.firstToken, sentence) : contentBefore(f, sentence.firstToken, commaToken);
     return statementFromSpan(f, sentence, span, quotes, attribution);
   }

@@ -42,7 +42,7 @@ export function recentSpeakers(f: Finder): Speaker[] {
   return f.drafts.slice(-3).map((draft) => draft.speaker);
 }
 
-/** End of a noun phrase after an inverted cue ("said Quentin Kidd, a political scientist"). */
+/** End of a noun phrase after an inverted cue ("said Ada Brook, a county planner"). */
 export function phraseEnd(f: Finder, first: number, limit: number): number {
   let index = first;
   while (index < limit) {
@@ -83,7 +83,7 @@ export function beforeParticipleCue(f: Finder, span: TextSpan, contentStart: num
   return end > span.start ? { start: span.start, end } : span;
 }
 
-/** "In a Facebook message posted Friday, Cruz said …": cues in a leading adverbial are not the main cue. */
+/** "In a letter sent Friday, the mayor said …": cues in a leading adverbial are not the main cue. */
 export function afterLeadingAdverbial(f: Finder, sentence: Sentence, limit: number): number {
   const first = f.tokens[sentence.firstToken];
   if (first === undefined || !LEADING_ADVERBIALS.has(first.lower)) return sentence.firstToken;
@@ -106,7 +106,7 @@ export function leadingAttribution(f: Finder, sentence: Sentence, cue: Cue, cues
     }
   }
   if (cue.isParticiple && f.tokens[cue.first - 1]?.text === ',' && !earlierCue) {
-    // "Trump attacked Clinton for her support …, saying …": the main clause's subject speaks
+    // "Hale attacked Finch for her support …, saying …": the main clause's subject speaks
     const clauseFirst = Math.max(subjectFirst, afterLeadingAdverbial(f, sentence, cue.first));
     let clauseEnd = clauseFirst + 1;
     while (clauseEnd < cue.first && !(f.tokens[clauseEnd]!.isWord && !f.tokens[clauseEnd]!.capitalized && isVerbForm(f.tokens[clauseEnd]!.lower))) clauseEnd++;
@@ -116,7 +116,7 @@ export function leadingAttribution(f: Finder, sentence: Sentence, cue: Cue, cues
   const subjectEnd = skipAuxiliariesBackward(f.tokens, cue.first, subjectFirst);
   const before = f.tokens[subjectEnd - 1];
   if (before !== undefined && (before.lower === 'and' || before.lower === 'but' || before.lower === 'then')) {
-    // "She urges her husband to come out and repeatedly says …": the clause subject speaks
+    // "She asks her brother to step in and repeatedly says …": the clause subject speaks
     return { cue, subjectFirst: sentence.firstToken, subjectEnd: sentenceSubjectEnd(f, sentence, subjectEnd), end: cue.end };
   }
   return { cue, subjectFirst, subjectEnd, end: cue.end };
@@ -135,7 +135,7 @@ export function contentStartAfter(f: Finder, cue: Cue, sentenceEnd: number): num
   }
   let index = cue.end;
   const limit = Math.min(sentenceEnd, cue.end + 12);
-  // "saying during the debate last week, “That makes me smart”": an adverbial, then the quotation
+  // "saying at the hearing last week, “That is the point”": an adverbial, then the quotation
   for (let position = cue.end; position < limit - 1 && !isStop(f, position); position++) {
     const token = f.tokens[position]!;
     if (isQuoteChar(token.text) || token.lower === 'that' || (/(?:ed|ing)$/.test(token.lower) && isVerbForm(token.lower))) break;
@@ -155,7 +155,7 @@ export function contentStartAfter(f: Finder, cue: Cue, sentenceEnd: number): num
     if (token.text === ':') return index + 1;
     const skippable = token.text === ',' || token.capitalized || BETWEEN_CUE_AND_THAT.has(token.lower) || /['’]s$/u.test(token.text);
     if (!skippable) {
-      // "tweeted in the early morning hours that …": a short adverbial before "that"
+      // "posted late on Sunday night that …": a short adverbial before "that"
       for (let position = index; position < Math.min(limit, index + 6); position++) {
         const ahead = f.tokens[position]!;
         if (ahead.lower === 'that') return position;

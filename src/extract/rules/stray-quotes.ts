@@ -19,7 +19,7 @@ const DETERMINERS = new Set(['a', 'an', 'the', 'this', 'that', 'his', 'her', 'th
 const QUOTE_CONNECTIVES = new Set(['and', 'or', 'nor', 'by', 'a', 'an', 'the', ',', 'as', 'but', 'not']);
 
 /**
- * Quotes no rule attributed ("pounding Trump as a “con artist”") still report someone's words:
+ * Quotes no rule attributed ("pounding Hale as a “smooth operator”") still report someone's words:
  * keep them as partial quotes spoken by the subject of their sentence. Scare quotes joined by a
  * connective ("being “duped” by “a con”") form one statement, and the statement takes in the
  * noun phrase or clause the quoted words complete (back to the nearest verb, preposition or
@@ -37,7 +37,7 @@ export function coverStrayQuotes(f: Finder): void {
       const verb = wordingVerbBefore(f, sentence, openToken);
       if (wordCount < MIN_STRAY_QUOTE_WORDS && verb < 0) continue;
       const startToken = wordCount >= MIN_STRAY_QUOTE_WORDS ? thatOrQuote(f, openToken) : afterVerb(f, verb, openToken);
-      // 'Mills "got …," Jordan said, and still "got to …"': the sentence's speaker goes on
+      // 'Reyes "got …," Becker said, and still "got to …"': the sentence's speaker goes on
       const attributed = f.drafts.find(
         (draft) => draft.cue !== null && draft.span.start >= sentence.start && draft.span.end <= first.start && draft.span.end <= sentence.end,
       );
@@ -75,7 +75,7 @@ function wordingVerbBefore(f: Finder, sentence: Sentence, openToken: number): nu
   return -1;
 }
 
-/** A short quote's phrase runs on to the end of its clause when little follows ("a “special meeting” to vote on a nominee"). */
+/** A short quote's phrase runs on to the end of its clause when little follows ("a “special session” to vote on a treasurer"). */
 function clauseTailEnd(f: Finder, sentence: Sentence, quote: Quote): number {
   const after = tokenIndexAt(f.tokens, quote.end);
   let index = after;

@@ -6,7 +6,7 @@ import { isQuoteChar, tokenIndexAt, type Sentence } from '../text.js';
 import type { Attribution, DraftStatement, Finder } from './rule.js';
 import { NOT_A_SUBJECT_START, hasStop, isStop, onlyPunctuationAfter, phraseEnd, statementFromSpan } from './shared.js';
 
-/** How far after a quote the reporting verb may come ("…," Scott Pruitt, the Republican attorney general of Oklahoma, said). */
+/** How far after a quote the reporting verb may come ("…," Dana Whitfield, the Democratic treasurer of the county, said). */
 const MAX_SUBJECT_TOKENS = 24;
 /** Words that, between an attribution and a quote, open a new clause of the reporter's. */
 const CLAUSE_CONJUNCTIONS = new Set('but while whereas although though because as when after before and'.split(' '));
@@ -15,7 +15,7 @@ const MAX_ATTRIBUTION_TAIL = 10;
 
 /**
  * Does the text between an attribution and the next quote start a clause of the reporter's own
- * ('“You winning?” she said, but Kevin was drifting off, and as Trump went on about “…”')?
+ * ('“You awake?” she said, but Kevin was dozing, and as the speaker went on about “…”')?
  * '“A,” he told the host, “B.”' does not.
  */
 export function opensOwnClause(f: Finder, first: number, end: number): boolean {
@@ -77,9 +77,9 @@ function closingParenthesis(f: Finder, open: number, limit: number): number {
   return open;
 }
 
-/** 'The country "has made dramatic changes," McConnell said in June 2012, citing …' */
+/** 'The town "has changed a great deal," Okafor said in May 2019, citing …' */
 export function quoteThenAttribution(f: Finder, sentence: Sentence, quotes: Quote[]): DraftStatement | null {
-  // 'Mills "got an immunity agreement," Jordan said, and still "got to sit in …"': the
+  // 'Reyes "got a special deal," Becker said, and still "was allowed into …"': the
   // attribution may follow any of the quotes, and later quotes it does not interrupt go on
   for (const [position, quote] of quotes.entries()) {
     const next = quotes[position + 1];
