@@ -7,9 +7,7 @@
 //   npm run eval:extraction -- <dir> --cv <n>   n-fold cross-validation on one directory
 //   options: --details <file> (misses, false quotes, wrong speakers), --rules (nothing learned),
 //            --no-boundaries (no learned partial-quote boundaries), --model <file> (score these weights instead of the committed ones),
-//            --no-write (do not rewrite bench/results/extraction.md),
-//            --write-expected <file> (the held-out scores as JSON: tests/fixtures/attribution/expected-scores.json
-//            is written this way and checked by tests/extract/tagger.test.ts)
+//            --no-write (do not rewrite bench/results/extraction.md)
 //
 // Definitions (those of issue #6, unchanged):
 // - gold quotes: Content spans containing a double quotation mark (" “ ”); a discontinuous span
@@ -113,7 +111,7 @@ const PREPOSITIONS = new Set(['of', 'at', 'for', 'from', 'in', 'with', 'on', 'to
  * The proper name in a gold Source, if any: parentheticals dropped, then the first comma-separated
  * chunk holding a run of capitalised words that is not a possessor ("Clinton's") and not only a
  * pronoun/determiner/title; in that chunk the last such run before any prepositional phrase that
- * follows a name ("Mr. Morgan of the Sierra Club" → Morgan). Its surname is the run's last token.
+ * follows a name ("Ms. Brook of the Harbor Trust" → Brook). Its surname is the run's last token.
  */
 function sourceSurname(source: string): string | null {
   const withoutParentheses = source.replace(/\([^)]*\)/g, ' ');
@@ -129,7 +127,7 @@ function sourceSurname(source: string): string | null {
     for (const word of words) {
       if (!/^\p{Lu}/u.test(word)) {
         closeRun();
-        // "Mr. Morgan of the Sierra Club": a name followed by a prepositional phrase ends there
+        // "Ms. Brook of the Harbor Trust": a name followed by a prepositional phrase ends there
         if (surname !== null && PREPOSITIONS.has(word.toLowerCase())) break;
         continue;
       }
@@ -382,7 +380,7 @@ function option(args: string[], name: string): string | undefined {
 
 function main(): void {
   const args = process.argv.slice(2);
-  const valued = new Set(['--details', '--cv', '--write-expected', '--model']);
+  const valued = new Set(['--details', '--cv', '--model']);
   const dir = args.find((arg, index) => !arg.startsWith('--') && !valued.has(args[index - 1] ?? ''));
   const detailsPath = option(args, '--details');
   const folds = Number(option(args, '--cv') ?? (dir === undefined ? 5 : 0));
@@ -449,12 +447,6 @@ function main(): void {
   }
   const report = sections.join('\n');
   console.log(report);
-  const expectedPath = option(args, '--write-expected');
-  if (expectedPath !== undefined && heldOutDir !== undefined)
-    writeFileSync(
-      expectedPath,
-      `${JSON.stringify(scoreDirectory(heldOutDir, useTagger ? { tagger: defaultTagger(), boundaries: useBoundaries ? defaultBoundaries() : null } : { tagger: null, boundaries: null }), null, 2)}\n`,
-    );
   if (!args.includes('--no-write')) {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(join('bench/results', 'extraction.md'), report);
@@ -462,9 +454,8 @@ function main(): void {
   if (detailsPath !== undefined && details !== null) writeFileSync(detailsPath, `${details.join('\n')}\n`);
 }
 
-/** The scores of the committed model on one directory, for the regression test of the weights. */
-export function scoreDirectory(dir: string, models: ExtractOptions): Scores {
-  const articles = loadArticles(dir);
+/** The scores of a model on annotated articles, for the regression test of the weights. */
+export function scoreArticles(articles: readonly Article[], models: ExtractOptions): Scores {
   return scores(scoreAll(articles, extractAll(articles, models), null).total);
 }
 
