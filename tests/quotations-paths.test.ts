@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestArticle } from '../src/ingest/index.js';
 import { createMetrics } from '../src/plugins/metrics.js';
-import { type TestApp, codeOf, createTestApp, globalId } from './support/app.js';
+import { type TestApp, codeOf, createTestApp, globalId, readsByPath } from './support/app.js';
 import { backendName } from './support/database.js';
 
 let app: TestApp;
@@ -26,12 +26,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-async function readsByPath() {
-  const text = await (await app.yoga.fetch('http://newsgraph.test/metrics')).text();
-  const count = (path: string) => Number(new RegExp(`^newsgraph_reads_total\\{path="${path}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { compiled: count('compiled'), executor: count('executor') };
-}
-
 // `nodes` is executor-only, so a document that also asks for it is answered by the executor
 const onExecutor = (query: string) => query.replace(/\}\s*$/, ' nodes(ids: []) { id } }');
 
@@ -40,7 +34,7 @@ describe(`Query.quotations on both read paths (${backendName})`, () => {
     edges { cursor node { id text occurrenceCount speaker { name } } } pageInfo { hasNextPage endCursor } } }`;
 
   it('compiled and executor give the same pages', async () => {
-    const before = await readsByPath();
+    const before = await readsByPath(app);
     const compiled = await app.gql(page, { filter: { minOccurrences: 2 } });
     const executor = await app.gql(onExecutor(page), { filter: { minOccurrences: 2 } });
     expect(compiled.errors).toBeUndefined();
@@ -52,7 +46,7 @@ describe(`Query.quotations on both read paths (${backendName})`, () => {
     const second = await app.gql(page, { filter: { minOccurrences: 2 }, after });
     expect(second.data.quotations).toEqual((await app.gql(onExecutor(page), { filter: { minOccurrences: 2 }, after })).data.quotations);
     expect(second.data.quotations.edges.map((edge: any) => edge.node.occurrenceCount)).toEqual([2]);
-    expect(await readsByPath()).toEqual({ compiled: before.compiled + 2, executor: before.executor + 2 });
+    expect(await readsByPath(app)).toEqual({ compiled: before.compiled + 2, executor: before.executor + 2 });
   });
 
   it('a speaker filter selects the same quotation on both paths', async () => {

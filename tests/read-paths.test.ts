@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newsgraphQueries } from '../bench/workloads/queries.js';
 import { createMetrics } from '../src/plugins/metrics.js';
-import { type TestApp, createTestApp, globalId } from './support/app.js';
+import { type TestApp, createTestApp, globalId, readsByPath } from './support/app.js';
 import { logCapture } from './support/logs.js';
 
 let app: TestApp | undefined;
@@ -13,12 +13,6 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-
-async function readsByPath(target: TestApp) {
-  const text = await (await target.yoga.fetch('http://newsgraph.test/metrics')).text();
-  const count = (path: string) => Number(new RegExp(`^newsgraph_reads_total\\{path="${path}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { compiled: count('compiled'), executor: count('executor') };
-}
 
 const requestLines = (lines: any[]) => lines.filter((line) => line.msg === 'request' && line.path === '/graphql');
 

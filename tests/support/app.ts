@@ -53,3 +53,10 @@ export const globalId = (type: string, id: number | string) => Buffer.from(`${ty
 /** The first error's code and blamed field, as clients read them. */
 export const codeOf = (result: Pick<GraphQLResponse, 'errors'>) => result.errors?.[0]?.extensions?.code;
 export const fieldOf = (result: Pick<GraphQLResponse, 'errors'>) => result.errors?.[0]?.extensions?.field;
+
+/** newsgraph_reads_total by path, from the app's /metrics: which path answered how many reads. */
+export async function readsByPath(app: Pick<TestApp, 'yoga'>) {
+  const text = await (await app.yoga.fetch('http://newsgraph.test/metrics')).text();
+  const count = (path: string) => Number(new RegExp(`^newsgraph_reads_total\\{path="${path}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { compiled: count('compiled'), executor: count('executor') };
+}
