@@ -1,10 +1,11 @@
 // npm run bench -- [--sizes S,M] [--duration 10] [--connections 10] [--warmup 3]
 //                  [--workloads W1,W2,W3,W4,W5,W6,W7] [--systems newsgraph,postgraphile,floor]
+//                  [--baseline <commit or directory>]
 //                  [--w7-articles 200]
 //                  [--seed 42] [--reload] [--profile] [--no-embedded] [--response-cache]
 // See bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -26,7 +27,7 @@ import {
   runFanout,
   writeArgs,
 } from './live/writes.js';
-import { type SystemName, canonical, firstDifference } from './workloads/canonical.js';
+import { type SystemName, canonical, firstDifference, isNewsgraph } from './workloads/canonical.js';
 import { type IngestMeasurement, ingestTable, ingestWorkload } from './workloads/ingest.js';
 import {
   READ_WORKLOADS,
@@ -57,7 +58,12 @@ const options = {
   workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6,W7')
     .split(',')
     .map((s) => s.trim().toUpperCase()),
-  systems: opt('systems', 'newsgraph,postgraphile,floor')
+  /** An older Newsgraph (a commit, or a directory holding one) run beside this checkout as `baseline`. */
+  baseline: opt('baseline', process.env.BENCH_NEWSGRAPH_DIR ?? ''),
+  systems: opt(
+    'systems',
+    process.env.BENCH_NEWSGRAPH_DIR || argv.includes('--baseline') ? 'newsgraph,baseline,postgraphile,floor' : 'newsgraph,postgraphile,floor',
+  )
     .split(',')
     .map((s) => s.trim()) as SystemName[],
   seed: Number(opt('seed', '42')),
@@ -74,7 +80,7 @@ const options = {
   baseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
-const PORTS: Record<SystemName, number> = { newsgraph: 4610, postgraphile: 4620, floor: 4630 };
+const PORTS: Record<SystemName, number> = { newsgraph: 4610, postgraphile: 4620, floor: 4630, baseline: 4640 };
 const CACHED_PORT = 4611;
 const COUNT_REQUESTS = 10;
 const ITEMS = 400;
@@ -85,6 +91,25 @@ const WORK = path.join(tmpdir(), `newsgraph-bench-${stamp}`);
 mkdirSync(RESULTS, { recursive: true });
 mkdirSync(WORK, { recursive: true });
 const log = (m: string) => console.log(m);
+
+/**
+ * The baseline's tree: a directory as given, or a commit exported with `git archive` into the work
+ * directory, sharing this checkout's node_modules (an older commit with other dependencies needs a
+ * directory with its own `npm ci`).
+ */
+function baselineTree(spec: string): { dir: string; label: string } | null {
+  if (!spec) return null;
+  if (existsSync(spec) && statSync(spec).isDirectory()) return { dir: path.resolve(spec), label: path.resolve(spec) };
+  const commit = execFileSync('git', ['-C', ROOT_DIR, 'rev-parse', '--short', `${spec}^{commit}`], { encoding: 'utf8' }).trim();
+  const dir = path.join(WORK, `baseline-${commit}`);
+  mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git -C "${ROOT_DIR}" archive ${commit} | tar -x -C "${dir}"`]);
+  symlinkSync(path.join(ROOT_DIR, 'node_modules'), path.join(dir, 'node_modules'));
+  return { dir, label: `commit ${commit}` };
+}
+const baseline = options.systems.includes('baseline') ? baselineTree(options.baseline) : null;
+if (options.systems.includes('baseline') && baseline === null) throw new Error('--systems baseline needs --baseline <commit or directory>');
+const start = (name: SystemName, opts: Omit<Parameters<typeof startSystem>[1], 'baselineDir'>) => startSystem(name, { ...opts, baselineDir: baseline?.dir });
 
 // ---------------------------------------------------------------- machine
 function machine() {
@@ -143,8 +168,8 @@ async function buildItems(corpus: Corpus): Promise<Items> {
 
 function requestFor(system: SystemName, w: ReadWorkload, arg: number | string | null): { method: 'GET' | 'POST'; item: string } {
   if (system === 'floor') return { method: 'GET', item: floorPath(w, arg) };
-  const query = system === 'newsgraph' ? newsgraphQueries[w] : postgraphileQueries[w];
-  const variables = system === 'newsgraph' ? newsgraphVariables(w, arg) : postgraphileVariables(w, arg);
+  const query = isNewsgraph(system) ? newsgraphQueries[w] : postgraphileQueries[w];
+  const variables = isNewsgraph(system) ? newsgraphVariables(w, arg) : postgraphileVariables(w, arg);
   return { method: 'POST', item: JSON.stringify({ query, variables }) };
 }
 
@@ -223,7 +248,7 @@ async function benchSize(size: Size) {
   const started: RunningSystem[] = [];
   try {
     for (const name of options.systems) {
-      started.push(await startSystem(name, { databaseUrl: viaProxy.toString(), port: PORTS[name], logFile: path.join(WORK, `${name}-${size}-check.log`) }));
+      started.push(await start(name, { databaseUrl: viaProxy.toString(), port: PORTS[name], logFile: path.join(WORK, `${name}-${size}-check.log`) }));
     }
     for (const w of readWorkloads) {
       const samples = items.args[w].slice(0, w === 'W3' ? 1 : 8);
@@ -272,7 +297,7 @@ async function benchSize(size: Size) {
     for (const name of options.systems) {
       const profileDir = options.profile ? path.join(RESULTS, 'profiles', stamp, `${name}-${size}`) : undefined;
       if (profileDir) mkdirSync(profileDir, { recursive: true }), profileDirs.set(name, profileDir);
-      running.push(await startSystem(name, { databaseUrl: corpus.url, port: PORTS[name], logFile: path.join(WORK, `${name}-${size}.log`), profileDir }));
+      running.push(await start(name, { databaseUrl: corpus.url, port: PORTS[name], logFile: path.join(WORK, `${name}-${size}.log`), profileDir }));
     }
     const turn = (k: number) => running.map((_, i) => running[(i + k) % running.length]!);
     for (const [k, w] of readWorkloads.entries()) {
@@ -356,7 +381,7 @@ async function writeWorkload(running: RunningSystem[], corpus: Corpus, items: It
   for (const sys of running) {
     try {
       let job: { method: 'GET' | 'POST'; url: string; items: string[]; headers: Record<string, string> };
-      if (sys.name === 'newsgraph') {
+      if (isNewsgraph(sys.name)) {
         const token = await createToken(corpus.url);
         const plan = await createStatementPlan(sys.url);
         live[`W5-${size}`] = { status: 'measured', document: plan.document };
@@ -482,6 +507,27 @@ function report(info: ReturnType<typeof machine>, pgVersion: string, embedded: A
         `| ${c.size} | ${c.workload} ${WORKLOAD_TITLES[c.workload] ?? ''} | ${f0(off?.rps)} | ${f0(c.load.rps)} | ${f1(off?.p50)} / ${f1(c.load.p50)} | ${f1(off?.p99)} / ${f1(c.load.p99)} | ${f1(c.hitRatio * 100)} % | ${c.load.errors} | ${f0(c.rssMB)} |`,
       );
     }
+  }
+  if (baseline) {
+    out.push(
+      '',
+      `## This checkout against the baseline (${baseline.label}), side by side`,
+      '',
+      'Both over the same database in the same run; the baseline ran the migrations of this checkout, so a change made in the database (a trigger, an index) is on both sides.',
+      '',
+      '| size | workload | req/s newsgraph / baseline | ratio | p99 ms newsgraph / baseline | ratio to PostGraphile newsgraph / baseline |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const size of options.sizes)
+      for (const w of [...readWorkloads, 'W5']) {
+        const n = find(size, w, 'newsgraph')?.load,
+          b = find(size, w, 'baseline')?.load,
+          p = find(size, w, 'postgraphile')?.load;
+        if (n && b)
+          out.push(
+            `| ${size} | ${w} ${WORKLOAD_TITLES[w as ReadWorkload] ?? ''} | ${f0(n.rps)} / ${f0(b.rps)} | ${f2(n.rps / b.rps)} × | ${f1(n.p99)} / ${f1(b.p99)} | ${p ? `${f2(n.rps / p.rps)} / ${f2(b.rps / p.rps)}` : '–'} |`,
+          );
+      }
   }
   out.push('', '## Targets (ratios from this run)', '', '| size | target | measured | |', '| --- | --- | --- | --- |');
   for (const size of options.sizes) {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NEWSGRAPH_DIR as ROOT_DIR } from './systems.js';
+import { ROOT_DIR } from './systems.js';
 
 function children(): Map<number, number[]> {
   const map = new Map<number, number[]>();

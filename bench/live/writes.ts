@@ -6,11 +6,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { NEWSGRAPH_DIR, ROOT_DIR } from '../lib/systems.js';
+import { ROOT_DIR } from '../lib/systems.js';
 import { globalId } from '../workloads/queries.js';
 
 export function liveFeatures() {
-  const schema = readFileSync(path.join(NEWSGRAPH_DIR, 'schema.graphql'), 'utf8');
+  const schema = readFileSync(path.join(ROOT_DIR, 'schema.graphql'), 'utf8');
   return { createStatement: /\bcreateStatement\s*\(/.test(schema), statementAdded: /\bstatementAdded\b/.test(schema) };
 }
 
@@ -22,7 +22,7 @@ async function gql(url: string, query: string, variables?: unknown, headers: Rec
 /** An editor token from the service's own CLI (`npm run token -- create --name bench`). */
 export async function createToken(databaseUrl: string): Promise<string> {
   const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'token', '--', 'create', '--name', `bench-${Date.now()}`], {
-    cwd: NEWSGRAPH_DIR,
+    cwd: ROOT_DIR,
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });
   const token = /ngt_[A-Za-z0-9_-]+/.exec(stdout + stderr)?.[0];

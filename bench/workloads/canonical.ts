@@ -140,13 +140,16 @@ function fromPostgraphile(w: ReadWorkload, body: Json): Json {
   return d.benchPgSearchStatements.nodes.map((s: Json) => ({ id: s.rowId, text: s.text, speaker: pp(s.personBySpeakerId) }));
 }
 
-export type SystemName = 'newsgraph' | 'postgraphile' | 'floor';
+/** `baseline` is Newsgraph from another tree (an older commit), run beside this checkout's. */
+export type SystemName = 'newsgraph' | 'baseline' | 'postgraphile' | 'floor';
+
+export const isNewsgraph = (system: SystemName): boolean => system === 'newsgraph' || system === 'baseline';
 
 /** The floor already answers in the canonical shape. */
 export function canonical(system: SystemName, w: ReadWorkload, body: Json): CanonicalAnswer {
   try {
     if (system !== 'floor' && body.errors?.length) return { ok: false, value: null, error: JSON.stringify(body.errors).slice(0, 500) };
-    const value = system === 'newsgraph' ? fromNewsgraph(w, body) : system === 'postgraphile' ? fromPostgraphile(w, body) : body;
+    const value = isNewsgraph(system) ? fromNewsgraph(w, body) : system === 'postgraphile' ? fromPostgraphile(w, body) : body;
     return { ok: true, value };
   } catch (e) {
     return { ok: false, value: null, error: `unexpected shape: ${(e as Error).message}; ${JSON.stringify(body).slice(0, 300)}` };
