@@ -1,5 +1,6 @@
-// createStatement is two SQL statements inside its transaction, however many people it names:
-// the locked checks (with the quotation lookup), then one statement of data-modifying CTEs.
+// createStatement's round trips, all of them: the editor token's check, then its write as one SQL
+// statement (a transaction by itself: no BEGIN or COMMIT), however many people it names; a span
+// adds one read of the article before it.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/index.js';
@@ -8,22 +9,29 @@ import { backendName } from './support/database.js';
 import { type LiveTestApp, createLiveTestApp } from './support/live.js';
 
 const log: string[] = [];
+/** Run once when the next statement is sent, before it runs (on PGlite, which queues them in order). */
+let beforeNext: ((query: string) => void) | undefined;
 let app: LiveTestApp;
 beforeAll(async () => {
-  app = await createLiveTestApp({ onQuery: (q) => log.push(q) });
+  app = await createLiveTestApp({
+    onQuery: (q) => {
+      log.push(q);
+      const hook = beforeNext;
+      beforeNext = undefined;
+      hook?.(q);
+    },
+  });
 });
 afterAll(() => app?.close());
 
-// The transaction's own BEGIN/COMMIT, the editor token's check (before the transaction) and the
-// live feed's reads of the log after the commit (same connection on PGlite) aside.
-const isWork = (q: string) =>
-  !/^\s*(begin|commit|rollback|savepoint|release)\b/i.test(q) && !/editor_tokens/.test(q) && !/pg_current_snapshot|from statement_events e/.test(q);
+// The live feed's reads of the log after the commit (same connection on PGlite) aside.
+const isMutation = (q: string) => !/pg_current_snapshot|from statement_events e/.test(q);
 
 async function counted(query: string, variables: Record<string, unknown>) {
   const before = log.length;
   const result = await app.gql(query, variables);
   if (process.env.SHOW_SQL) console.log(log.slice(before).join('\n---\n'));
-  return { result, sql: log.slice(before).filter(isWork) };
+  return { result, sql: log.slice(before).filter(isMutation) };
 }
 
 const CREATE = `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id text kind saidAt
@@ -52,7 +60,7 @@ async function fixture() {
 }
 
 describe(`createStatement round trips (${backendName})`, () => {
-  it('is two SQL statements with a speaker, a span, a new quotation and three mentions, and stores all of it', async () => {
+  it('is three round trips with a speaker, a span, a new quotation and three mentions, and stores all of it', async () => {
     const f = await fixture();
     const start = f.body.indexOf('we will');
     const input = {
@@ -65,7 +73,8 @@ describe(`createStatement round trips (${backendName})`, () => {
     };
     const { result, sql: statements } = await counted(CREATE_ID, { input });
     expect(result.errors).toBeUndefined();
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
+    expect(statements.filter((q) => /^\s*begin\b/i.test(q))).toEqual([]);
 
     const read = await app.gql(CREATE, { input: { ...input, text: 'We will build the bridge, by spring', span: undefined } });
     expect(read.errors).toBeUndefined();
@@ -84,16 +93,19 @@ describe(`createStatement round trips (${backendName})`, () => {
     expect(row).toEqual({ people: 4, mentions: 3, logged: 1 });
   });
 
-  it('an unnamed source without span or mentions is two statements too', async () => {
+  it('without a span it is two round trips, with mentions or an unnamed source', async () => {
     const f = await fixture();
-    const { result, sql: statements } = await counted(CREATE_ID, {
-      input: { articleId: f.articleId, text: 'The bridge is late.', kind: 'PARAPHRASE', speakerLabel: 'an engineer' },
-    });
-    expect(result.errors).toBeUndefined();
-    expect(statements.length).toBeLessThanOrEqual(2);
+    for (const input of [
+      { articleId: f.articleId, text: 'The bridge is late.', kind: 'PARAPHRASE', speakerLabel: 'an engineer' },
+      { articleId: f.articleId, text: 'The bridge will open in May.', kind: 'DIRECT_QUOTE', speakerId: f.speakerId, mentionIds: f.mentionIds },
+    ]) {
+      const { result, sql: statements } = await counted(CREATE_ID, { input });
+      expect(result.errors).toBeUndefined();
+      expect(statements).toHaveLength(2);
+    }
   });
 
-  it('a missing speaker, event or mention is NOT_FOUND naming the field, after one statement, and nothing is stored', async () => {
+  it('a missing article, speaker, event or mention is NOT_FOUND naming the field, after the same two round trips, and nothing is stored', async () => {
     const f = await fixture();
     const before = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
     for (const [field, extra] of [
@@ -104,9 +116,39 @@ describe(`createStatement round trips (${backendName})`, () => {
     ] as const) {
       const { result, sql: statements } = await counted(CREATE_ID, { input: { articleId: f.articleId, text: 'Late again.', kind: 'PARAPHRASE', ...extra } });
       expect([codeOf(result), fieldOf(result)]).toEqual(['NOT_FOUND', field]);
-      expect(statements).toHaveLength(1);
+      expect(statements).toHaveLength(2);
     }
     const after = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
     expect(after).toBe(before);
+  });
+
+  // Deterministic on PGlite only: its statements run in the order they are sent.
+  it.skipIf(backendName !== 'pglite')('a body changed between the span check and the write is checked again, not written', async () => {
+    const f = await fixture();
+    const start = f.body.indexOf('we will');
+    const input = {
+      articleId: f.articleId,
+      text: 'we will build the bridge by spring',
+      kind: 'DIRECT_QUOTE',
+      speakerId: f.speakerId,
+      span: { start, end: start + 34 },
+    };
+    const articleId = Number(Buffer.from(f.articleId, 'base64url').toString().split(':')[1]);
+    let changed: Promise<unknown> | undefined;
+    // After the editor token's check, the next statement is the article's read: the body changes right after it.
+    beforeNext = () => {
+      beforeNext = () => {
+        // Started on the next tick (drizzle's queries are lazy), so after the read and before the write.
+        changed = Promise.resolve(
+          app.db.execute(sql`update articles set body = 'The mayor said nothing about any bridge at the opening.' where id = ${articleId}`),
+        );
+      };
+    };
+    const { result, sql: statements } = await counted(CREATE_ID, { input });
+    await changed;
+    expect(changed).toBeDefined();
+    expect([codeOf(result), fieldOf(result)]).toEqual(['BAD_USER_INPUT', 'input.text']);
+    // The token, the read, the write that found a newer article, the read again.
+    expect(statements.filter((q) => !/^\s*update articles/.test(q))).toHaveLength(4);
   });
 });

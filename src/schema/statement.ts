@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type PothosTypes, builder, TextSpan } from '../builder.js';
 import { type Db, rowsOf } from '../db/index.js';
 import { normalizeWhitespace } from '../domain/text.js';
-import { checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../domain/spans.js';
+import { type Span, checkFragmentText, placeStatement, storedFragments, textMustMatchFragments } from '../domain/spans.js';
 import { rules } from '../domain/validation.js';
 import { decodeId, encodeId, filterId } from '../domain/global-id.js';
 import { statementList } from '../read/lists.js';
@@ -12,7 +12,7 @@ import { loadNodes } from './refs.js';
 import { listField, requiredToOneField, rootListConnection, toOneField } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
 import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
-import { badInput } from '../errors.js';
+import { badInput, userError } from '../errors.js';
 import type { StatementNode } from '../read/loaders.js';
 import { matchingQuotation, quotationOf, relinkQuotations } from '../ingest/quotations.js';
 import type { StatementKindValue } from '../domain/statement-kinds.js';
@@ -161,63 +161,69 @@ builder.relayMutationField(
           'input.speakerId',
         );
       }
-      // A quote's span must hold its words: the body is read to compare them.
-      const quoteSpan = input.kind !== 'PARAPHRASE' && (input.span != null || input.spans != null);
-      const written = write(ctx, async (tx) => {
-        // One round trip checks (and locks until commit) everything the statement refers to: the
-        // article (its body's length only when a span must fit in it: measuring reads the whole
-        // body), the speaker, the event and the people mentioned.
-        const placed = input.span != null || input.spans != null;
-        const text = normalizeWhitespace(input.text);
-        // The quotation these words report, found in the same round trip (the speaker's id is checked there too).
-        const quotation = speakerId == null ? null : quotationOf({ speakerId, kind: input.kind, text, saidAt: new Date(0) });
-        const [article] = await tx
-          .select({
-            publishedAt: articles.publishedAt,
-            bodyLength: placed ? sql<number>`length(${articles.body})` : sql<null>`null`,
-            body: quoteSpan || textMustMatchFragments(input.kind, input.spans ?? null) ? articles.body : sql<null>`null`,
-            speakerFound: speakerId == null ? sql<boolean>`true` : lockedExists(people, speakerId),
-            eventFound: eventId == null ? sql<boolean>`true` : lockedExists(events, eventId),
-            mentionsFound: mentionIds.length === 0 ? sql<number>`0` : lockedCount(people, mentionIds),
-            quotationId: quotation
-              ? sql<number | null>`(${matchingQuotation(sql`${speakerId}::int`, sql`${quotation.key}::text`, sql`${quotation.words}::text`)})`
-              : sql<null>`null`,
-          })
-          .from(articles)
-          .where(eq(articles.id, articleId))
-          .for('share');
-        if (!article) throw notFound('article', 'input.articleId');
-        const { span, spans } = placeStatement(input, Number(article.bodyLength), 'input');
-        if (article.body != null && textMustMatchFragments(input.kind, input.spans ?? null))
-          checkFragmentText(input.text, input.kind, spans, article.body, 'input');
-        else if (quoteSpan && span && !quoteMatchesSpan(input.text, article.body!.slice(span.start, span.end))) {
-          throw badInput(
-            `"input.text": a quote must be the words at its span; the body there reads "${truncate(article.body!.slice(span.start, span.end), 120)}".`,
-            'input.text',
-          );
-        }
-        if (!article.speakerFound) throw notFound('person', 'input.speakerId');
-        if (!article.eventFound) throw notFound('event', 'input.eventId');
-        if (Number(article.mentionsFound) !== mentionIds.length) throw notFound('person', 'input.mentionIds');
-        const row = await insertStatement(tx, {
-          articleId,
-          speakerId,
-          speakerLabel: input.speakerLabel ?? null,
-          quotation,
-          quotationId: article.quotationId == null ? null : Number(article.quotationId),
-          eventId,
-          kind: input.kind,
-          text,
-          channel: input.channel ?? null,
-          saidAt: input.saidAt ?? article.publishedAt,
-          spanStart: span?.start ?? null,
-          spanEnd: span?.end ?? null,
-          spans,
-          mentionIds,
-        });
-        return { statementId: row.id, row };
-      });
-      // The payload shows the row as inserted (nothing else in the transaction changes it), so
+      const text = normalizeWhitespace(input.text);
+      const quotation = speakerId == null ? null : quotationOf({ speakerId, kind: input.kind, text, saidAt: new Date(0) });
+      // A span must fit in the body, and a quote's span hold its words: only then is the body read.
+      const placed = input.span != null || input.spans != null;
+      const compareWords = input.kind !== 'PARAPHRASE' && placed;
+      const written = write(
+        ctx,
+        async (db) => {
+          for (let attempt = 1; ; attempt++) {
+            let placement: { span: Span | null; spans: Span[] | null } = { span: null, spans: null };
+            let articleVersion: string | null = null;
+            if (placed) {
+              // Read without a lock: the insert below writes only if the article is still this version.
+              const [article] = rowsOf<{ version: string; bodyLength: number; body: string | null }>(
+                await db.execute(sql`select xmin::text as version, length(body) as "bodyLength", ${compareWords ? sql`body` : sql`null`} as body
+                from ${articles} where id = ${articleId}`),
+              );
+              if (!article) throw notFound('article', 'input.articleId');
+              placement = placeStatement(input, Number(article.bodyLength), 'input');
+              const { span, spans } = placement;
+              if (article.body != null && textMustMatchFragments(input.kind, input.spans ?? null))
+                checkFragmentText(input.text, input.kind, spans, article.body, 'input');
+              else if (compareWords && span && !quoteMatchesSpan(input.text, article.body!.slice(span.start, span.end))) {
+                throw badInput(
+                  `"input.text": a quote must be the words at its span; the body there reads "${truncate(article.body!.slice(span.start, span.end), 120)}".`,
+                  'input.text',
+                );
+              }
+              articleVersion = article.version;
+            }
+            const result = await insertStatement(db, {
+              articleId,
+              articleVersion,
+              speakerId,
+              speakerLabel: input.speakerLabel ?? null,
+              quotation,
+              eventId,
+              kind: input.kind,
+              text,
+              channel: input.channel ?? null,
+              saidAt: input.saidAt ?? null,
+              spanStart: placement.span?.start ?? null,
+              spanEnd: placement.span?.end ?? null,
+              spans: placement.spans,
+              mentionIds,
+            });
+            if (!result.found.article) throw notFound('article', 'input.articleId');
+            if (!result.found.articleUnchanged) {
+              if (attempt < 5) continue;
+              throw userError('CONFLICT', '"input.articleId": the article kept changing while the statement was placed in it; try again.', {
+                field: 'input.articleId',
+              });
+            }
+            if (!result.found.speaker) throw notFound('person', 'input.speakerId');
+            if (!result.found.event) throw notFound('event', 'input.eventId');
+            if (!result.found.mentions) throw notFound('person', 'input.mentionIds');
+            return { statementId: result.row!.id, row: result.row! };
+          }
+        },
+        undefined,
+        { oneStatement: true },
+      );
+      // The payload shows the row as inserted (nothing else in the statement changes it), so
       // reading it back would only repeat it.
       return written.then((result) => (ctx.loaders.statement.prime(result.statementId, result.row), result));
     },
@@ -355,16 +361,18 @@ async function linkArticlePeople(tx: Db, articleId: number, speakerId: number | 
 
 interface NewStatement {
   articleId: number;
+  /** The article's row version (`xmin`) its spans were checked against, if they were. */
+  articleVersion: string | null;
   speakerId: number | null;
   speakerLabel: string | null;
-  /** The quotation's key and words when the statement reports one; `quotationId` when it is stored. */
+  /** The quotation's key and words when the statement reports one. */
   quotation: { key: string; words: string } | null;
-  quotationId: number | null;
   eventId: number | null;
   kind: StatementKindValue;
   text: string;
   channel: string | null;
-  saidAt: Date;
+  /** Null: the article's publication time. */
+  saidAt: Date | null;
   spanStart: number | null;
   spanEnd: number | null;
   spans: { start: number; end: number }[] | null;
@@ -374,29 +382,47 @@ interface NewStatement {
 const intList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`;
 
 /**
- * The statement, its new quotation (if its words are the first report of one), its mentions and
- * the article's links to its people, in one statement of data-modifying CTEs: the second and last
- * round trip of createStatement. The quotation meets a concurrent insert of the same words on its
- * unique key (as linkQuotations does); the triggers (live log, quotation counts) and foreign keys
- * run at the end of the statement, when every CTE's rows are there.
+ * The whole write of createStatement in one SQL statement, so one transaction with no BEGIN or
+ * COMMIT round trip: it checks (and locks until commit) the article, speaker, event and mentions,
+ * and only when all are there inserts the statement, its new quotation (if its words are the first
+ * report of one), its mentions and the article's links to its people as data-modifying CTEs. It
+ * returns which check failed, or the row. The quotation meets a concurrent insert of the same words
+ * on its unique key (as linkQuotations does); the triggers (live log, quotation counts) and foreign
+ * keys run at the end of the statement, when every CTE's rows are there.
  */
-async function insertStatement(tx: Db, s: NewStatement): Promise<StatementNode> {
-  const newQuotation =
-    s.quotation && s.quotationId == null
-      ? sql`insert into ${quotations} (speaker_id, key, words, text, first_reported_at)
-          values (${s.speakerId}::int, ${s.quotation.key}::text, ${s.quotation.words}::text, ${s.text}::text, ${s.saidAt.toISOString()}::timestamptz)
+async function insertStatement(db: Db, s: NewStatement) {
+  const saidAt = sql`coalesce(${s.saidAt?.toISOString() ?? null}::timestamptz, ok.published_at)`;
+  const matched = s.quotation
+    ? sql`(${matchingQuotation(sql`${s.speakerId}::int`, sql`${s.quotation.key}::text`, sql`${s.quotation.words}::text`)})`
+    : sql`null::int`;
+  const newQuotation = s.quotation
+    ? sql`insert into ${quotations} (speaker_id, key, words, text, first_reported_at)
+          select ${s.speakerId}::int, ${s.quotation.key}::text, ${s.quotation.words}::text, ${s.text}::text, ${saidAt} from ok, mq where mq.id is null
           on conflict (speaker_id, key) do update set first_reported_at = least(${quotations}.first_reported_at, excluded.first_reported_at)
           returning id`
-      : sql`select null::int as id where false`;
+    : sql`select null::int as id where false`;
   const personIds = [...new Set([...(s.speakerId != null ? [s.speakerId] : []), ...s.mentionIds])];
   const [row] = rowsOf<Record<string, unknown>>(
-    await tx.execute(sql`
-      with q as (${newQuotation}),
+    await db.execute(sql`
+      with a as (
+        select published_at, ${s.articleVersion == null ? sql`true` : sql`xmin = ${s.articleVersion}::xid`} as unchanged
+        from ${articles} where id = ${s.articleId}::int for share
+      ),
+      found as (
+        select exists (select 1 from a) as article, coalesce((select unchanged from a), false) as article_unchanged,
+          ${s.speakerId == null ? sql`true` : lockedExists(people, s.speakerId)} as speaker,
+          ${s.eventId == null ? sql`true` : lockedExists(events, s.eventId)} as event,
+          ${s.mentionIds.length === 0 ? sql`true` : sql`${lockedCount(people, s.mentionIds)} = ${s.mentionIds.length}::int`} as mentions
+      ),
+      ok as (select a.published_at from a, found where a.unchanged and found.speaker and found.event and found.mentions),
+      mq as (select ${matched} as id),
+      q as (${newQuotation}),
       s as (
         insert into ${statements} (article_id, speaker_id, speaker_label, quotation_id, event_id, kind, text, channel, said_at, span_start, span_end, spans)
-        values (${s.articleId}::int, ${s.speakerId}::int, ${s.speakerLabel}::text, coalesce(${s.quotationId}::int, (select id from q)), ${s.eventId}::int,
-          ${s.kind}::statement_kind, ${s.text}::text, ${s.channel}::text, ${s.saidAt.toISOString()}::timestamptz, ${s.spanStart}::int, ${s.spanEnd}::int,
-          ${s.spans == null ? null : JSON.stringify(s.spans)}::jsonb)
+        select ${s.articleId}::int, ${s.speakerId}::int, ${s.speakerLabel}::text, coalesce((select id from mq), (select id from q)), ${s.eventId}::int,
+          ${s.kind}::statement_kind, ${s.text}::text, ${s.channel}::text, ${saidAt}, ${s.spanStart}::int, ${s.spanEnd}::int,
+          ${s.spans == null ? null : JSON.stringify(s.spans)}::jsonb
+        from ok
         returning id, article_id, speaker_id, speaker_label, speaker_confidence, quotation_id, event_id, kind, text, channel, said_at, span_start, span_end, spans, created_at, updated_at
       ),
       m as (
@@ -406,16 +432,24 @@ async function insertStatement(tx: Db, s: NewStatement): Promise<StatementNode> 
       ),
       ap as (
         insert into ${articlePeople} (article_id, person_id)
-        select ${s.articleId}::int, p from unnest(${intList(personIds)}) p
+        select ${s.articleId}::int, p from ok, unnest(${intList(personIds)}) p
         on conflict do nothing
       )
-      select * from s`),
+      select found.article, found.article_unchanged, found.speaker, found.event, found.mentions, s.* from found left join s on true`),
   );
   const r = row!;
+  const found = {
+    article: Boolean(r.article),
+    articleUnchanged: Boolean(r.article_unchanged),
+    speaker: Boolean(r.speaker),
+    event: Boolean(r.event),
+    mentions: Boolean(r.mentions),
+  };
+  if (r.id == null) return { found, row: null };
   const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
   const num = (v: unknown) => (v == null ? null : Number(v));
   const spans = typeof r.spans === 'string' ? JSON.parse(r.spans) : r.spans;
-  return {
+  const statement: StatementNode = {
     id: Number(r.id),
     articleId: Number(r.article_id),
     speakerId: num(r.speaker_id),
@@ -433,6 +467,7 @@ async function insertStatement(tx: Db, s: NewStatement): Promise<StatementNode> 
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
+  return { found, row: statement };
 }
 
 function statementField<P extends { statementId: number }>(t: PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>, P>) {
