@@ -329,6 +329,21 @@ function nameEvidence(tokens: readonly Token[], body: string): NameEvidence {
   return { speakingWords, isInTitleLine };
 }
 
+/**
+ * "the Department of Consumer Protection", "an Institute for Fiscal Studies report": a run after
+ * "of"/"for" that follows a capitalised word mid-sentence is the rest of an organisation's name.
+ * A title before it ("Secretary of State Ann Cole") is not an organisation.
+ */
+function continuesOrganisationName(tokens: readonly Token[], runFirst: number): boolean {
+  const link = tokens[runFirst - 1];
+  const head = tokens[runFirst - 2];
+  const beforeHead = tokens[runFirst - 3];
+  if (link === undefined || !(link.lower === 'of' || link.lower === 'for') || link.capitalized) return false;
+  if (head === undefined || !isNameToken(head) || TITLES.has(head.lower) || HONORIFICS.has(head.lower)) return false;
+  // sentence-initial "Supporters of …" is capitalised only by its place
+  return beforeHead?.isWord === true;
+}
+
 function candidateFromRun(
   tokens: readonly Token[],
   body: string,
@@ -395,6 +410,7 @@ function candidateFromRun(
   if (knownPerson === null) {
     if (parts.some((part) => isNonPersonWord(part)) && !hasPersonTitle) return null;
     if (parts.length === 1 && isNonPersonWord(parts[0]!)) return null;
+    if (continuesOrganisationName(tokens, run.first) && !hasPersonTitle && !parts.some((part) => isFirstName(part))) return null;
   }
 
   const description = descriptionBefore(tokens, body, firstCore)?.text ?? appositiveDescription(tokens, body, firstCore, core[core.length - 1]! + 1);

@@ -70,6 +70,14 @@ describe('name shapes', () => {
     expect(names(result)).toEqual(['Ted Cruz', 'Tom Baker']);
     expect(result.people.find((person) => person.name === 'Tom Baker')!.aliases).toContain('Mayor Baker');
   });
+
+  it('the end of an organisation’s name after "of" is nobody, but a titled name after "of" is a person', () => {
+    const result = run(
+      'The Department of Harbor Safety said Tuesday that the pier would close. Secretary of Transport Ada Brook said repairs would start soon.',
+    );
+    expect(names(result)).toEqual(['Ada Brook']);
+    expect(result.statements.find((statement) => statement.text.includes('pier'))?.speakerLabel).toBe('The Department of Harbor Safety');
+  });
 });
 
 describe('headlines', () => {
