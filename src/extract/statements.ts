@@ -12,11 +12,13 @@ import type { SpeakerResolver } from './coref.js';
 import type { Quote } from './quotes.js';
 import { accordingTo } from './rules/according-to.js';
 import { attributionFirst } from './rules/attribution-first.js';
+import { dashedByline, introducingClause } from './rules/clause-attribution.js';
 import { continuation } from './rules/continuation.js';
 import { endAttributed } from './rules/end-attributed.js';
 import { paraphrase } from './rules/paraphrase.js';
 import { quoteFirst } from './rules/quote-first.js';
 import type { DraftStatement, Finder, SentenceRule } from './rules/rule.js';
+import { speakerOf } from './rules/shared.js';
 import { coverStrayQuotes, isNickname, looksLikeTitle } from './rules/stray-quotes.js';
 import { quoteThenAttribution } from './rules/trailing-attribution.js';
 import type { Sentence, Token } from './text.js';
@@ -53,9 +55,10 @@ export class StatementFinder implements Finder {
   }
 
   find(): DraftStatement[] {
-    for (const sentence of this.sentences) {
-      const statement = this.analyse(sentence);
-      if (statement === null) continue;
+    for (const [position, sentence] of this.sentences.entries()) {
+      const analysed = this.analyse(sentence);
+      if (analysed === null) continue;
+      const statement = this.withNeighbourSpeaker(analysed, position);
       this.drafts.push(statement);
       const next = continuation(this, sentence, statement);
       if (next !== null) this.drafts.push(next);
@@ -63,6 +66,28 @@ export class StatementFinder implements Finder {
     coverStrayQuotes(this);
     this.drafts.sort((a, b) => a.span.start - b.span.start);
     return this.drafts;
+  }
+
+  /**
+   * A quote opening its sentence with no speaker of its own is introduced by a sentence that ends
+   * with a colon ("Dale continued:") or signed by a dashed byline after it ("– Dale Ortiz.").
+   */
+  private withNeighbourSpeaker(draft: DraftStatement, position: number): DraftStatement {
+    const sentence = this.sentences[position]!;
+    if (draft.kind === 'PARAPHRASE' || draft.speaker.name !== null || draft.speaker.label !== null) return draft;
+    if (this.quotesIn(sentence)[0]?.start !== sentence.start) return draft;
+    const previous = this.sentences[position - 1];
+    const next = this.sentences[position + 1];
+    const introduced =
+      previous !== undefined &&
+      sentence.paragraph - previous.paragraph <= 1 &&
+      this.tokens[previous.endToken - 1]?.text === ':' &&
+      this.quotesIn(previous).length === 0
+        ? introducingClause(this, previous, previous.endToken - 1)
+        : null;
+    const attribution = introduced ?? (next !== undefined && next.paragraph - sentence.paragraph <= 1 ? dashedByline(this, next) : null);
+    if (attribution === null) return draft;
+    return { ...draft, speaker: speakerOf(this, attribution), cue: draft.cue ?? attribution.cue, unattributed: false };
   }
 
   quotesIn(sentence: Sentence): Quote[] {

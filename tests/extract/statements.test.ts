@@ -80,6 +80,47 @@ describe('quote shapes', () => {
   });
 });
 
+describe('attributions whose verb no lexicon lists', () => {
+  const speakerFor = (body: string, words: string): string | null => statementWith(run(body), words).speakerName;
+
+  it('"…," X shot back.  — a name and its verb right after the quote it cut off', () => {
+    const body = 'Mayor Dana Ortiz defended the budget. "We cut what we could," Ortiz shot back with a grin. "Nothing else was left."';
+    const statement = statementWith(run(body), 'We cut what we could');
+    expect(statement.speakerName).toBe('Dana Ortiz');
+    expect(statement.text).toContain('Nothing else was left'); // the quote it interrupts goes on
+  });
+
+  it('X shot back, "…"  and  As X, an appositive, put it: "…"', () => {
+    expect(speakerFor('After the council vote, Dana Ortiz shot back, "This is a budget for everyone."', 'budget for everyone')).toBe('Dana Ortiz');
+    const body = 'The harbor plan drew criticism. As Dana Ortiz, the county clerk, put it: "Nobody asked the fishermen what they wanted."';
+    expect(speakerFor(body, 'Nobody asked the fishermen')).toBe('Dana Ortiz');
+  });
+
+  it('a sentence ending in a colon introduces the quote that follows it', () => {
+    const continued = 'Dana Ortiz spoke for an hour at the hall.\n\nOrtiz continued:\n\n"We will rebuild the pier and we will do it this year."';
+    expect(speakerFor(continued, 'rebuild the pier')).toBe('Dana Ortiz');
+    const inverted = 'Dana Ortiz was blunt.\n\nStated Ortiz:\n\n"The pier will be rebuilt this year, whatever it costs us."';
+    expect(speakerFor(inverted, 'whatever it costs')).toBe('Dana Ortiz');
+    expect(speakerFor('Turnout was low in the harbor wards - Dana Ortiz: "Nobody came out to vote in the rain."', 'Nobody came out')).toBe('Dana Ortiz');
+  });
+
+  it('a dashed byline after the quote signs it', () => {
+    expect(speakerFor('"We will rebuild the pier before the storms come back."\n\n- Dana Ortiz, Harbor Town.', 'rebuild the pier')).toBe('Dana Ortiz');
+  });
+
+  it('"…," the reporter\'s comment, said X  — the name after the cue speaks', () => {
+    const body = '"The pier was never safe," since the inspections had been skipped for years, said Dana Ortiz, the county clerk.';
+    expect(speakerFor(body, 'The pier was never safe')).toBe('Dana Ortiz');
+  });
+
+  it("but a quote followed by the reporter's own clause gets no invented speaker", () => {
+    const body = '"Is the pier safe?" Nobody knows yet.';
+    expect(statementWith(run(body), 'Is the pier safe').speakerName).toBeNull();
+    const title = '"Harbor Lights," Broadway\'s longest-running show, closed in May after a decade of full houses.';
+    expect(run(title).statements.filter((statement) => statement.speakerName !== null)).toEqual([]);
+  });
+});
+
 describe('paraphrase', () => {
   it('X said that ... is a PARAPHRASE with the clause as content', () => {
     const body = 'Hillary Clinton said that the economy was growing.';

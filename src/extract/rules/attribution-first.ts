@@ -7,7 +7,17 @@ import type { TextSpan } from '../types.js';
 import { accordingTo } from './according-to.js';
 import { endAttributed } from './end-attributed.js';
 import type { DraftStatement, Finder } from './rule.js';
-import { TAIL_OPENERS, afterLeadingAdverbial, beforeParticipleCue, contentSpan, contentStartAfter, leadingAttribution, statementFromSpan } from './shared.js';
+import { introducingClause } from './clause-attribution.js';
+import {
+  TAIL_OPENERS,
+  afterLeadingAdverbial,
+  beforeParticipleCue,
+  contentSpan,
+  contentStartAfter,
+  leadingAttribution,
+  speakerOf,
+  statementFromSpan,
+} from './shared.js';
 import { afterVerb, connectedQuotes } from './stray-quotes.js';
 import { quoteThenAttribution } from './trailing-attribution.js';
 
@@ -19,7 +29,13 @@ export function attributionFirst(f: Finder, sentence: Sentence, quotes: Quote[])
   const cues = findCues(f.tokens, afterLeadingAdverbial(f, sentence, firstQuoteToken), firstQuoteToken, f.isQuoted);
   // the main clause's cue governs: "Roberts said Friday that … but said "…"" is Roberts' statement
   const cue = cues[0];
-  if (cue === undefined) return quoteThenAttribution(f, sentence, quotes) ?? endAttributed(f, sentence, quotes) ?? accordingTo(f, sentence, quotes);
+  if (cue === undefined)
+    return (
+      quoteThenAttribution(f, sentence, quotes) ??
+      endAttributed(f, sentence, quotes) ??
+      accordingTo(f, sentence, quotes) ??
+      introducedQuote(f, sentence, quotes)
+    );
   const attribution = leadingAttribution(f, sentence, cue, cues);
   const contentStart = contentStartAfter(f, cue, sentence.endToken);
   const span = beforeParticipleCue(f, contentSpan(f, contentStart, sentence), contentStart, sentence);
@@ -27,7 +43,20 @@ export function attributionFirst(f: Finder, sentence: Sentence, quotes: Quote[])
   // "attacked what Mayor Ruiz called a “sham budget”": the free relative is the content
   const what = LABELLING_VERBS.has(cue.verb) ? afterVerb(f, cue.first, cue.first) : -1;
   const start = what >= 0 && f.tokens[what]!.lower === 'what' ? f.tokens[what]!.start : trimmed.start;
-  return statementFromSpan(f, sentence, { start, end: trimmed.end }, quotes, attribution);
+  const draft = statementFromSpan(f, sentence, { start, end: trimmed.end }, quotes, attribution);
+  if (draft === null || draft.speaker.name !== null || draft.speaker.label !== null) return draft;
+  // "Dale went on to say, “…”": the cue's subject did not resolve, the introducing clause may
+  const introducer = introducingClause(f, sentence, firstQuoteToken - 1);
+  return introducer === null ? draft : { ...draft, speaker: speakerOf(f, introducer) };
+}
+
+/** 'Dale shot back, “…”' / 'As Dale put it: “…”': a clause with a verb no lexicon lists introduces the quote. */
+function introducedQuote(f: Finder, sentence: Sentence, quotes: Quote[]): DraftStatement | null {
+  const quoteToken = tokenIndexAt(f.tokens, quotes[0]!.start);
+  if (quoteToken <= sentence.firstToken) return null;
+  const attribution = introducingClause(f, sentence, quoteToken - 1);
+  if (attribution === null) return null;
+  return statementFromSpan(f, sentence, contentSpan(f, quoteToken, sentence), quotes, attribution);
 }
 
 /**

@@ -4,7 +4,8 @@ import { cueAt, findCues, skipAuxiliariesBackward, type Cue } from '../cues.js';
 import type { Quote } from '../quotes.js';
 import { isQuoteChar, tokenIndexAt, type Sentence } from '../text.js';
 import type { Attribution, DraftStatement, Finder } from './rule.js';
-import { NOT_A_SUBJECT_START, hasStop, isStop, onlyPunctuationAfter, phraseEnd, statementFromSpan } from './shared.js';
+import { verbAfterQuote } from './clause-attribution.js';
+import { NOT_A_SUBJECT_START, hasStop, isStop, onlyPunctuationAfter, phraseEnd, recentSpeakers, statementFromSpan } from './shared.js';
 
 /** How far after a quote the reporting verb may come ("…," Dana Whitfield, the Democratic treasurer of the county, said). */
 const MAX_SUBJECT_TOKENS = 24;
@@ -54,6 +55,11 @@ export function trailingAttribution(f: Finder, first: number, limit: number): At
     return { cue: leadingCue, subjectFirst: leadingCue.end, subjectEnd, end: subjectEnd };
   }
   if (NOT_A_SUBJECT_START.has(f.tokens[index]!.lower)) return null;
+  return cueAfterSubject(f, index, limit) ?? verbAfterQuote(f, first, limit);
+}
+
+/** "…," Dana Whitfield, the county treasurer, said — the cue within a few tokens of the quote. */
+function cueAfterSubject(f: Finder, index: number, limit: number): Attribution | null {
   for (let position = index; position < Math.min(limit, index + MAX_SUBJECT_TOKENS); position++) {
     let token = f.tokens[position]!;
     if (token.text === '(') {
@@ -66,9 +72,23 @@ export function trailingAttribution(f: Finder, first: number, limit: number): At
     if (cue.isAccordingTo) return null;
     const subjectEnd = skipAuxiliariesBackward(f.tokens, position, index);
     if (subjectEnd <= index) return null;
-    return { cue, subjectFirst: index, subjectEnd, end: cue.end };
+    const inverted = invertedAfterComment(f, cue, index, subjectEnd, limit);
+    return inverted ?? { cue, subjectFirst: index, subjectEnd, end: cue.end };
   }
   return null;
+}
+
+/**
+ * '“…,” since most cases were close, said Dale Ortiz': words of the reporter's between the quote
+ * and ", said X" are no subject; the name after the cue is.
+ */
+function invertedAfterComment(f: Finder, cue: Cue, first: number, subjectEnd: number, limit: number): Attribution | null {
+  if (f.tokens[cue.first - 1]?.text !== ',') return null;
+  const end = phraseEnd(f, cue.end, limit);
+  if (end <= cue.end) return null;
+  const recent = recentSpeakers(f);
+  if (f.resolver.resolve(first, subjectEnd, recent).name !== null || f.resolver.resolve(cue.end, end, recent).name === null) return null;
+  return { cue, subjectFirst: cue.end, subjectEnd: end, end };
 }
 
 /** Index of the ")" closing the "(" at `open`, or `open` when there is none before `limit`. */
