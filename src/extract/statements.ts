@@ -12,12 +12,12 @@ import type { SpeakerResolver } from './coref.js';
 import type { Quote } from './quotes.js';
 import { accordingTo } from './rules/according-to.js';
 import { attributionFirst } from './rules/attribution-first.js';
-import { dashedByline, introducingClause } from './rules/clause-attribution.js';
+import { dashedByline, introducingClause, verbAfterQuote } from './rules/clause-attribution.js';
 import { continuation } from './rules/continuation.js';
 import { endAttributed } from './rules/end-attributed.js';
 import { paraphrase } from './rules/paraphrase.js';
 import { quoteFirst } from './rules/quote-first.js';
-import type { DraftStatement, Finder, SentenceRule } from './rules/rule.js';
+import type { Attribution, DraftStatement, Finder, SentenceRule } from './rules/rule.js';
 import { speakerOf } from './rules/shared.js';
 import { coverStrayQuotes, isNickname, looksLikeTitle } from './rules/stray-quotes.js';
 import { quoteThenAttribution } from './rules/trailing-attribution.js';
@@ -70,7 +70,7 @@ export class StatementFinder implements Finder {
 
   /**
    * A quote opening its sentence with no speaker of its own is introduced by a sentence that ends
-   * with a colon ("Dale continued:") or signed by a dashed byline after it ("– Dale Ortiz.").
+   * with a colon ("Dale continued:") or signed by the sentence after it ("– Dale Ortiz.", "Ortiz pressed.").
    */
   private withNeighbourSpeaker(draft: DraftStatement, position: number): DraftStatement {
     const sentence = this.sentences[position]!;
@@ -85,9 +85,15 @@ export class StatementFinder implements Finder {
       this.quotesIn(previous).length === 0
         ? introducingClause(this, previous, previous.endToken - 1)
         : null;
-    const attribution = introduced ?? (next !== undefined && next.paragraph - sentence.paragraph <= 1 ? dashedByline(this, next) : null);
+    const attribution = introduced ?? (next !== undefined && next.paragraph - sentence.paragraph <= 1 ? this.signedBy(sentence, next) : null);
     if (attribution === null) return draft;
     return { ...draft, speaker: speakerOf(this, attribution), cue: draft.cue ?? attribution.cue, unattributed: false };
+  }
+
+  /** The sentence after a quote that signs it: "– Dale Ortiz." or, after a question, "Ortiz pressed." */
+  private signedBy(sentence: Sentence, next: Sentence): Attribution | null {
+    if (next.paragraph !== sentence.paragraph) return dashedByline(this, next);
+    return dashedByline(this, next) ?? verbAfterQuote(this, next.firstToken, next.endToken);
   }
 
   quotesIn(sentence: Sentence): Quote[] {

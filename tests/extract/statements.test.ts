@@ -113,6 +113,26 @@ describe('attributions whose verb no lexicon lists', () => {
     expect(speakerFor(body, 'The pier was never safe')).toBe('Dana Ortiz');
   });
 
+  it('"…?" X pressed.  — a question and its asker are one sentence, whatever the verb', () => {
+    const body = 'Dana Ortiz chaired the hearing. "Would the pier hold?" Ortiz pressed. "Nobody could say."';
+    const statement = statementWith(run(body), 'Would the pier hold');
+    expect(statement.speakerName).toBe('Dana Ortiz');
+    expect(statement.text).toContain('Nobody could say');
+  });
+
+  it('"…," as X said  and  "…," recalled X', () => {
+    const body = 'Dana Ortiz ran the count. The race "is a dead heat right now," as Ortiz said on the radio on Monday.';
+    expect(speakerFor(body, 'dead heat')).toBe('Dana Ortiz');
+    expect(speakerFor('"An awful lot of people said no," recalled Dana Ortiz, the former clerk.', 'An awful lot')).toBe('Dana Ortiz');
+  });
+
+  it('a described name before its verb introduces the quote', () => {
+    const statement = 'Harbor Town clerk Dana Ortiz issued the following statement:\n\n"Our prayers are with the families."';
+    expect(speakerFor(statement, 'Our prayers')).toBe('Dana Ortiz');
+    const echoed = 'Residents were divided. 17-year-old Dana Ortiz echoed:\n\n"We need the pier back before summer comes."';
+    expect(speakerFor(echoed, 'We need the pier')).toBe('Dana Ortiz');
+  });
+
   it("but a quote followed by the reporter's own clause gets no invented speaker", () => {
     const body = '"Is the pier safe?" Nobody knows yet.';
     expect(statementWith(run(body), 'Is the pier safe').speakerName).toBeNull();

@@ -4,7 +4,7 @@
 //   Dale continued:  ¶ "…"          the same, closing the sentence before the quote
 //   "…"  ¶ – Dale.                  a dashed byline after the quote
 import type { Cue } from '../cues.js';
-import { COPULAS, SPEECH_VERBS, isFunctionWord } from '../lexicon.js';
+import { COPULAS, SPEECH_VERBS, isFunctionWord, isNonPersonWord } from '../lexicon.js';
 import { isQuoteChar, type Sentence } from '../text.js';
 import type { Attribution, Finder } from './rule.js';
 import { afterLeadingAdverbial, isStop, recentSpeakers } from './shared.js';
@@ -35,6 +35,7 @@ function nameOrPronounEnd(f: Finder, first: number, limit: number): number {
     end++;
   }
   if (end === first || /['’]s?$/u.test(f.tokens[end - 1]!.text)) return -1; // "Dale's office" is no subject
+  if (end === first + 1 && isNonPersonWord(token.text)) return -1; // "Nobody knows", "Republicans fumed"
   return end;
 }
 
@@ -64,17 +65,27 @@ function resolves(f: Finder, first: number, end: number): boolean {
   return speaker.name !== null || (speaker.label !== null && f.tokens[first]!.capitalized);
 }
 
-/** '“…,” Dale shot back.' — `first` is the token after the closing quote mark, `limit` the next quote or the sentence end. */
-export function verbAfterQuote(f: Finder, first: number, limit: number): Attribution | null {
+/**
+ * '“…,” Dale shot back.' / '“…,” recalled Dale Ortiz, …' — `first` is the token after the closing
+ * quote mark, `subjectFirst` where the attribution starts (after an "as"), `limit` the next quote
+ * or the sentence end.
+ */
+export function verbAfterQuote(f: Finder, first: number, limit: number, subjectFirst = first): Attribution | null {
   const close = f.tokens[first - 1];
   const inside = f.tokens[first - 2];
   if (close === undefined || inside === undefined || !isQuoteChar(close.text) || !CUT_QUOTE_ENDINGS.has(inside.text)) return null;
-  const subjectEnd = nameOrPronounEnd(f, first, limit);
+  if (isPlainVerb(f, subjectFirst)) {
+    const nameEnd = nameOrPronounEnd(f, subjectFirst + 1, limit);
+    if (nameEnd < 0 || SUBJECT_PRONOUNS.has(f.tokens[subjectFirst + 1]!.lower)) return null;
+    if (f.resolver.resolve(subjectFirst + 1, nameEnd, recentSpeakers(f)).name === null) return null;
+    return { cue: verbCue(subjectFirst, f.tokens[subjectFirst]!.lower), subjectFirst: subjectFirst + 1, subjectEnd: nameEnd, end: nameEnd };
+  }
+  const subjectEnd = nameOrPronounEnd(f, subjectFirst, limit);
   if (subjectEnd < 0 || !isPlainVerb(f, subjectEnd)) return null;
   let tailEnd = subjectEnd + 1;
   while (tailEnd < limit && !isStop(f, tailEnd) && f.tokens[tailEnd]!.text !== ';') tailEnd++;
-  if (wordsIn(f, subjectEnd + 1, tailEnd) > MAX_TRAILING_TAIL || !resolves(f, first, subjectEnd)) return null;
-  return { cue: verbCue(subjectEnd, f.tokens[subjectEnd]!.lower), subjectFirst: first, subjectEnd, end: subjectEnd + 1 };
+  if (wordsIn(f, subjectEnd + 1, tailEnd) > MAX_TRAILING_TAIL || !resolves(f, subjectFirst, subjectEnd)) return null;
+  return { cue: verbCue(subjectEnd, f.tokens[subjectEnd]!.lower), subjectFirst, subjectEnd, end: subjectEnd + 1 };
 }
 
 /**
@@ -120,10 +131,15 @@ function clauseFrom(f: Finder, start: number, punctuation: number, bareNameAllow
     return null;
   }
   const subjectEnd = nameOrPronounEnd(f, first, punctuation);
-  if (subjectEnd < 0) return null;
+  if (subjectEnd < 0) return describedNameClause(f, first, punctuation);
   // "– Dale Ortiz:" names the speaker with no verb at all
   if (subjectEnd === punctuation)
     return bareNameAllowed && resolves(f, first, subjectEnd) ? { cue: verbCue(first, ':'), subjectFirst: first, subjectEnd, end: subjectEnd } : null;
+  return nameAndVerbClause(f, first, subjectEnd, punctuation) ?? describedNameClause(f, first, punctuation);
+}
+
+/** "Dale shot back" / "Dale, the county clerk, put it". */
+function nameAndVerbClause(f: Finder, first: number, subjectEnd: number, punctuation: number): Attribution | null {
   let verb = subjectEnd;
   if (f.tokens[verb]!.text === ',') {
     // "Dale, the county clerk, put it": past the appositive
@@ -134,6 +150,18 @@ function clauseFrom(f: Finder, start: number, punctuation: number, bareNameAllow
   if (verb >= punctuation || !isPlainVerb(f, verb) || wordsIn(f, verb + 1, punctuation) > MAX_INTRODUCER_TAIL) return null;
   if (!resolves(f, first, subjectEnd)) return null;
   return { cue: verbCue(verb, f.tokens[verb]!.lower), subjectFirst: first, subjectEnd, end: verb + 1 };
+}
+
+/** "17-year-old Dale Ortiz echoed:" / "Harbor Town clerk Dale Ortiz issued the following statement:" — a described name and its verb. */
+function describedNameClause(f: Finder, first: number, punctuation: number): Attribution | null {
+  for (let verb = first + 1; verb < punctuation; verb++) {
+    const before = f.tokens[verb - 1]!;
+    if (!(before.isWord && before.capitalized) || !isPlainVerb(f, verb) || wordsIn(f, verb + 1, punctuation) > MAX_INTRODUCER_TAIL) continue;
+    // the first verb after a capitalised word decides: its subject must name a person
+    if (f.resolver.resolve(first, verb, recentSpeakers(f)).name === null) return null;
+    return { cue: verbCue(verb, f.tokens[verb]!.lower), subjectFirst: first, subjectEnd: verb, end: verb + 1 };
+  }
+  return null;
 }
 
 /** '"…"  ¶ – Dale Ortiz, Harbor Town.': a sentence that is a dash and a name, after a quote. */

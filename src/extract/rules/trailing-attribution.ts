@@ -54,8 +54,11 @@ export function trailingAttribution(f: Finder, first: number, limit: number): At
     const subjectEnd = phraseEnd(f, leadingCue.end, limit);
     return { cue: leadingCue, subjectFirst: leadingCue.end, subjectEnd, end: subjectEnd };
   }
+  // '“…,” as Dale said on Monday, …': the comparison names the speaker
+  if (f.tokens[index]!.lower === 'as' && !f.tokens[index]!.capitalized)
+    return cueAfterSubject(f, index + 1, limit) ?? verbAfterQuote(f, first, limit, index + 1);
   if (NOT_A_SUBJECT_START.has(f.tokens[index]!.lower)) return null;
-  return cueAfterSubject(f, index, limit) ?? verbAfterQuote(f, first, limit);
+  return cueAfterSubject(f, index, limit) ?? verbAfterQuote(f, first, limit, index);
 }
 
 /** "…," Dana Whitfield, the county treasurer, said — the cue within a few tokens of the quote. */
