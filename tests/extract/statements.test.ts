@@ -165,6 +165,13 @@ describe('speakers', () => {
     expect(statementWith(result, 'We agree on a lot').speakerName).toBe('Bernie Sanders');
   });
 
+  it('a quote paragraph after a paraphrase goes on with its named speaker, not with an unnamed one', () => {
+    const named = run('Dana Ortiz said the pier would close for the winter.\n\n"We had no choice, and the fishermen know it."');
+    expect(statementWith(named, 'We had no choice').speakerName).toBe('Dana Ortiz');
+    const unnamed = run('The harbor board said the pier would close for the winter.\n\n"We had no choice, and the fishermen know it."');
+    expect(statementWith(unnamed, 'We had no choice').speakerName).toBeNull();
+  });
+
   it('resolves a descriptor to the person holding that role', () => {
     const body = 'Senator Rand Paul visited Moscow.\n\n"It was productive," the senator said.';
     expect(statementWith(run(body), 'It was productive').speakerName).toBe('Rand Paul');

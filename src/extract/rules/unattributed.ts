@@ -39,7 +39,7 @@ function hasSpeaker(draft: DraftStatement): boolean {
  * - after another quote in the same paragraph ("A," he said. "B." or "A," he said. He paused.
  *   "B.") it continues that statement, which then spans both quotes;
  * - after a paraphrase in the same paragraph ("X may act, Schiff said. "B."") it is the same speaker;
- * - in the paragraph after a quote it is the same speaker going on;
+ * - in the paragraph after a quote, or after a paraphrase of a named speaker, it is the same speaker going on;
  * - otherwise (a lede quote) it goes to a nearby later statement that repeats its words
  *   ("Paul tweeted that he was honored …").
  * Quotes that did get a clause of their own but no speaker from it (a stray partial quote in a
@@ -71,7 +71,8 @@ export function attachUnattributedQuotes(body: string, drafts: DraftStatement[])
       result.push({ ...draft, speaker: previousInParagraph.speaker, channel: previousInParagraph.channel });
       return;
     }
-    if (previous !== undefined && isQuoteKind(previous.kind) && draft.paragraph - previous.paragraph <= 1) {
+    const continues = previous !== undefined && (isQuoteKind(previous.kind) || previous.speaker.name !== null);
+    if (previous !== undefined && continues && draft.paragraph - previous.paragraph <= 1) {
       result.push({ ...draft, speaker: previous.speaker, channel: previous.channel });
       return;
     }
