@@ -126,6 +126,13 @@ describe('attributions whose verb no lexicon lists', () => {
     expect(speakerFor('"An awful lot of people said no," recalled Dana Ortiz, the former clerk.', 'An awful lot')).toBe('Dana Ortiz');
   });
 
+  it('"…" comment, said X, a long description.  and  …, explained X, "…"', () => {
+    const body =
+      '"The count can be checked, but it seems unlikely" that the vote will change, said Dana Ortiz, deputy clerk for the harbor district of the county in its 2019 count.';
+    expect(speakerFor(body, 'The count can be checked')).toBe('Dana Ortiz');
+    expect(speakerFor('Because of how the wards were drawn, explained Dana Ortiz, "the count will take a week."', 'take a week')).toBe('Dana Ortiz');
+  });
+
   it('a described name before its verb introduces the quote', () => {
     const statement = 'Harbor Town clerk Dana Ortiz issued the following statement:\n\n"Our prayers are with the families."';
     expect(speakerFor(statement, 'Our prayers')).toBe('Dana Ortiz');

@@ -123,8 +123,8 @@ function clauseFrom(f: Finder, start: number, punctuation: number, bareNameAllow
   while (first < punctuation && (f.tokens[first]!.text === ',' || CLAUSE_LEAD_INS.has(f.tokens[first]!.lower))) first++;
   const opener = f.tokens[first];
   if (opener === undefined || first >= punctuation) return null;
-  // "Stated Dale:": a verb opening the sentence, its subject after it
-  if (opener.capitalized && SPEECH_VERBS.has(opener.lower)) {
+  // "Stated Dale:" / "…, explained Dale, “…”": a verb opening the clause, its subject after it
+  if (SPEECH_VERBS.has(opener.lower)) {
     const subjectEnd = nameOrPronounEnd(f, first + 1, punctuation);
     if (subjectEnd === punctuation && resolves(f, first + 1, subjectEnd))
       return { cue: verbCue(first, opener.lower), subjectFirst: first + 1, subjectEnd, end: subjectEnd };

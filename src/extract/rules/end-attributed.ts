@@ -11,7 +11,7 @@ export function endAttributed(f: Finder, sentence: Sentence, quotes: Quote[]): D
   const cues = findCues(f.tokens, sentence.firstToken, sentence.endToken, f.isQuoted);
   for (let position = cues.length - 1; position >= 0; position--) {
     const cue = cues[position]!;
-    const attribution = attributionAfterComma(f, sentence, cue);
+    const attribution = attributionAfterComma(f, sentence, cue, quotes.length > 0);
     if (attribution === null) continue;
     const commaToken = attribution.subjectFirst - 1;
     // "Much of that, he concedes, could be reversed …": the attribution interrupts the content
@@ -30,11 +30,11 @@ function interrupts(f: Finder, cue: Cue, sentence: Sentence): boolean {
 }
 
 /** ", X said" or ", said X" closing the sentence; returns null when the cue introduces content. */
-function attributionAfterComma(f: Finder, sentence: Sentence, cue: Cue): Attribution | null {
+function attributionAfterComma(f: Finder, sentence: Sentence, cue: Cue, quoted: boolean): Attribution | null {
   if (cue.isParticiple) return null; // "…, saying that" introduces content, it does not close it
   // ", she said, referencing the bank's drive to “cross-sell”": a participle clause after the
   // attribution is a statement of its own and does not reopen the content
-  if (!shortPlainTail(f, cue.end, sentence.endToken)) return null;
+  if (!shortPlainTail(f, cue.end, sentence.endToken) && !(quoted && namedWithAppositive(f, sentence, cue))) return null;
   if (cue.isAccordingTo) {
     const comma = f.tokens[cue.first - 1];
     if (comma?.text !== ',') return null;
@@ -55,6 +55,19 @@ function attributionAfterComma(f: Finder, sentence: Sentence, cue: Cue): Attribu
     if (isStop(f, index) || isQuoteChar(token.text)) return null;
   }
   return null;
+}
+
+/**
+ * '“…” comment, said Dale Ortiz, the clerk of the county who ran the count in 2019.': after a
+ * quotation, an inverted cue, a name and a description of any length, with no quotation after it.
+ */
+function namedWithAppositive(f: Finder, sentence: Sentence, cue: Cue): boolean {
+  const before = f.tokens[cue.first - 1];
+  if (cue.isAccordingTo || before === undefined || !(before.text === ',' || (isQuoteChar(before.text) && f.tokens[cue.first - 2]?.text === ','))) return false;
+  const nameEnd = phraseEnd(f, cue.end, sentence.endToken);
+  if (nameEnd <= cue.end || f.tokens[nameEnd]?.text !== ',') return false;
+  for (let index = nameEnd; index < sentence.endToken; index++) if (isQuoteChar(f.tokens[index]!.text)) return false;
+  return f.resolver.resolve(cue.end, nameEnd, []).name !== null;
 }
 
 /**
