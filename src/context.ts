@@ -1,4 +1,4 @@
-import { type TokenCheck, checkAuthorization } from './auth/tokens.js';
+import { type Credentials, type TokenCheck, checkAuthorization, readCredentials } from './auth/tokens.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Db } from './db/index.js';
 import { type Extractor, budgetedExtraction, createInProcessExtractor } from './extract-pool.js';
@@ -15,6 +15,8 @@ export interface Context {
   live: LiveStatements | undefined;
   /** The bearer token's check, made at most once per request and only when a field asks. */
   auth: () => Promise<TokenCheck>;
+  /** The bearer token as sent, for a write that checks it in its own SQL statement (createStatement). */
+  credentials: Credentials;
   /** Cuts this request's connection (a subscriber that stopped reading); absent without one. */
   disconnect: (() => void) | undefined;
   /** Runs the extractor within this request's extraction budget (src/extract-pool.ts). */
@@ -41,6 +43,7 @@ export function createContext(db: Db, options: ContextOptions = {}): Context {
     clock: options.clock ?? systemClock,
     live: options.live,
     auth: () => (check ??= checkAuthorization(db, options.authorization)),
+    credentials: readCredentials(options.authorization),
     disconnect: options.disconnect,
     extract: budgetedExtraction(options.extractor ?? createInProcessExtractor(), options.extractionBudgetMs ?? 10_000),
   };

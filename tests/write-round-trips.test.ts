@@ -1,8 +1,9 @@
-// createStatement's round trips, all of them: the editor token's check, then its write as one SQL
-// statement (a transaction by itself: no BEGIN or COMMIT), however many people it names; a span
-// adds one read of the article before it.
+// createStatement's round trips, all of them: without a span, one SQL statement (a transaction by
+// itself: no BEGIN or COMMIT) that checks the editor token and writes, however many people it
+// names; with a span, the token's check, one read of the article, then the write.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken, revokeToken } from '../src/auth/tokens.js';
 import { rowsOf } from '../src/db/index.js';
 import { codeOf, fieldOf, globalId } from './support/app.js';
 import { backendName } from './support/database.js';
@@ -27,9 +28,9 @@ afterAll(() => app?.close());
 // The live feed's reads of the log after the commit (same connection on PGlite) aside.
 const isMutation = (q: string) => !/pg_current_snapshot|from statement_events e/.test(q);
 
-async function counted(query: string, variables: Record<string, unknown>) {
+async function counted(query: string, variables: Record<string, unknown>, auth?: { token: string | null }) {
   const before = log.length;
-  const result = await app.gql(query, variables);
+  const result = await app.gql(query, variables, auth);
   if (process.env.SHOW_SQL) console.log(log.slice(before).join('\n---\n'));
   return { result, sql: log.slice(before).filter(isMutation) };
 }
@@ -93,7 +94,7 @@ describe(`createStatement round trips (${backendName})`, () => {
     expect(row).toEqual({ people: 4, mentions: 3, logged: 1 });
   });
 
-  it('without a span it is two round trips, with mentions or an unnamed source', async () => {
+  it('without a span it is one round trip, with mentions or an unnamed source', async () => {
     const f = await fixture();
     for (const input of [
       { articleId: f.articleId, text: 'The bridge is late.', kind: 'PARAPHRASE', speakerLabel: 'an engineer' },
@@ -101,11 +102,34 @@ describe(`createStatement round trips (${backendName})`, () => {
     ]) {
       const { result, sql: statements } = await counted(CREATE_ID, { input });
       expect(result.errors).toBeUndefined();
-      expect(statements).toHaveLength(2);
+      expect(statements).toHaveLength(1);
     }
   });
 
-  it('a missing article, speaker, event or mention is NOT_FOUND naming the field, after the same two round trips, and nothing is stored', async () => {
+  it('the one statement writes nothing for a token that is unknown, altered or revoked, and says which', async () => {
+    const f = await fixture();
+    const count = async () => Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
+    const before = await count();
+    const { token } = await createToken(app.db, `round-trips ${backendName} ${n}`);
+    const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    const input = { articleId: f.articleId, text: 'Refused words.', kind: 'PARAPHRASE', speakerId: f.speakerId };
+    for (const [label, sent, code, trips] of [
+      ['no token', null, 'UNAUTHENTICATED', 0],
+      ['an unknown key id', `ngt_${'0'.repeat(16)}_${'A'.repeat(43)}`, 'UNAUTHENTICATED', 2],
+      ['an altered secret', altered, 'UNAUTHENTICATED', 2],
+    ] as const) {
+      const { result, sql: statements } = await counted(CREATE_ID, { input }, { token: sent });
+      expect([label, codeOf(result)]).toEqual([label, code]);
+      // the write that found no editor, then the check that tells why
+      expect([label, statements.length]).toEqual([label, trips]);
+    }
+    expect((await counted(CREATE_ID, { input }, { token })).result.errors).toBeUndefined();
+    expect(await revokeToken(app.db, `round-trips ${backendName} ${n}`)).toBe(true);
+    expect(codeOf((await counted(CREATE_ID, { input }, { token })).result)).toBe('FORBIDDEN');
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('a missing article, speaker, event or mention is NOT_FOUND naming the field, after the same one round trip, and nothing is stored', async () => {
     const f = await fixture();
     const before = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
     for (const [field, extra] of [
@@ -116,7 +140,7 @@ describe(`createStatement round trips (${backendName})`, () => {
     ] as const) {
       const { result, sql: statements } = await counted(CREATE_ID, { input: { articleId: f.articleId, text: 'Late again.', kind: 'PARAPHRASE', ...extra } });
       expect([codeOf(result), fieldOf(result)]).toEqual(['NOT_FOUND', field]);
-      expect(statements).toHaveLength(2);
+      expect(statements).toHaveLength(1);
     }
     const after = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
     expect(after).toBe(before);

@@ -13,6 +13,9 @@ export interface Editor {
 
 export type TokenCheck = { ok: true; editor: Editor } | { ok: false; reason: 'missing' | 'invalid' | 'revoked' };
 
+/** An `Authorization` header read without the database: the key id that finds the row and the token's hash. */
+export type Credentials = { ok: true; keyId: string; tokenHash: string } | { ok: false; reason: 'missing' | 'invalid' };
+
 export interface TokenSummary {
   id: number;
   name: string;
@@ -57,16 +60,22 @@ export async function revokeToken(db: Db, name: string, now: Date = new Date()):
   return rows.length > 0;
 }
 
-/** Checks an `Authorization` header value. */
-export async function checkAuthorization(db: Db, header: string | null | undefined): Promise<TokenCheck> {
+export function readCredentials(header: string | null | undefined): Credentials {
   if (!header) return { ok: false, reason: 'missing' };
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const match = bearer ? TOKEN_PATTERN.exec(bearer[1]!) : null;
   if (!match) return { ok: false, reason: 'invalid' };
-  const [row] = await db.select().from(editorTokens).where(eq(editorTokens.keyId, match[1]!)).limit(1);
-  // Hash anyway when no row matches, so timing does not tell a known key id from an unknown one.
+  return { ok: true, keyId: match[1]!, tokenHash: hashToken(bearer![1]!) };
+}
+
+/** Checks an `Authorization` header value. */
+export async function checkAuthorization(db: Db, header: string | null | undefined): Promise<TokenCheck> {
+  const credentials = readCredentials(header);
+  if (!credentials.ok) return credentials;
+  const [row] = await db.select().from(editorTokens).where(eq(editorTokens.keyId, credentials.keyId)).limit(1);
+  // Compare anyway when no row matches, so timing does not tell a known key id from an unknown one.
   const expected = Buffer.from(row?.tokenHash ?? hashToken('not a token'), 'hex');
-  const actual = Buffer.from(hashToken(bearer![1]!), 'hex');
+  const actual = Buffer.from(credentials.tokenHash, 'hex');
   if (!row || expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { ok: false, reason: 'invalid' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
   return { ok: true, editor: { id: row.id, name: row.name } };

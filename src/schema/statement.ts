@@ -11,7 +11,8 @@ import { lockedCount, lockedExists, mustAllExist, mustExist, notFound, notNull, 
 import { loadNodes } from './refs.js';
 import { listField, requiredToOneField, rootListConnection, toOneField } from './reads.js';
 import { reads, readsTable } from '../read/fields.js';
-import { articlePeople, articles, events, people, quotations, statementMentions, statements } from '../db/schema.js';
+import { articlePeople, articles, editorTokens, events, people, quotations, statementMentions, statements } from '../db/schema.js';
+import { requireEditor } from '../auth/editor.js';
 import { badInput, userError } from '../errors.js';
 import type { StatementNode } from '../read/loaders.js';
 import { matchingQuotation, quotationOf, relinkQuotations } from '../ingest/quotations.js';
@@ -166,6 +167,8 @@ builder.relayMutationField(
       // A span must fit in the body, and a quote's span hold its words: only then is the body read.
       const placed = input.span != null || input.spans != null;
       const compareWords = input.kind !== 'PARAPHRASE' && placed;
+      // Without a span to check first, the write's one statement checks the token too: one round trip.
+      const editorInStatement = !placed && ctx.credentials.ok;
       const written = write(
         ctx,
         async (db) => {
@@ -192,6 +195,7 @@ builder.relayMutationField(
               articleVersion = article.version;
             }
             const result = await insertStatement(db, {
+              editor: editorInStatement && ctx.credentials.ok ? ctx.credentials : null,
               articleId,
               articleVersion,
               speakerId,
@@ -207,6 +211,11 @@ builder.relayMutationField(
               spans: placement.spans,
               mentionIds,
             });
+            if (!result.found.editor) {
+              await requireEditor(ctx); // throws, saying why: an unknown or a revoked token
+              if (attempt < 5) continue; // the token became valid meanwhile
+              throw userError('UNAUTHENTICATED', 'The editor token is not valid.');
+            }
             if (!result.found.article) throw notFound('article', 'input.articleId');
             if (!result.found.articleUnchanged) {
               if (attempt < 5) continue;
@@ -221,7 +230,7 @@ builder.relayMutationField(
           }
         },
         undefined,
-        { oneStatement: true },
+        { oneStatement: true, editorInStatement },
       );
       // The payload shows the row as inserted (nothing else in the statement changes it), so
       // reading it back would only repeat it.
@@ -360,6 +369,8 @@ async function linkArticlePeople(tx: Db, articleId: number, speakerId: number | 
 }
 
 interface NewStatement {
+  /** The token to check in the statement (nothing is written unless it is an editor's); null when checked before. */
+  editor: { keyId: string; tokenHash: string } | null;
   articleId: number;
   /** The article's row version (`xmin`) its spans were checked against, if they were. */
   articleVersion: string | null;
@@ -408,13 +419,20 @@ async function insertStatement(db: Db, s: NewStatement) {
         select published_at, ${s.articleVersion == null ? sql`true` : sql`xmin = ${s.articleVersion}::xid`} as unchanged
         from ${articles} where id = ${s.articleId}::int for share
       ),
+      editor as (
+        select ${
+          s.editor == null
+            ? sql`true`
+            : sql`exists (select 1 from ${editorTokens} where key_id = ${s.editor.keyId}::text and token_hash = ${s.editor.tokenHash}::text and revoked_at is null)`
+        } as ok
+      ),
       found as (
-        select exists (select 1 from a) as article, coalesce((select unchanged from a), false) as article_unchanged,
+        select (select ok from editor) as editor, exists (select 1 from a) as article, coalesce((select unchanged from a), false) as article_unchanged,
           ${s.speakerId == null ? sql`true` : lockedExists(people, s.speakerId)} as speaker,
           ${s.eventId == null ? sql`true` : lockedExists(events, s.eventId)} as event,
           ${s.mentionIds.length === 0 ? sql`true` : sql`${lockedCount(people, s.mentionIds)} = ${s.mentionIds.length}::int`} as mentions
       ),
-      ok as (select a.published_at from a, found where a.unchanged and found.speaker and found.event and found.mentions),
+      ok as (select a.published_at from a, found where found.editor and a.unchanged and found.speaker and found.event and found.mentions),
       mq as (select ${matched} as id),
       q as (${newQuotation}),
       s as (
@@ -435,10 +453,11 @@ async function insertStatement(db: Db, s: NewStatement) {
         select ${s.articleId}::int, p from ok, unnest(${intList(personIds)}) p
         on conflict do nothing
       )
-      select found.article, found.article_unchanged, found.speaker, found.event, found.mentions, s.* from found left join s on true`),
+      select found.editor, found.article, found.article_unchanged, found.speaker, found.event, found.mentions, s.* from found left join s on true`),
   );
   const r = row!;
   const found = {
+    editor: Boolean(r.editor),
     article: Boolean(r.article),
     articleUnchanged: Boolean(r.article_unchanged),
     speaker: Boolean(r.speaker),
