@@ -48,6 +48,8 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 && argv[i + 1] && !argv[i + 1]!.startsWith('--') ? argv[i + 1]! : dflt;
 };
 const flag = (name: string) => argv.includes(`--${name}`);
+/** An older Newsgraph (a commit, or a directory holding one) run beside this checkout as `baseline`. */
+const baselineSpec = opt('baseline', process.env.BENCH_NEWSGRAPH_DIR ?? '');
 const options = {
   sizes: opt('sizes', 'S,M')
     .split(',')
@@ -58,12 +60,7 @@ const options = {
   workloads: opt('workloads', 'W1,W2,W3,W4,W5,W6,W7')
     .split(',')
     .map((s) => s.trim().toUpperCase()),
-  /** An older Newsgraph (a commit, or a directory holding one) run beside this checkout as `baseline`. */
-  baseline: opt('baseline', process.env.BENCH_NEWSGRAPH_DIR ?? ''),
-  systems: opt(
-    'systems',
-    process.env.BENCH_NEWSGRAPH_DIR || argv.includes('--baseline') ? 'newsgraph,baseline,postgraphile,floor' : 'newsgraph,postgraphile,floor',
-  )
+  systems: opt('systems', baselineSpec ? 'newsgraph,baseline,postgraphile,floor' : 'newsgraph,postgraphile,floor')
     .split(',')
     .map((s) => s.trim()) as SystemName[],
   seed: Number(opt('seed', '42')),
@@ -107,7 +104,7 @@ function baselineTree(spec: string): { dir: string; label: string } | null {
   symlinkSync(path.join(ROOT_DIR, 'node_modules'), path.join(dir, 'node_modules'));
   return { dir, label: `commit ${commit}` };
 }
-const baseline = options.systems.includes('baseline') ? baselineTree(options.baseline) : null;
+const baseline = options.systems.includes('baseline') ? baselineTree(baselineSpec) : null;
 if (options.systems.includes('baseline') && baseline === null) throw new Error('--systems baseline needs --baseline <commit or directory>');
 const start = (name: SystemName, opts: Omit<Parameters<typeof startSystem>[1], 'baselineDir'>) => startSystem(name, { ...opts, baselineDir: baseline?.dir });
 

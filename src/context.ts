@@ -1,4 +1,4 @@
-import { type Credentials, type TokenCheck, checkAuthorization, readCredentials } from './auth/tokens.js';
+import { type Credentials, type TokenCheck, checkCredentials, readCredentials } from './auth/tokens.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Db } from './db/index.js';
 import { type Extractor, budgetedExtraction, createInProcessExtractor } from './extract-pool.js';
@@ -15,8 +15,8 @@ export interface Context {
   live: LiveStatements | undefined;
   /** The bearer token's check, made at most once per request and only when a field asks. */
   auth: () => Promise<TokenCheck>;
-  /** The bearer token as sent, for a write that checks it in its own SQL statement (createStatement). */
-  credentials: Credentials;
+  /** The bearer token as sent (read and hashed once, when first asked), for a write that checks it in its own SQL statement. */
+  credentials: () => Credentials;
   /** Cuts this request's connection (a subscriber that stopped reading); absent without one. */
   disconnect: (() => void) | undefined;
   /** Runs the extractor within this request's extraction budget (src/extract-pool.ts). */
@@ -36,14 +36,16 @@ export interface ContextOptions {
 
 /** A fresh context (and so fresh loaders) for every request: nothing cached leaks between users. */
 export function createContext(db: Db, options: ContextOptions = {}): Context {
+  let credentials: Credentials | undefined;
   let check: Promise<TokenCheck> | undefined;
+  const readOnce = () => (credentials ??= readCredentials(options.authorization));
   return {
     db,
     loaders: createLoaders(db),
     clock: options.clock ?? systemClock,
     live: options.live,
-    auth: () => (check ??= checkAuthorization(db, options.authorization)),
-    credentials: readCredentials(options.authorization),
+    auth: () => (check ??= checkCredentials(db, readOnce())),
+    credentials: readOnce,
     disconnect: options.disconnect,
     extract: budgetedExtraction(options.extractor ?? createInProcessExtractor(), options.extractionBudgetMs ?? 10_000),
   };

@@ -40,6 +40,8 @@ const CREATE = `mutation($input: CreateStatementInput!) { createStatement(input:
 // Only the mutation's own statements: the payload's nested fields are reads, counted elsewhere.
 const CREATE_ID = `mutation($input: CreateStatementInput!) { createStatement(input: $input) { statement { id } } }`;
 
+const statementCount = async () => Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
+
 let n = 0;
 async function fixture() {
   const body = 'The mayor said "we will build the bridge by spring" at the opening.';
@@ -108,8 +110,7 @@ describe(`createStatement round trips (${backendName})`, () => {
 
   it('the one statement writes nothing for a token that is unknown, altered or revoked, and says which', async () => {
     const f = await fixture();
-    const count = async () => Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
-    const before = await count();
+    const before = await statementCount();
     const { token } = await createToken(app.db, `round-trips ${backendName} ${n}`);
     const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     const input = { articleId: f.articleId, text: 'Refused words.', kind: 'PARAPHRASE', speakerId: f.speakerId };
@@ -126,12 +127,12 @@ describe(`createStatement round trips (${backendName})`, () => {
     expect((await counted(CREATE_ID, { input }, { token })).result.errors).toBeUndefined();
     expect(await revokeToken(app.db, `round-trips ${backendName} ${n}`)).toBe(true);
     expect(codeOf((await counted(CREATE_ID, { input }, { token })).result)).toBe('FORBIDDEN');
-    expect(await count()).toBe(before + 1);
+    expect(await statementCount()).toBe(before + 1);
   });
 
   it('a missing article, speaker, event or mention is NOT_FOUND naming the field, after the same one round trip, and nothing is stored', async () => {
     const f = await fixture();
-    const before = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
+    const before = await statementCount();
     for (const [field, extra] of [
       ['input.speakerId', { speakerId: globalId('Person', 999999) }],
       ['input.eventId', { speakerId: f.speakerId, eventId: globalId('Event', 999999) }],
@@ -142,7 +143,7 @@ describe(`createStatement round trips (${backendName})`, () => {
       expect([codeOf(result), fieldOf(result)]).toEqual(['NOT_FOUND', field]);
       expect(statements).toHaveLength(1);
     }
-    const after = Number(rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from statements`))[0]!.n);
+    const after = await statementCount();
     expect(after).toBe(before);
   });
 

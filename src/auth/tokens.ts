@@ -69,8 +69,10 @@ export function readCredentials(header: string | null | undefined): Credentials 
 }
 
 /** Checks an `Authorization` header value. */
-export async function checkAuthorization(db: Db, header: string | null | undefined): Promise<TokenCheck> {
-  const credentials = readCredentials(header);
+export const checkAuthorization = (db: Db, header: string | null | undefined): Promise<TokenCheck> => checkCredentials(db, readCredentials(header));
+
+/** Checks credentials read from a header against the stored tokens. */
+export async function checkCredentials(db: Db, credentials: Credentials): Promise<TokenCheck> {
   if (!credentials.ok) return credentials;
   const [row] = await db.select().from(editorTokens).where(eq(editorTokens.keyId, credentials.keyId)).limit(1);
   // Compare anyway when no row matches, so timing does not tell a known key id from an unknown one.

@@ -168,7 +168,8 @@ builder.relayMutationField(
       const placed = input.span != null || input.spans != null;
       const compareWords = input.kind !== 'PARAPHRASE' && placed;
       // Without a span to check first, the write's one statement checks the token too: one round trip.
-      const editorInStatement = !placed && ctx.credentials.ok;
+      const credentials = placed ? null : ctx.credentials();
+      const editor = credentials?.ok ? credentials : null;
       const written = write(
         ctx,
         async (db) => {
@@ -195,7 +196,7 @@ builder.relayMutationField(
               articleVersion = article.version;
             }
             const result = await insertStatement(db, {
-              editor: editorInStatement && ctx.credentials.ok ? ctx.credentials : null,
+              editor,
               articleId,
               articleVersion,
               speakerId,
@@ -230,7 +231,7 @@ builder.relayMutationField(
           }
         },
         undefined,
-        { oneStatement: true, editorInStatement },
+        { oneStatement: true, editorInStatement: editor !== null },
       );
       // The payload shows the row as inserted (nothing else in the statement changes it), so
       // reading it back would only repeat it.
@@ -394,14 +395,18 @@ const intList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}
 
 /**
  * The whole write of createStatement in one SQL statement, so one transaction with no BEGIN or
- * COMMIT round trip: it checks (and locks until commit) the article, speaker, event and mentions,
- * and only when all are there inserts the statement, its new quotation (if its words are the first
+ * COMMIT round trip: it checks the editor's token when given one, and checks (and locks until
+ * commit) the article, speaker, event and mentions, and only when all are there inserts the statement, its new quotation (if its words are the first
  * report of one), its mentions and the article's links to its people as data-modifying CTEs. It
  * returns which check failed, or the row. The quotation meets a concurrent insert of the same words
  * on its unique key (as linkQuotations does); the triggers (live log, quotation counts) and foreign
  * keys run at the end of the statement, when every CTE's rows are there.
  */
 async function insertStatement(db: Db, s: NewStatement) {
+  const editorFound =
+    s.editor == null
+      ? sql`true`
+      : sql`exists (select 1 from ${editorTokens} where key_id = ${s.editor.keyId}::text and token_hash = ${s.editor.tokenHash}::text and revoked_at is null)`;
   const saidAt = sql`coalesce(${s.saidAt?.toISOString() ?? null}::timestamptz, ok.published_at)`;
   const matched = s.quotation
     ? sql`(${matchingQuotation(sql`${s.speakerId}::int`, sql`${s.quotation.key}::text`, sql`${s.quotation.words}::text`)})`
@@ -419,15 +424,8 @@ async function insertStatement(db: Db, s: NewStatement) {
         select published_at, ${s.articleVersion == null ? sql`true` : sql`xmin = ${s.articleVersion}::xid`} as unchanged
         from ${articles} where id = ${s.articleId}::int for share
       ),
-      editor as (
-        select ${
-          s.editor == null
-            ? sql`true`
-            : sql`exists (select 1 from ${editorTokens} where key_id = ${s.editor.keyId}::text and token_hash = ${s.editor.tokenHash}::text and revoked_at is null)`
-        } as ok
-      ),
       found as (
-        select (select ok from editor) as editor, exists (select 1 from a) as article, coalesce((select unchanged from a), false) as article_unchanged,
+        select ${editorFound} as editor, exists (select 1 from a) as article, coalesce((select unchanged from a), false) as article_unchanged,
           ${s.speakerId == null ? sql`true` : lockedExists(people, s.speakerId)} as speaker,
           ${s.eventId == null ? sql`true` : lockedExists(events, s.eventId)} as event,
           ${s.mentionIds.length === 0 ? sql`true` : sql`${lockedCount(people, s.mentionIds)} = ${s.mentionIds.length}::int`} as mentions

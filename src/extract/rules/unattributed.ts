@@ -71,8 +71,7 @@ export function attachUnattributedQuotes(body: string, drafts: DraftStatement[])
       result.push({ ...draft, speaker: previousInParagraph.speaker, channel: previousInParagraph.channel });
       return;
     }
-    const continues = previous !== undefined && (isQuoteKind(previous.kind) || previous.speaker.name !== null);
-    if (previous !== undefined && continues && draft.paragraph - previous.paragraph <= 1) {
+    if (previous !== undefined && (isQuoteKind(previous.kind) || previous.speaker.name !== null) && draft.paragraph - previous.paragraph <= 1) {
       result.push({ ...draft, speaker: previous.speaker, channel: previous.channel });
       return;
     }
