@@ -1,6 +1,6 @@
 // Turns the learned tagger's labels into attributions: each run of Content tokens (runs split only
-// by an interrupting attribution are one content) with the Cue and Source runs nearest to it in
-// its sentence.
+// by an interrupting attribution within one sentence are one content) with the Cue and Source runs
+// nearest to it in its sentence.
 import { type TextAnalysis, paragraphTokenRanges } from './analysis.js';
 import type { NameMention } from './names.js';
 import { type TaggedRun, type TaggerModel, decode, paragraphFeatures, runsOf } from './tagger.js';
@@ -22,28 +22,11 @@ export function tagAttributions(analysis: TextAnalysis, inName: Uint8Array, mode
   for (const range of ranges) {
     const features = paragraphFeatures({ tokens, ...range, sentenceOf: (index) => sentenceOf[index]!, isQuoted: analysis.isQuoted, inName }, model);
     const runs = runsOf(decode(features, model.weights, model.transitions, model.scale), range.first);
-    const contents: { fragments: { first: number; end: number }[]; inner: TaggedRun[] }[] = [];
-    let pending: TaggedRun[] = [];
-    for (const run of runs) {
-      if (run.kind !== 'C') {
-        pending.push(run);
-        continue;
-      }
-      const last = contents[contents.length - 1];
-      const previousEnd = last?.fragments[last.fragments.length - 1]?.end ?? -1;
-      // only attribution tokens and punctuation between two content runs: one interrupted content
-      const gapIsAttribution =
-        last !== undefined &&
-        pending.length > 0 &&
-        run.first - previousEnd <= MAX_INTERRUPTION &&
-        pending.some((other) => other.kind === 'V') &&
-        everyGapTokenIs(previousEnd, run.first, (index) => !tokens[index]!.isWord || pending.some((other) => index >= other.first && index < other.end));
-      if (gapIsAttribution) {
-        last.fragments.push({ first: run.first, end: run.end });
-        last.inner.push(...pending);
-      } else contents.push({ fragments: [{ first: run.first, end: run.end }], inner: [] });
-      pending = [];
-    }
+    const contents = groupContents(
+      runs,
+      (index) => tokens[index]!.isWord,
+      (index) => sentenceOf[index]!,
+    );
     const cues = runs.filter((run) => run.kind === 'V');
     const sources = runs.filter((run) => run.kind === 'S');
     for (const content of contents) {
@@ -57,6 +40,43 @@ export function tagAttributions(analysis: TextAnalysis, inName: Uint8Array, mode
     }
   }
   return result;
+}
+
+export interface GroupedContent {
+  /** token ranges of the content's fragments, in order */
+  fragments: { first: number; end: number }[];
+  /** the attribution runs that interrupt it */
+  inner: TaggedRun[];
+}
+
+/**
+ * The tagged contents of a paragraph: each Content run, or several joined when only attribution
+ * tokens and punctuation of one sentence lie between them ("…, he said, …"). Across a sentence end,
+ * the second run is a statement of its own, with its own cue.
+ */
+export function groupContents(runs: readonly TaggedRun[], isWord: (index: number) => boolean, sentenceOf: (index: number) => number): GroupedContent[] {
+  const contents: GroupedContent[] = [];
+  let pending: TaggedRun[] = [];
+  for (const run of runs) {
+    if (run.kind !== 'C') {
+      pending.push(run);
+      continue;
+    }
+    const last = contents[contents.length - 1];
+    const previousEnd = last?.fragments[last.fragments.length - 1]?.end ?? -1;
+    const interrupted =
+      last !== undefined &&
+      pending.some((other) => other.kind === 'V') &&
+      run.first - previousEnd <= MAX_INTERRUPTION &&
+      sentenceOf(run.first) === sentenceOf(previousEnd - 1) &&
+      everyGapTokenIs(previousEnd, run.first, (index) => !isWord(index) || pending.some((other) => index >= other.first && index < other.end));
+    if (interrupted) {
+      last.fragments.push({ first: run.first, end: run.end });
+      last.inner.push(...pending);
+    } else contents.push({ fragments: [{ first: run.first, end: run.end }], inner: [] });
+    pending = [];
+  }
+  return contents;
 }
 
 /**
