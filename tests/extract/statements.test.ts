@@ -64,6 +64,16 @@ describe('quote shapes', () => {
     expect(statement.speakerName).toBe('Tim Kaine');
   });
 
+  it('a quote paragraph with no attribution after a quote goes on with that quotation', () => {
+    const body = '“The bridge will open in May,” Mayor Ana Ruiz said on Monday.\n\n“After that, the ferry stops.”\n\nThe council meets in June.';
+    const result = run(body);
+    const statement = statementWith(result, 'The bridge will open in May');
+    expect(statement.text).toBe('The bridge will open in May … After that, the ferry stops.');
+    expect(statement.spans.map((span) => body.slice(span.start, span.end))).toEqual(['The bridge will open in May,', 'After that, the ferry stops.']);
+    expect(statement.speakerName).toBe('Ana Ruiz');
+    expect(result.statements.filter((candidate) => candidate.kind !== 'PARAPHRASE')).toHaveLength(1);
+  });
+
   it('a partial quote embedded in the reporter sentence', () => {
     const body = 'Rand Paul said the letter "emphasized the importance of further engagement."';
     const statement = statementWith(run(body), 'emphasized the importance');

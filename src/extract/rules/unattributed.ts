@@ -34,12 +34,22 @@ function hasSpeaker(draft: DraftStatement): boolean {
   return draft.speaker.name !== null || draft.speaker.label !== null;
 }
 
+/** The quote `next` goes on with: one statement of both, in fragments. */
+function continueQuote(quote: DraftStatement, next: DraftStatement): void {
+  quote.span = { start: quote.span.start, end: next.span.end };
+  quote.pieces = [...quote.pieces, ...next.pieces];
+  quote.kind = 'DIRECT_QUOTE';
+  // a quote running on over several paragraphs stays one: the next paragraph continues from here
+  quote.paragraph = next.paragraph;
+}
+
 /**
  * Gives quotes without their own attribution a speaker:
  * - after another quote in the same paragraph ("A," he said. "B." or "A," he said. He paused.
- *   "B.") it continues that statement, which then spans both quotes;
+ *   "B.") or opening the next one (a quotation running on over paragraphs), it continues that
+ *   statement, which then spans both quotes in fragments;
  * - after a paraphrase in the same paragraph ("X may act, Schiff said. "B."") it is the same speaker;
- * - in the paragraph after a quote, or after a paraphrase of a named speaker, it is the same speaker going on;
+ * - in the paragraph after a paraphrase of a named speaker, it is the same speaker going on;
  * - otherwise (a lede quote) it goes to a nearby later statement that repeats its words
  *   ("Paul tweeted that he was honored …").
  * Quotes that did get a clause of their own but no speaker from it (a stray partial quote in a
@@ -61,9 +71,7 @@ export function attachUnattributedQuotes(body: string, drafts: DraftStatement[])
     const sameParagraph = result.filter((other) => other.paragraph === draft.paragraph);
     const previousQuote = sameParagraph.filter((other) => isQuoteKind(other.kind)).pop();
     if (previousQuote !== undefined) {
-      previousQuote.span = { start: previousQuote.span.start, end: draft.span.end };
-      previousQuote.pieces = [...previousQuote.pieces, ...draft.pieces];
-      if (previousQuote.kind === 'PARTIAL_QUOTE') previousQuote.kind = 'DIRECT_QUOTE';
+      continueQuote(previousQuote, draft);
       return;
     }
     const previousInParagraph = sameParagraph[sameParagraph.length - 1];
@@ -71,7 +79,11 @@ export function attachUnattributedQuotes(body: string, drafts: DraftStatement[])
       result.push({ ...draft, speaker: previousInParagraph.speaker, channel: previousInParagraph.channel });
       return;
     }
-    if (previous !== undefined && (isQuoteKind(previous.kind) || previous.speaker.name !== null) && draft.paragraph - previous.paragraph <= 1) {
+    if (previous !== undefined && isQuoteKind(previous.kind) && isQuoteKind(draft.kind) && draft.paragraph - previous.paragraph === 1) {
+      continueQuote(previous, draft);
+      return;
+    }
+    if (previous !== undefined && previous.speaker.name !== null && draft.paragraph - previous.paragraph <= 1) {
       result.push({ ...draft, speaker: previous.speaker, channel: previous.channel });
       return;
     }
