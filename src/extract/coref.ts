@@ -29,6 +29,8 @@ const ADVERBIAL_OPENERS = new Set(
     ' ',
   ),
 );
+/** Conjunctions opening a subordinate clause: the subject of a cue inside it starts after them. */
+const SUBORDINATORS = new Set('after as when while before because since although though until unless once whereas if'.split(' '));
 const PLURAL_PRONOUNS = new Set(['they', 'we', 'them']);
 /** Labels longer than this are clauses, not a description of a source. */
 const MAX_LABEL_TOKENS = 24;
@@ -64,7 +66,7 @@ export class SpeakerResolver {
    */
   resolve(first: number, end: number, recentSpeakers: readonly Speaker[]): Speaker {
     if (end <= first) return NO_SPEAKER;
-    const chunks = this.chunks(first, end);
+    const chunks = this.chunks(this.afterSubordinator(first, end), end);
     // A name anywhere in the subject beats a descriptor: "Putin's press secretary, Dmitry Peskov"
     for (const chunk of chunks) {
       const named = this.headName(chunk.first, chunk.end);
@@ -75,6 +77,19 @@ export class SpeakerResolver {
       if (speaker !== null) return speaker;
     }
     return NO_SPEAKER;
+  }
+
+  /**
+   * "grounded after The New York Times reported", "As Politico revealed": the subject of a cue in a
+   * subordinate clause is what follows its conjunction, when no comma comes between them and the cue.
+   */
+  private afterSubordinator(first: number, end: number): number {
+    for (let index = end - 1; index >= first; index--) {
+      const token = this.tokens[index]!;
+      if (token.text === ',' || token.text === ';' || token.text === ':' || token.text === '(' || token.text === ')') return first;
+      if (SUBORDINATORS.has(token.lower) && !this.isQuoted(token.start)) return index + 1 < end ? index + 1 : first;
+    }
+    return first;
   }
 
   /** Comma-separated chunks, without relative clauses ("Flynn, a top Trump surrogate,"). */

@@ -175,6 +175,16 @@ describe('paraphrase', () => {
 });
 
 describe('speakers', () => {
+  it('the subject of a cue in a subordinate clause is the one after its conjunction', () => {
+    const after = run('The ferry was halted last week after the Harbor Gazette reported that its license had lapsed.');
+    expect(statementWith(after, 'its license had lapsed').speakerLabel).toBe('the Harbor Gazette');
+    const as = run('As the Valley Times revealed, the county agreed to sell the old mill.');
+    expect(statementWith(as, 'the county agreed').speakerLabel).toBe('the Valley Times');
+    // a comma between the conjunction and the cue: the clause is an adverbial, the subject comes after it
+    const adverbial = run('After the vote, Mayor Ines Okafor said the mill would be sold.');
+    expect(statementWith(adverbial, 'the mill would be sold').speakerName).toBe('Ines Okafor');
+  });
+
   it('resolves he and she to the most recent person of that gender', () => {
     const body = 'Hillary Clinton met Bernie Sanders on Monday.\n\n"It went well," she said.\n\n"We agree on a lot," he said.';
     const result = run(body);
