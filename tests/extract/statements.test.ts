@@ -175,6 +175,11 @@ describe('paraphrase', () => {
 });
 
 describe('speakers', () => {
+  it('a participle cue after the main clause takes its subject, a modifier after "the" being no verb', () => {
+    const body = 'The retired surgeon Omar Haddad has given no details about his plan, saying only that he was "refining a few things."';
+    expect(statementWith(run(body), 'refining a few things').speakerName).toBe('Omar Haddad');
+  });
+
   it('the subject of a cue in a subordinate clause is the one after its conjunction', () => {
     const after = run('The ferry was halted last week after the Harbor Gazette reported that its license had lapsed.');
     expect(statementWith(after, 'its license had lapsed').speakerLabel).toBe('the Harbor Gazette');

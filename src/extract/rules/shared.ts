@@ -20,6 +20,7 @@ const BETWEEN_CUE_AND_THAT = new Set(
     ' ',
   ),
 );
+const NOUN_DETERMINERS = new Set('the a an his her their its our this that these those'.split(' '));
 const SENTENCE_PUNCTUATION = new Set(['.', '?', '!', '…']);
 const LEADING_ADVERBIALS = new Set('in on at after during while when before following speaking asked'.split(' '));
 /** Words that, after a comma, open a clause of the reporter's own rather than more of the content. */
@@ -109,7 +110,13 @@ export function leadingAttribution(f: Finder, sentence: Sentence, cue: Cue, cues
     // "Hale attacked Finch for her support …, saying …": the main clause's subject speaks
     const clauseFirst = Math.max(subjectFirst, afterLeadingAdverbial(f, sentence, cue.first));
     let clauseEnd = clauseFirst + 1;
-    while (clauseEnd < cue.first && !(f.tokens[clauseEnd]!.isWord && !f.tokens[clauseEnd]!.capitalized && isVerbForm(f.tokens[clauseEnd]!.lower))) clauseEnd++;
+    // the clause's verb: the first lowercase verb form, not a modifier after a determiner ("The retired neurosurgeon")
+    const isClauseVerb = (index: number): boolean => {
+      const token = f.tokens[index]!;
+      if (!token.isWord || token.capitalized || !isVerbForm(token.lower)) return false;
+      return !NOUN_DETERMINERS.has(f.tokens[index - 1]?.lower ?? '');
+    };
+    while (clauseEnd < cue.first && !isClauseVerb(clauseEnd)) clauseEnd++;
     clauseEnd = skipAuxiliariesBackward(f.tokens, clauseEnd, clauseFirst);
     if (clauseEnd > clauseFirst && clauseEnd < cue.first - 1) return { cue, subjectFirst: clauseFirst, subjectEnd: clauseEnd, end: cue.end };
   }
