@@ -74,6 +74,16 @@ describe('quote shapes', () => {
     expect(result.statements.filter((candidate) => candidate.kind !== 'PARAPHRASE')).toHaveLength(1);
   });
 
+  it('"…, adding: …" and "…, saying the …" start a statement of their own', () => {
+    const colon = run('Mayor Ana Ruiz said no meeting with the governor was planned, adding: "If one is proposed we will consider it."');
+    expect(statementWith(colon, 'no meeting').text).toBe('no meeting with the governor was planned');
+    expect(statementWith(colon, 'If one is proposed').kind).toBe('DIRECT_QUOTE');
+    const bare = run('Mayor Ana Ruiz said the accord came too late, saying the agreement goes "nowhere near far enough."');
+    expect(statementWith(bare, 'the accord').text).toBe('the accord came too late');
+    expect(statementWith(bare, 'nowhere near').text).toBe('the agreement goes "nowhere near far enough."');
+    expect(statementWith(bare, 'nowhere near').speakerName).toBe('Ana Ruiz');
+  });
+
   it('a partial quote embedded in the reporter sentence', () => {
     const body = 'Rand Paul said the letter "emphasized the importance of further engagement."';
     const statement = statementWith(run(body), 'emphasized the importance');

@@ -71,13 +71,20 @@ export function speakerOf(f: Finder, attribution: Attribution): Speaker {
   return f.resolver.resolve(attribution.subjectFirst, attribution.subjectEnd, recentSpeakers(f));
 }
 
+/** Participles that always introduce what was said ("…, adding the plan would wait"), whatever follows them. */
+const STATEMENT_PARTICIPLES = new Set('saying adding noting arguing claiming insisting warning stating declaring explaining'.split(' '));
+
 /** "… she believes we must …, saying that “race still …”": the participle cue starts a statement of its own. */
 export function beforeParticipleCue(f: Finder, span: TextSpan, contentStart: number, sentence: Sentence): TextSpan {
   const cue = findCues(f.tokens, contentStart + 1, sentence.endToken, f.isQuoted).find(
     (candidate) =>
       candidate.isParticiple &&
       f.tokens[candidate.first - 1]?.text === ',' &&
-      (f.tokens[candidate.end]?.lower === 'that' || isQuoteChar(f.tokens[candidate.end]?.text ?? '') || f.tokens[candidate.end]?.text === ','),
+      (f.tokens[candidate.end]?.lower === 'that' ||
+        isQuoteChar(f.tokens[candidate.end]?.text ?? '') ||
+        f.tokens[candidate.end]?.text === ',' ||
+        f.tokens[candidate.end]?.text === ':' ||
+        STATEMENT_PARTICIPLES.has(candidate.verb)),
   );
   if (cue === undefined) return span;
   const end = f.tokens[cue.first - 2]!.end;
