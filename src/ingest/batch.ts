@@ -262,6 +262,13 @@ export function createBatchWriter(tx: Db) {
   let batchPeople = createBatchPeople(tx, mentions);
   /** Stored people the extractor knows by each name candidate, as read at the batch's start. */
   let knownByCandidate = new Map<string, KnownPerson[]>();
+  // A body's name candidates are read up to four times per batch (preload, names, known people): once is enough.
+  let candidatesByBody = new Map<string, string[]>();
+  const candidatesOf = (body: string): string[] => {
+    let candidates = candidatesByBody.get(body);
+    if (candidates === undefined) candidatesByBody.set(body, (candidates = nameCandidates(body)));
+    return candidates;
+  };
   let locked = false;
 
   const lock = async () => {
@@ -293,17 +300,17 @@ export function createBatchWriter(tx: Db) {
     await lock();
     await loadUrls(batch.map((a) => a.input.url));
     const bodies = batch.filter((a) => a.extract).map((a) => a.input.body);
-    await loadKnown(bodies.flatMap(nameCandidates));
+    await loadKnown(bodies.flatMap(candidatesOf));
     const names = batch.map((a) =>
       a.extract
         ? namesToLoad({
             ...a.input,
             // The extractor writes an initial with a dot ("Ruth Q. Hunt").
-            people: nameCandidates(a.input.body).flatMap((name) => [{ name }, { name: name.replace(/\b(\p{Lu})\b(?!\.)/gu, '$1.') }]),
+            people: candidatesOf(a.input.body).flatMap((name) => [{ name }, { name: name.replace(/\b(\p{Lu})\b(?!\.)/gu, '$1.') }]),
           })
         : namesToLoad(a.input),
     );
-    const knownIds = bodies.flatMap((body) => knownPeopleOf(body, knownByCandidate).map((p) => p.id));
+    const knownIds = bodies.flatMap((body) => knownPeopleOf(candidatesOf(body), knownByCandidate).map((p) => p.id));
     await batchPeople.preload(
       [...new Set(names.flatMap((n) => n.keys))],
       [...new Set(names.flatMap((n) => n.surnames))],
@@ -314,12 +321,12 @@ export function createBatchWriter(tx: Db) {
 
   /** The stored people the extractor should know reading `body` now: loadKnownPeople with the batch's changes. */
   async function knownPeople(body: string): Promise<KnownPerson[]> {
-    const candidates = nameCandidates(body);
+    const candidates = candidatesOf(body);
     await loadKnown(candidates);
     const changed = batchPeople.changed();
     const changedIds = new Set(changed.map((p) => p.id));
     const found = new Map<number, KnownPerson>();
-    for (const p of knownPeopleOf(body, knownByCandidate)) if (!changedIds.has(p.id)) found.set(p.id, p);
+    for (const p of knownPeopleOf(candidates, knownByCandidate)) if (!changedIds.has(p.id)) found.set(p.id, p);
     // What the batch created or taught a name is compared here, lowercased as the database would.
     const forms = new Set(candidates.map((c) => c.toLowerCase()));
     for (const p of changed) {
@@ -334,6 +341,7 @@ export function createBatchWriter(tx: Db) {
     mentions.clear();
     batchPeople = createBatchPeople(tx, mentions);
     knownByCandidate = new Map();
+    candidatesByBody = new Map();
   }
 
   async function flush(): Promise<void> {
@@ -449,7 +457,7 @@ export function createBatchWriter(tx: Db) {
   }
 
   /** Reads the people the extractor knows in these bodies, so knownPeople answers them without a query. */
-  const preloadKnown = (bodies: string[]) => loadKnown(bodies.flatMap(nameCandidates));
+  const preloadKnown = (bodies: string[]) => loadKnown(bodies.flatMap(candidatesOf));
 
   return { preload, preloadKnown, knownPeople, store, flush };
 }

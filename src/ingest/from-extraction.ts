@@ -87,10 +87,10 @@ export async function knownPeopleByCandidate(db: Db, candidates: string[]): Prom
   return byCandidate;
 }
 
-/** The known people of `body` out of knownPeopleByCandidate's answer. */
-export function knownPeopleOf(body: string, byCandidate: ReadonlyMap<string, readonly KnownPerson[]>): KnownPerson[] {
+/** The known people of a body, given its nameCandidates, out of knownPeopleByCandidate's answer. */
+export function knownPeopleOf(candidates: readonly string[], byCandidate: ReadonlyMap<string, readonly KnownPerson[]>): KnownPerson[] {
   const found = new Map<number, KnownPerson>();
-  for (const c of nameCandidates(body)) for (const p of byCandidate.get(c) ?? []) found.set(p.id, p);
+  for (const c of candidates) for (const p of byCandidate.get(c) ?? []) found.set(p.id, p);
   return [...found.values()].sort((a, b) => a.id - b.id);
 }
 

@@ -107,7 +107,7 @@ export interface NameParts {
   words: number;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*\.?/gu;
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*\.?/gu;
 const bare = (word: string) =>
   word
     .replace(/\.$/, '')
