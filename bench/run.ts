@@ -1,7 +1,7 @@
 // npm run bench -- [--sizes S,M] [--duration 10] [--connections 10] [--warmup 3]
 //                  [--workloads W1,W2,W3,W4,W5,W6,W7] [--systems newsgraph,postgraphile,floor]
 //                  [--baseline <commit or directory>]
-//                  [--w7-articles 200]
+//                  [--w7-articles 1000]
 //                  [--seed 42] [--reload] [--profile] [--no-embedded] [--response-cache]
 // See bench/README.md.
 import { execFileSync, spawn } from 'node:child_process';
@@ -73,7 +73,7 @@ const options = {
   w6Ws: Number(opt('w6-ws', '200')),
   w6Rates: opt('w6-rate', '20').split(',').map(Number),
   w6Seconds: Number(opt('w6-seconds', '10')),
-  w7Articles: Number(opt('w7-articles', '200')),
+  w7Articles: Number(opt('w7-articles', '1000')),
   baseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 };
 const readWorkloads = READ_WORKLOADS.filter((w) => options.workloads.includes(w));
