@@ -49,6 +49,13 @@ describe('quote shapes', () => {
     expect(statement.speakerName).toBe('Mary Smith');
   });
 
+  it('a quote after "X said, <a clause of the reporter\'s>" is not the same quote going on', () => {
+    const body = '“We wrote two dozen songs,” Dana Kiel said, mentioning the new album is “in the home stretch.”';
+    const first = statementWith(run(body), 'two dozen songs');
+    expect(first.text).toBe('We wrote two dozen songs');
+    expect(first.spans).toHaveLength(1);
+  });
+
   it('a quote after "X said." in the same paragraph continues the statement', () => {
     const body = '"Are we there? Probably not," Ms. Moore said. "Will we get there? Absolutely."';
     const result = run(body);

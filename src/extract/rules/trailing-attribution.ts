@@ -3,6 +3,7 @@
 import { cueAt, findCues, skipAuxiliariesBackward, type Cue } from '../cues.js';
 import type { Quote } from '../quotes.js';
 import { isQuoteChar, tokenIndexAt, type Sentence } from '../text.js';
+import { isVerbForm } from '../lexicon.js';
 import type { Attribution, DraftStatement, Finder } from './rule.js';
 import { verbAfterQuote } from './clause-attribution.js';
 import { NOT_A_SUBJECT_START, hasStop, isStop, onlyPunctuationAfter, phraseEnd, recentSpeakers, statementFromSpan } from './shared.js';
@@ -11,6 +12,8 @@ import { NOT_A_SUBJECT_START, hasStop, isStop, onlyPunctuationAfter, phraseEnd, 
 const MAX_SUBJECT_TOKENS = 24;
 /** Words that, between an attribution and a quote, open a new clause of the reporter's. */
 const CLAUSE_CONJUNCTIONS = new Set('but while whereas although though because as when after before and'.split(' '));
+/** Verbs of a clause of the reporter's own ("…,” he said, mentioning the album is “…”"). */
+const FINITE_VERBS = new Set('is are was were has have had will would'.split(' '));
 /** How many words may follow a reporting verb before the quote it interrupts resumes ("he told the host of the show"). */
 const MAX_ATTRIBUTION_TAIL = 10;
 
@@ -26,6 +29,8 @@ export function opensOwnClause(f: Finder, first: number, end: number): boolean {
     if (!token.isWord) continue;
     // '“A,” he said, but “B.”' goes on with the quote; 'she said, but Kevin was …' does not
     if (CLAUSE_CONJUNCTIONS.has(token.lower) && wordsBetween(f, index + 1, end) >= 2) return true;
+    // '“A,” he said, mentioning the album is “B.”': a verb of the reporter's own
+    if (!token.capitalized && (FINITE_VERBS.has(token.lower) || (/ing$/.test(token.lower) && isVerbForm(token.lower)))) return true;
     words++;
   }
   return words > MAX_ATTRIBUTION_TAIL;
