@@ -80,7 +80,7 @@ export class SpeakerResolver {
   }
 
   /**
-   * "grounded after The New York Times reported", "As Politico revealed": the subject of a cue in a
+   * "halted after the Harbor Gazette reported", "As the Valley Times revealed": the subject of a cue in a
    * subordinate clause is what follows its conjunction, when no comma comes between them and the cue.
    */
   private afterSubordinator(first: number, end: number): number {

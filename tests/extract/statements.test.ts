@@ -50,9 +50,9 @@ describe('quote shapes', () => {
   });
 
   it('a quote after "X said, <a clause of the reporter\'s>" is not the same quote going on', () => {
-    const body = '“We wrote two dozen songs,” Dana Kiel said, mentioning the new album is “in the home stretch.”';
-    const first = statementWith(run(body), 'two dozen songs');
-    expect(first.text).toBe('We wrote two dozen songs');
+    const body = '“We cut eleven tracks in a barn,” Dana Kiel said, mentioning the record is “nearly mixed.”';
+    const first = statementWith(run(body), 'eleven tracks');
+    expect(first.text).toBe('We cut eleven tracks in a barn');
     expect(first.spans).toHaveLength(1);
   });
 
@@ -82,13 +82,13 @@ describe('quote shapes', () => {
   });
 
   it('"…, adding: …" and "…, saying the …" start a statement of their own', () => {
-    const colon = run('Mayor Ana Ruiz said no meeting with the governor was planned, adding: "If one is proposed we will consider it."');
-    expect(statementWith(colon, 'no meeting').text).toBe('no meeting with the governor was planned');
-    expect(statementWith(colon, 'If one is proposed').kind).toBe('DIRECT_QUOTE');
-    const bare = run('Mayor Ana Ruiz said the accord came too late, saying the agreement goes "nowhere near far enough."');
-    expect(statementWith(bare, 'the accord').text).toBe('the accord came too late');
-    expect(statementWith(bare, 'nowhere near').text).toBe('the agreement goes "nowhere near far enough."');
-    expect(statementWith(bare, 'nowhere near').speakerName).toBe('Ana Ruiz');
+    const colon = run('Mayor Ana Ruiz said no talks with the harbor board were set, adding: "Should they ask, my door stays open."');
+    expect(statementWith(colon, 'no talks').text).toBe('no talks with the harbor board were set');
+    expect(statementWith(colon, 'my door stays open').kind).toBe('DIRECT_QUOTE');
+    const bare = run('Mayor Ana Ruiz said the levy came too late, saying the new dike plan is "a patch on a flood."');
+    expect(statementWith(bare, 'the levy').text).toBe('the levy came too late');
+    expect(statementWith(bare, 'a patch on').text).toBe('the new dike plan is "a patch on a flood."');
+    expect(statementWith(bare, 'a patch on').speakerName).toBe('Ana Ruiz');
   });
 
   it('a partial quote embedded in the reporter sentence', () => {
