@@ -18,8 +18,8 @@ import { endAttributed } from './rules/end-attributed.js';
 import { paraphrase } from './rules/paraphrase.js';
 import { quoteFirst } from './rules/quote-first.js';
 import type { Attribution, DraftStatement, Finder, SentenceRule } from './rules/rule.js';
-import { speakerOf } from './rules/shared.js';
-import { coverStrayQuotes, isNickname, looksLikeTitle } from './rules/stray-quotes.js';
+import { looksLikeTitle, speakerOf } from './rules/shared.js';
+import { coverStrayQuotes, isNickname } from './rules/stray-quotes.js';
 import { quoteThenAttribution } from './rules/trailing-attribution.js';
 import type { Sentence, Token } from './text.js';
 

@@ -91,6 +91,16 @@ describe('quote shapes', () => {
     expect(statementWith(bare, 'a patch on').speakerName).toBe('Ana Ruiz');
   });
 
+  it('a title between the cue and "that" is no quotation: what follows is the paraphrase', () => {
+    for (const title of ['“Morning Harbor”', "''Morning Harbor''"]) {
+      const body = `Rosa Lind said on WKRP's ${title} on Sunday that the ferry fares would rise.`;
+      const statement = statementWith(run(body), 'the ferry fares would rise');
+      expect(statement.kind).toBe('PARAPHRASE');
+      expect(statement.text).toBe('the ferry fares would rise');
+      expect(statement.speakerName).toBe('Rosa Lind');
+    }
+  });
+
   it('a partial quote embedded in the reporter sentence', () => {
     const body = 'Rand Paul said the letter "emphasized the importance of further engagement."';
     const statement = statementWith(run(body), 'emphasized the importance');

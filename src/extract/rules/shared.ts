@@ -4,7 +4,7 @@ import { channelFor, findCues, skipAuxiliariesBackward, type Cue } from '../cues
 import { ADDRESSEE_VERBS, isVerbForm } from '../lexicon.js';
 import type { Speaker } from '../coref.js';
 import type { Quote } from '../quotes.js';
-import { isAbbreviation, isQuoteChar, type Sentence } from '../text.js';
+import { isAbbreviation, isQuoteChar, sentenceAt, tokenIndexAt, type Sentence } from '../text.js';
 import type { TextSpan } from '../types.js';
 import type { Attribution, DraftStatement, Finder } from './rule.js';
 
@@ -163,8 +163,15 @@ export function contentStartAfter(f: Finder, cue: Cue, sentenceEnd: number): num
       if (token.text === ':') return position + 1;
     }
   }
+  const sentence = sentenceAt(f.sentences, f.tokens[cue.first]!.start);
   while (index < limit) {
     const token = f.tokens[index]!;
+    // 'said on ABC's “This Week” on Sunday that …': a title is no quotation
+    const title = isQuoteChar(token.text) && sentence !== undefined ? f.quotesIn(sentence).find((quote) => quote.start === token.start) : undefined;
+    if (title !== undefined && looksLikeTitle(f, title)) {
+      index = Math.max(index + 1, tokenIndexAt(f.tokens, title.end));
+      continue;
+    }
     if (token.lower === 'that' || isQuoteChar(token.text)) return index;
     if (token.text === ':') return index + 1;
     const skippable = token.text === ',' || token.capitalized || BETWEEN_CUE_AND_THAT.has(token.lower) || /['’]s$/u.test(token.text);
@@ -217,4 +224,12 @@ function isWholeQuote(f: Finder, span: TextSpan, quote: Quote): boolean {
   const before = f.body.slice(span.start, quote.start).trim().toLowerCase();
   const after = f.body.slice(quote.end, span.end).trim();
   return (before === '' || before === 'that' || before === 'that,') && after === '';
+}
+
+/** Titles of shows, books and songs: short, every word capitalised ("Fox and Friends"). */
+export function looksLikeTitle(f: Finder, quote: Quote): boolean {
+  const words = f.body.slice(quote.start + 1, quote.end - 1).match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0 || words.length > 6) return false;
+  const minor = new Set(['and', 'of', 'the', 'a', 'in', 'on', 'to', 'for']);
+  return words.every((word) => /^[\p{Lu}\p{N}]/u.test(word) || minor.has(word));
 }

@@ -6,7 +6,7 @@ import type { Speaker } from '../coref.js';
 import type { Quote } from '../quotes.js';
 import { tokenIndexAt, type Sentence } from '../text.js';
 import type { Finder } from './rule.js';
-import { afterLeadingAdverbial, recentSpeakers, sentenceSubjectEnd } from './shared.js';
+import { afterLeadingAdverbial, looksLikeTitle, recentSpeakers, sentenceSubjectEnd } from './shared.js';
 
 /** Unattributed quotes shorter than this are usually scare quotes or titles, not speech. */
 const MIN_STRAY_QUOTE_WORDS = 6;
@@ -150,12 +150,4 @@ export function isNickname(f: Finder, quote: Quote): boolean {
   return (
     before !== undefined && after !== undefined && before.capitalized && after.capitalized && before.isWord && after.isWord && before.end === quote.start - 1
   );
-}
-
-/** Titles of shows, books and songs: short, every word capitalised ("Fox and Friends"). */
-export function looksLikeTitle(f: Finder, quote: Quote): boolean {
-  const words = f.body.slice(quote.start + 1, quote.end - 1).match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0 || words.length > 6) return false;
-  const minor = new Set(['and', 'of', 'the', 'a', 'in', 'on', 'to', 'for']);
-  return words.every((word) => /^[\p{Lu}\p{N}]/u.test(word) || minor.has(word));
 }
